@@ -1,0 +1,7 @@
+"""``python -m cmo_xl``."""
+
+import sys
+
+from cmo_xl.cli import main
+
+sys.exit(main())

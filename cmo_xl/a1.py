@@ -1,0 +1,93 @@
+"""A1 references, ranges and sheet-name quoting: the only place that glues them together."""
+
+from __future__ import annotations
+
+import re
+
+MAX_ROW = 1_048_576
+MAX_COL = 16_384
+MAX_SHEET_NAME = 31
+_FORBIDDEN_IN_SHEET_NAME = set("[]:*?/\\")
+_BARE_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)")
+
+
+def col_letter(col: int) -> str:
+    """Column number (1-based) to letters.
+
+    >>> col_letter(1), col_letter(26), col_letter(27), col_letter(16384)
+    ('A', 'Z', 'AA', 'XFD')
+    """
+    if not 1 <= col <= MAX_COL:
+        raise ValueError(f"column {col} is outside 1..{MAX_COL}")
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def cell(row: int, col: int, *, abs_row: bool = False, abs_col: bool = False) -> str:
+    """A1 address of a cell.
+
+    >>> cell(1048576, 16384), cell(5, 3, abs_row=True), cell(5, 3, abs_row=True, abs_col=True)
+    ('XFD1048576', 'C$5', '$C$5')
+    """
+    if not 1 <= row <= MAX_ROW:
+        raise ValueError(f"row {row} is outside 1..{MAX_ROW}")
+    return f"{'$' if abs_col else ''}{col_letter(col)}{'$' if abs_row else ''}{row}"
+
+
+def area(row1: int, col1: int, row2: int, col2: int, *, absolute: bool = False) -> str:
+    """A1 address of a rectangle; a single cell when both corners are the same.
+
+    >>> area(5, 3, 5, 13), area(2, 2, 2, 2, absolute=True)
+    ('C5:M5', '$B$2')
+    """
+    first = cell(row1, col1, abs_row=absolute, abs_col=absolute)
+    if (row1, col1) == (row2, col2):
+        return first
+    return f"{first}:{cell(row2, col2, abs_row=absolute, abs_col=absolute)}"
+
+
+def column_span(col: int, row1: int, row2: int) -> str:
+    """Rows ``row1..row2`` of one column, rows absolute so the text copies across unchanged.
+
+    >>> column_span(4, 9, 13)
+    'D$9:D$13'
+    """
+    return f"{cell(row1, col, abs_row=True)}:{cell(row2, col, abs_row=True)}"
+
+
+def quote_sheet(name: str) -> str:
+    """Sheet name as it must appear in a formula.
+
+    >>> quote_sheet("Regions"), quote_sheet("Client type"), quote_sheet("O'Brien")
+    ('Regions', "'Client type'", "'O''Brien'")
+    """
+    if _BARE_SHEET_NAME.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
+
+
+def ref(sheet: str, address: str) -> str:
+    """A reference to ``address`` on ``sheet``.
+
+    >>> ref("Client type", "$C$5:$M$5")
+    "'Client type'!$C$5:$M$5"
+    """
+    return f"{quote_sheet(sheet)}!{address}"
+
+
+def sheet_name_problem(name: str) -> str | None:
+    """Why Excel would refuse ``name`` as a sheet name, or None if it is fine."""
+    if not name.strip():
+        return "a sheet name must not be blank"
+    if len(name) > MAX_SHEET_NAME:
+        return f"a sheet name has at most {MAX_SHEET_NAME} characters (this has {len(name)})"
+    bad = sorted(set(name) & _FORBIDDEN_IN_SHEET_NAME)
+    if bad:
+        return f"a sheet name must not contain {' '.join(bad)}"
+    if name.startswith("'") or name.endswith("'"):
+        return "a sheet name must not start or end with an apostrophe"
+    return None

@@ -1,0 +1,33 @@
+"""Bundled specs: the top-level templates/ folder, packaged as cmo_xl/templates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cmo_xl.errors import SpecError
+from cmo_xl.spec import Spec, load_spec
+
+DEFAULT_TEMPLATE = "cmo_services"
+
+
+def template_dir() -> Path:
+    """Where the bundled specs are: inside the installed package, or the source checkout's."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "templates"  # editable install / checkout
+
+
+def template_names() -> list[str]:
+    return sorted(p.stem for p in template_dir().glob("*.yaml"))
+
+
+def template_path(name: str) -> Path:
+    path = template_dir() / f"{name}.yaml"
+    if not path.is_file():
+        raise SpecError([f"template: got {name!r}; bundled templates are {template_names()}"])
+    return path
+
+
+def load_template(name: str = DEFAULT_TEMPLATE) -> Spec:
+    return load_spec(template_path(name))

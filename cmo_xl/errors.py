@@ -1,0 +1,25 @@
+"""One small exception tree: input problems apart from file problems."""
+
+from __future__ import annotations
+
+
+class CmoXlError(Exception):
+    """Base of every error cmo_xl raises on purpose."""
+
+
+class SpecError(CmoXlError):
+    """The spec is invalid. Each problem names the field path, the value and what is allowed."""
+
+    def __init__(self, problems: list[str], source: str = "spec") -> None:
+        self.problems = problems
+        self.source = source
+        lines = "\n".join(f"  - {p}" for p in problems)
+        super().__init__(f"{source}: {len(problems)} problem(s)\n{lines}")
+
+
+class OutputError(CmoXlError):
+    """The output file cannot be written (exists without --force, bad folder, ...)."""
+
+
+class RecalcError(CmoXlError):
+    """LibreOffice could not recalculate a workbook."""

@@ -1,0 +1,81 @@
+"""Recalculate a workbook with headless LibreOffice, the spreadsheet engine available off Windows.
+
+Used by the tests and the benchmark to prove formulas by computing them. Two LibreOffice habits
+are worked around here:
+
+* On load it keeps the cached values it finds in an .xlsx instead of recalculating, unless the
+  profile's ``/org.openoffice.Office.Calc/Formula/Load/OOXMLRecalcMode`` is 0 ("always"; the
+  setting is declared in LibreOffice's officecfg/registry/schema/org/openoffice/Office/Calc.xcs).
+  Each call therefore gets a private, throw-away profile that sets it.
+* ``soffice --convert-to`` exits 0 even when it wrote nothing, so success is judged by the
+  output file, never by the exit code.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from cmo_xl.errors import RecalcError
+
+_PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry"
+    xmlns:xs="http://www.w3.org/2001/XMLSchema"
+    xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="ODFRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""  # noqa: E501
+
+
+def soffice() -> str | None:
+    """Path of the LibreOffice binary, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def recalculate(source: str | Path, out_dir: str | Path, timeout: float = 180) -> Path:
+    """Open ``source`` in LibreOffice, recalculate every formula, and save an .xlsx in ``out_dir``.
+
+    ``out_dir`` must differ from the source's folder, so the source is never overwritten.
+    Returns the recalculated file's path.
+    """
+    source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
+    if out_dir == source.parent:
+        raise RecalcError(f"{out_dir}: convert into another folder than the source's")
+    binary = soffice()
+    if binary is None:
+        raise RecalcError("LibreOffice (soffice) is not installed")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{source.stem}.xlsx"
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cmo_xl_lo_") as profile:
+        user = Path(profile) / "user"
+        user.mkdir()
+        (user / "registrymodifications.xcu").write_text(_PROFILE, encoding="utf-8")
+        command = [
+            binary,
+            "--headless",
+            "--norestore",
+            "--nologo",
+            "--nolockcheck",
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--convert-to",
+            "xlsx:Calc MS Excel 2007 XML",
+            "--outdir",
+            str(out_dir),
+            str(source),
+        ]
+        try:
+            run = subprocess.run(
+                command, capture_output=True, text=True, timeout=timeout, check=False
+            )
+        except subprocess.TimeoutExpired:
+            raise RecalcError(f"LibreOffice took over {timeout:.0f} s on {source}") from None
+    if not target.is_file():
+        raise RecalcError(
+            f"LibreOffice wrote no {target.name} (exit {run.returncode}): "
+            f"{run.stderr.strip() or run.stdout.strip()}"
+        )
+    return target

@@ -1,0 +1,116 @@
+"""Render a plan with openpyxl: the only module that builds openpyxl objects."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cmo_xl.a1 import col_letter
+from cmo_xl.plan import FORMATS, SheetPlan, Validation, WorkbookPlan
+
+_YELLOW = PatternFill("solid", fgColor="FFF2CC")
+_HEADER = PatternFill("solid", fgColor="1F4E78")
+_SECTION = PatternFill("solid", fgColor="D9E1F2")
+_THIN = Side(style="thin", color="BFBFBF")
+_TOP = Border(top=Side(style="thin", color="000000"))
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+
+#: style role -> (font, fill, border, alignment)
+STYLE = {
+    "input": (Font(color="0000FF"), _YELLOW, _BOX, None),
+    "link": (Font(color="008000"), _YELLOW, _BOX, None),
+    "calc": (Font(color="000000"), None, None, None),
+    "total": (Font(bold=True), None, _TOP, None),
+    "check": (Font(bold=True, color="375623"), None, None, None),
+    "note": (Font(color="404040"), None, None, _WRAP),
+    "title": (Font(bold=True, size=14), None, None, None),
+    "subtitle": (Font(italic=True, color="595959"), None, None, None),
+    "header": (Font(bold=True, color="FFFFFF"), _HEADER, None, None),
+    "section": (Font(bold=True), _SECTION, None, None),
+    "label": (Font(), None, None, None),
+    "unit": (Font(color="808080"), None, None, None),
+    "hyperlink": (Font(color="0563C1", underline="single"), None, None, None),
+}
+
+
+def render(plan: WorkbookPlan) -> Workbook:
+    """An openpyxl workbook holding exactly what ``plan`` says."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for sheet_plan in plan.sheets:
+        _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan)
+    for name, target in plan.names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=target)
+    # Excel recalculates everything on open, so the cached values are only a preview.
+    wb.calculation.fullCalcOnLoad = True
+    return wb
+
+
+def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
+    for c in plan.cells:
+        cell = ws.cell(row=c.row, column=c.col)
+        cell.value = c.value
+        if isinstance(c.value, str) and not c.is_formula:
+            cell.data_type = "s"
+        font, fill, border, alignment = STYLE[c.style]
+        cell.font = font
+        if fill is not None:
+            cell.fill = fill
+        if border is not None:
+            cell.border = border
+        if alignment is not None:
+            cell.alignment = alignment
+        if c.fmt is not None:
+            cell.number_format = FORMATS[c.fmt]
+        if c.link is not None:
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=c.link)
+    for col, width in plan.widths.items():
+        ws.column_dimensions[col_letter(col)].width = width
+    if plan.freeze:
+        ws.freeze_panes = plan.freeze
+    _validations(ws, plan.validations)
+    _print_setup(ws, plan)
+
+
+def _validations(ws: Worksheet, validations: list[Validation]) -> None:
+    groups: dict[tuple[bool, float, float | None, str], list[str]] = defaultdict(list)
+    for v in validations:
+        groups[(v.whole, v.low, v.high, v.rule)].append(v.address)
+    for (whole, low, high, rule), addresses in groups.items():
+        kind = "whole" if whole else "decimal"
+        if high is None:
+            dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_num(low))
+        else:
+            dv = DataValidation(
+                type=kind, operator="between", formula1=_num(low), formula2=_num(high)
+            )
+        dv.showErrorMessage = True
+        dv.errorTitle = "Value not allowed"
+        dv.error = f"Enter {rule}."
+        dv.showInputMessage = True
+        dv.promptTitle = "Allowed"
+        dv.prompt = rule[:255]
+        dv.sqref = " ".join(addresses)
+        ws.add_data_validation(dv)
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else repr(float(x))
+
+
+def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
+    ws.page_setup.orientation = "landscape" if plan.landscape else "portrait"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    if plan.freeze:
+        ws.print_title_rows = f"1:{ws[plan.freeze].row - 1}"
+    ws.print_options.gridLines = False

@@ -1,0 +1,50 @@
+"""What a spec leaves unsettled: conflicts with its own sources, unquantified regions, placeholders.
+
+Shown on the Sources sheet and printed as warnings by ``cmo-xl validate``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from cmo_xl import engine
+from cmo_xl.spec import Spec
+from cmo_xl.spec_rules import all_inputs
+
+
+def placeholders(spec: Spec) -> list[str]:
+    """Field paths of the inputs whose provenance is ``placeholder``."""
+    return [path for path, item in all_inputs(spec) if item.provenance == "placeholder"]
+
+
+def flags(spec: Spec, frame: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+    """(flag, what the model does about it), in spec order."""
+    frame = engine.forecast(spec) if frame is None else frame
+    out = []
+    for b in engine.benchmarks(spec, frame).itertuples(index=False):
+        out.append(
+            (
+                f"Conflicting growth figure: {b.label}",
+                f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; the model's "
+                f"phases imply {b.model_cagr:.2%}. Shown on Summary; not used as an input.",
+            )
+        )
+    for r in spec.regions:
+        if r.share.value == 0:
+            out.append(
+                (
+                    f"Not quantified: {r.name}",
+                    "No share in the source; modelled at 0%, so it stays at 0 in every "
+                    "year until someone sets a share.",
+                )
+            )
+    count = len(placeholders(spec))
+    if count:
+        out.append(
+            (
+                f"Placeholders: {count} inputs",
+                "Stand-ins with no source (provenance 'placeholder' on Inputs); replace them "
+                "before relying on the splits they drive.",
+            )
+        )
+    return out

@@ -1,0 +1,195 @@
+"""Checks: each a formula with a stated tolerance, a flag and a status; a master check on top."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import pairwise
+
+from cmo_xl import a1, engine, names, xlformula
+from cmo_xl.plan import SheetPlan
+from cmo_xl.sheets.context import Context
+from cmo_xl.sheets.inputs import CHECK_TOLERANCE
+from cmo_xl.sheets.regions import RegionRows
+from cmo_xl.sheets.split import SplitRows
+from cmo_xl.spec_rules import effective_segment_shares
+
+TITLE = "Checks"
+LABEL, GAP, TOLERANCE, FLAG, STATUS = range(1, 6)
+MASTER_ROW = 4
+FIRST_CHECK_ROW = 8
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    formula: str  # the gap; the check passes when |gap| <= tolerance
+    gap: float  # the engine's value of the gap
+
+
+def build_checks_sheet(
+    ctx: Context, regions: RegionRows, splits: list[SplitRows], scanned: list[SheetPlan]
+) -> SheetPlan:
+    sheet = SheetPlan(TITLE)
+    sheet.put(1, LABEL, "Checks", "title")
+    sheet.put(
+        2,
+        LABEL,
+        "A check passes when its gap is within the tolerance; any error value "
+        "fails it. The master check is OK only when every check passes.",
+        "subtitle",
+    )
+    sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 12, FLAG: 8, STATUS: 10}
+    checks = _share_checks(ctx) + _phase_checks(ctx) + _sum_checks(ctx, regions, splits)
+    checks += [_error_check(s) for s in scanned]
+
+    for col, text in enumerate(("Check", "Gap", "Tolerance", "Fails", "Status"), start=1):
+        sheet.put(FIRST_CHECK_ROW - 1, col, text, "header")
+    row = FIRST_CHECK_ROW
+    for check in checks:
+        sheet.put(row, LABEL, check.label)
+        sheet.put(row, GAP, "=" + check.formula, "calc", "sci", cached=check.gap)
+        sheet.put(
+            row, TOLERANCE, f"={names.CHECK_TOLERANCE}", "calc", "sci", cached=CHECK_TOLERANCE
+        )
+        fails = int(abs(check.gap) > CHECK_TOLERANCE)
+        sheet.put(
+            row,
+            FLAG,
+            "=" + xlformula.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE)),
+            "calc",
+            "int",
+            cached=fails,
+        )
+        sheet.put(
+            row,
+            STATUS,
+            "=" + xlformula.status(a1.cell(row, FLAG)),
+            "check",
+            cached="OK" if not fails else "CHECK",
+        )
+        row += 1
+    flags = a1.area(FIRST_CHECK_ROW, FLAG, row - 1, FLAG)
+    failing = sum(abs(c.gap) > CHECK_TOLERANCE for c in checks)
+    sheet.put(MASTER_ROW, LABEL, "Master check", "total")
+    sheet.put(
+        MASTER_ROW,
+        STATUS,
+        "=" + xlformula.status(xlformula.total(flags)),
+        "check",
+        cached="OK" if not failing else "CHECK",
+    )
+    sheet.put(MASTER_ROW + 1, LABEL, "Checks failing")
+    sheet.put(MASTER_ROW + 1, STATUS, "=" + xlformula.total(flags), "calc", "int", cached=failing)
+    ctx.define(names.MASTER_CHECK, sheet, MASTER_ROW, STATUS)
+    sheet.freeze = a1.cell(FIRST_CHECK_ROW, 1)
+    return sheet
+
+
+def _sum_to_one(label: str, refs: list[str], values: list[float]) -> Check:
+    return Check(label, xlformula.plus(refs) + "-1", sum(values) - 1)
+
+
+def _share_checks(ctx: Context) -> list[Check]:
+    spec = ctx.spec
+    checks = [
+        _sum_to_one(
+            "Region shares sum to 100%",
+            [names.region_share(r.name) for r in spec.regions],
+            [r.share.value for r in spec.regions],
+        )
+    ]
+    for r in spec.regions:
+        if r.countries:
+            checks.append(
+                _sum_to_one(
+                    f"Country weights in {r.name} sum to 100%",
+                    [names.country_weight(r.name, c.name) for c in r.countries],
+                    [c.weight.value for c in r.countries],
+                )
+            )
+    for d_index, dim in enumerate(spec.dimensions):
+        checks.append(
+            _sum_to_one(
+                f"{dim.name}: segment shares sum to 100%",
+                [names.segment_share(dim.name, s.name) for s in dim.segments],
+                [s.share.value for s in dim.segments],
+            )
+        )
+        for r in spec.regions:
+            overridden = {
+                o.segment for o in dim.overrides if o.region == r.name and o.share is not None
+            }
+            if overridden:
+                shares = effective_segment_shares(spec, d_index, r.name)
+                checks.append(
+                    _sum_to_one(
+                        f"{dim.name}: segment shares in {r.name} sum to 100%",
+                        [
+                            names.segment_share(
+                                dim.name, s.name, r.name if s.name in overridden else None
+                            )
+                            for s in dim.segments
+                        ],
+                        list(shares.values()),
+                    )
+                )
+    return checks
+
+
+def _phase_checks(ctx: Context) -> list[Check]:
+    n = len(ctx.spec.phases)
+    ends = [names.BASE_YEAR] + [names.phase_end(k) for k in range(1, n + 1)]
+    terms = [f"({later}<={earlier})" for earlier, later in pairwise(ends)]
+    terms.append(f"({ends[-1]}<>{names.END_YEAR})")
+    return [Check("Phase end years ascend and the last is the end year", "+".join(terms), 0)]
+
+
+def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> list[Check]:
+    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    region_rows = [ctx.row_ref(regions.sheet, row) for row in regions.value.values()]
+    checks = [
+        Check(
+            "Regions add up to the world in every year",
+            xlformula.abs_gap(names.WORLD_VALUES, "(" + "+".join(region_rows) + ")"),
+            _gap(world, [ctx.values[(engine.REGION, engine.WORLD, r)] for r in regions.value]),
+        )
+    ]
+    for split in splits:
+        what = "Countries" if split.dimension == engine.COUNTRY else f"{split.dimension} segments"
+        for region, block in split.blocks.items():
+            parts = [ctx.values[(split.dimension, region, m)] for m in block.value]
+            checks.append(
+                Check(
+                    f"{what} of {region} add up to the region in every year",
+                    xlformula.abs_gap(
+                        ctx.row_ref(split.sheet, block.total),
+                        ctx.row_ref(regions.sheet, regions.value[region]),
+                    ),
+                    _gap(ctx.values[(engine.REGION, engine.WORLD, region)], parts),
+                )
+            )
+        if split.world is not None:
+            parts = [ctx.values[(split.dimension, engine.WORLD, m)] for m in split.world.value]
+            checks.append(
+                Check(
+                    f"{what} add up to the world in every year",
+                    xlformula.abs_gap(
+                        ctx.row_ref(split.sheet, split.world.total), names.WORLD_VALUES
+                    ),
+                    _gap(world, parts),
+                )
+            )
+    return checks
+
+
+def _gap(whole: list[float], parts: list[list[float]]) -> float:
+    """Sum over years of |whole - sum of parts|, added up in the formula's order."""
+    totals = [sum(col) for col in zip(*parts, strict=True)]
+    return sum(abs(w - t) for w, t in zip(whole, totals, strict=True))
+
+
+def _error_check(sheet: SheetPlan) -> Check:
+    last_row = max(c.row for c in sheet.cells)
+    last_col = max(c.col for c in sheet.cells)
+    area = a1.ref(sheet.title, a1.area(1, 1, last_row, last_col, absolute=True))
+    return Check(f"No error values on {sheet.title}", xlformula.error_count(area), 0)

@@ -1,0 +1,110 @@
+"""What every sheet builder shares: the spec, the engine's numbers, the timeline and the names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import pandas as pd
+
+from cmo_xl import a1, engine, names, xlformula
+from cmo_xl.plan import SheetPlan
+from cmo_xl.spec import Spec
+from cmo_xl.spec_rules import FIRST_YEAR_COL
+
+TITLE_ROW = 1
+SUBTITLE_ROW = 2
+YEAR_ROW = 4
+PHASE_ROW = 5
+FIRST_BODY_ROW = 7
+LABEL_COL = 1
+UNIT_COL = 2
+
+
+@dataclass
+class Context:
+    spec: Spec
+    frame: pd.DataFrame
+    names: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, spec: Spec) -> Context:
+        return cls(spec, engine.forecast(spec))
+
+    @cached_property
+    def values(self) -> dict[tuple[str, str, str], list[float]]:
+        return engine.series(self.frame)
+
+    @cached_property
+    def shares(self) -> dict[tuple[str, str, str], list[float]]:
+        return engine.series(self.frame, "share")
+
+    @property
+    def years(self) -> list[int]:
+        m = self.spec.market
+        return list(range(m.base_year, m.end_year + 1))
+
+    @property
+    def first_col(self) -> int:
+        return FIRST_YEAR_COL
+
+    @property
+    def last_col(self) -> int:
+        return FIRST_YEAR_COL + len(self.years) - 1
+
+    def col(self, year: int) -> int:
+        return FIRST_YEAR_COL + year - self.spec.market.base_year
+
+    def define(
+        self,
+        name: str,
+        sheet: SheetPlan,
+        row: int,
+        col: int,
+        row2: int | None = None,
+        col2: int | None = None,
+    ) -> str:
+        """Give a cell (or a rectangle) a workbook-scoped defined name; returns the name."""
+        if name in self.names:
+            raise ValueError(f"defined name {name!r} is given twice")
+        self.names[name] = sheet.area_ref(row, col, row2 or row, col2 or col)
+        return name
+
+    def row_ref(self, sheet: SheetPlan, row: int) -> str:
+        """The whole timeline of one row on ``sheet``, absolute."""
+        return sheet.area_ref(row, self.first_col, row, self.last_col)
+
+
+def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
+    """A calculation sheet with its title, year row and phase row; labels in A, units in B."""
+    sheet = SheetPlan(title, landscape=True)
+    sheet.put(TITLE_ROW, LABEL_COL, title, "title")
+    sheet.put(SUBTITLE_ROW, LABEL_COL, subtitle, "subtitle")
+    sheet.put(YEAR_ROW, LABEL_COL, "Year", "header")
+    sheet.put(YEAR_ROW, UNIT_COL, "", "header")
+    sheet.put(PHASE_ROW, LABEL_COL, "Growth phase of the year", "label")
+    ends = [ph.end_year for ph in ctx.spec.phases]
+    for year in ctx.years:
+        col = ctx.col(year)
+        if col == ctx.first_col:
+            sheet.put(YEAR_ROW, col, f"={names.BASE_YEAR}", "header", "year", cached=year)
+            continue
+        prev = a1.cell(YEAR_ROW, col - 1)
+        sheet.put(YEAR_ROW, col, f"={prev}+1", "header", "year", cached=year)
+        sheet.put(
+            PHASE_ROW,
+            col,
+            "=" + xlformula.phase_of(a1.cell(YEAR_ROW, col, abs_row=True)),
+            "calc",
+            "int",
+            cached=engine.phase_number(year, ends),
+        )
+    sheet.widths = {LABEL_COL: 38, UNIT_COL: 10}
+    sheet.widths.update({c: 11 for c in range(ctx.first_col, ctx.last_col + 1)})
+    sheet.freeze = a1.cell(YEAR_ROW + 2, ctx.first_col)
+    return sheet
+
+
+def year_ref(col: int) -> str:
+    """The year header above ``col``, row-absolute so it copies down."""
+    return a1.cell(YEAR_ROW, col, abs_row=True)

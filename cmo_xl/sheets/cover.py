@@ -1,0 +1,81 @@
+"""Cover: what the workbook is, its live master check, placeholders, contents and style legend."""
+
+from __future__ import annotations
+
+from cmo_xl import a1, names, xlformula
+from cmo_xl.plan import SheetPlan
+from cmo_xl.sheets.context import Context
+from cmo_xl.spec_rules import all_inputs
+
+TITLE = "Cover"
+PLACEHOLDER = "placeholder"
+
+LEGEND = (
+    ("input", "Input", "Typed by you (blue on yellow), on the Inputs sheet only"),
+    ("link", "Default", "Follows another input until you type a number (green on yellow)"),
+    ("calc", "Calculation", "A formula; never type over it"),
+    ("total", "Total", "A sum of the rows above"),
+    ("check", "Check", "OK when the check passes"),
+)
+
+
+def build_cover_sheet(
+    ctx: Context,
+    spec_label: str,
+    version: str,
+    contents: list[tuple[str, str]],
+    inputs: SheetPlan,
+    master_status: str,
+) -> SheetPlan:
+    """``contents`` lists (sheet title, what it holds) in workbook order."""
+    spec, m = ctx.spec, ctx.spec.market
+    sheet = SheetPlan(TITLE)
+    sheet.widths = {1: 30, 2: 70}
+    sheet.put(1, 1, m.name, "title")
+    sheet.put(
+        2,
+        1,
+        f"Market forecast {m.base_year}-{m.end_year}, {m.unit}. Every number is a "
+        "live formula on the inputs.",
+        "subtitle",
+    )
+    facts = (
+        ("Market", m.name),
+        ("Currency and unit", f"{m.currency}, {m.unit}"),
+        ("Spec", spec_label),
+        ("Schema version", f"{spec.schema_version}"),
+        ("Built by", f"cmo_xl {version}"),
+    )
+    row = 4
+    for label, value in facts:
+        sheet.put(row, 1, label)
+        sheet.put(row, 2, value)
+        row += 1
+    row += 1
+    sheet.put(row, 1, "Master check", "total")
+    sheet.put(row, 2, f"={names.MASTER_CHECK}", "check", cached=master_status)
+    row += 1
+    provenance = [c for c in inputs.cells if c.col == 4 and c.row > 4]
+    span = a1.ref(inputs.title, a1.area(5, 4, max(c.row for c in provenance), 4, absolute=True))
+    count = sum(1 for _, item in all_inputs(spec) if item.provenance == PLACEHOLDER)
+    sheet.put(row, 1, "Placeholder inputs")
+    sheet.put(
+        row, 2, "=" + xlformula.count_if_equal(span, PLACEHOLDER), "calc", "int", cached=count
+    )
+
+    row += 2
+    sheet.put(row, 1, "Contents", "section")
+    sheet.put(row, 2, "", "section")
+    for title, what in contents:
+        row += 1
+        sheet.put(row, 1, title, "hyperlink", link=a1.ref(title, "A1"))
+        sheet.put(row, 2, what, "note")
+
+    row += 2
+    sheet.put(row, 1, "Legend", "section")
+    sheet.put(row, 2, "", "section")
+    for style, sample, text in LEGEND:
+        row += 1
+        sheet.put(row, 1, sample, style)
+        sheet.put(row, 2, text, "note")
+    return sheet

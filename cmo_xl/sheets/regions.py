@@ -1,0 +1,106 @@
+"""Regions: each region's growth rate and value across the timeline; the world is their sum."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cmo_xl import a1, engine, names, xlformula
+from cmo_xl.plan import SheetPlan
+from cmo_xl.sheets.context import (
+    FIRST_BODY_ROW,
+    LABEL_COL,
+    PHASE_ROW,
+    UNIT_COL,
+    YEAR_ROW,
+    Context,
+    timeline_sheet,
+)  # fmt: skip
+
+TITLE = "Regions"
+
+
+@dataclass(frozen=True)
+class RegionRows:
+    sheet: SheetPlan
+    rate: dict[str, int]
+    value: dict[str, int]
+    world: int
+
+
+def build_regions_sheet(ctx: Context) -> RegionRows:
+    spec, m = ctx.spec, ctx.spec.market
+    sheet = timeline_sheet(ctx, TITLE, f"{m.name}: value by region, {m.unit}")
+    first, last = ctx.first_col, ctx.last_col
+    row = FIRST_BODY_ROW
+    sheet.put(row, LABEL_COL, "Growth rate: the region's CAGR for the year's phase", "section")
+    rate_rows: dict[str, int] = {}
+    for i, r in enumerate(spec.regions):
+        row += 1
+        rate_rows[r.name] = row
+        sheet.put(row, LABEL_COL, r.name)
+        sheet.put(row, UNIT_COL, "%", "unit")
+        rates = engine.region_rates(spec, i)
+        ends = [ph.end_year for ph in spec.phases]
+        for year in ctx.years[1:]:
+            col = ctx.col(year)
+            phase = a1.cell(PHASE_ROW, col, abs_row=True)
+            sheet.put(
+                row,
+                col,
+                "=" + xlformula.pick(names.region_cagrs(r.name), phase),
+                "calc",
+                "pct2",
+                cached=rates[engine.phase_number(year, ends) - 1],
+            )
+
+    row += 2
+    sheet.put(row, LABEL_COL, f"Value ({m.unit})", "section")
+    value_rows: dict[str, int] = {}
+    for r in spec.regions:
+        row += 1
+        value_rows[r.name] = row
+        values = ctx.values[(engine.REGION, engine.WORLD, r.name)]
+        sheet.put(row, LABEL_COL, r.name)
+        sheet.put(row, UNIT_COL, m.unit, "unit")
+        sheet.put(
+            row,
+            first,
+            f"={names.BASE_VALUE}*{names.region_share(r.name)}",
+            "calc",
+            "value",
+            cached=values[0],
+        )
+        for year, value in zip(ctx.years[1:], values[1:], strict=True):
+            col = ctx.col(year)
+            prev, rate = a1.cell(row, col - 1), a1.cell(rate_rows[r.name], col)
+            sheet.put(row, col, "=" + xlformula.growth(prev, rate), "calc", "value", cached=value)
+
+    row += 1
+    world_row = row
+    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    top, bottom = min(value_rows.values()), max(value_rows.values())
+    sheet.put(row, LABEL_COL, "World (sum of regions)", "total")
+    sheet.put(row, UNIT_COL, m.unit, "total")
+    for year, value in zip(ctx.years, world, strict=True):
+        col = ctx.col(year)
+        sheet.put(
+            row,
+            col,
+            "=" + xlformula.total(a1.area(top, col, bottom, col)),
+            "total",
+            "value",
+            cached=value,
+        )
+
+    row += 1
+    sheet.put(row, LABEL_COL, "World growth on the year before")
+    sheet.put(row, UNIT_COL, "%", "unit")
+    for year in ctx.years[1:]:
+        col = ctx.col(year)
+        now, before = world[year - m.base_year], world[year - m.base_year - 1]
+        formula = xlformula.ratio(a1.cell(world_row, col), a1.cell(world_row, col - 1)) + "-1"
+        sheet.put(row, col, "=" + formula, "calc", "pct2", cached=now / before - 1)
+
+    ctx.define(names.YEARS, sheet, YEAR_ROW, first, YEAR_ROW, last)
+    ctx.define(names.WORLD_VALUES, sheet, world_row, first, world_row, last)
+    return RegionRows(sheet, rate_rows, value_rows, world_row)

@@ -1,0 +1,210 @@
+"""Split sheets (Countries, one per segment dimension): each region divided by mix shift.
+
+For every region a block of rows: a mix index ``w*(1+g)^(t-t0)`` per member, the member's share
+(index over the block's summed index), its value (region value times share) and a total. A
+dimension sheet also has a World block on top that adds each member up across regions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cmo_xl import a1, engine, xlformula
+from cmo_xl.plan import SheetPlan
+from cmo_xl.sheets.context import (
+    FIRST_BODY_ROW,
+    LABEL_COL,
+    UNIT_COL,
+    Context,
+    timeline_sheet,
+    year_ref,
+)
+from cmo_xl.sheets.regions import RegionRows
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    weight_name: str
+    cagr_name: str
+    weight: float
+    cagr: float
+
+
+@dataclass(frozen=True)
+class Block:
+    region: str
+    members: list[Member]
+
+
+@dataclass(frozen=True)
+class BlockRows:
+    share: dict[str, int]
+    value: dict[str, int]
+    total: int
+
+
+@dataclass(frozen=True)
+class SplitRows:
+    sheet: SheetPlan
+    dimension: str
+    blocks: dict[str, BlockRows]  # by region
+    world: BlockRows | None
+
+
+def _block_height(members: int) -> int:
+    return 3 * members + 3  # section, index, share and value rows, total, blank
+
+
+def build_split_sheet(
+    ctx: Context,
+    title: str,
+    dimension: str,
+    subtitle: str,
+    blocks: list[Block],
+    regions: RegionRows,
+    *,
+    world: bool,
+) -> SplitRows:
+    sheet = timeline_sheet(ctx, title, subtitle)
+    row = FIRST_BODY_ROW
+    world_rows = None
+    if world:
+        members = [m.name for m in blocks[0].members]
+        row += len(members) + 3
+        block_rows = []
+        start = row
+        for block in blocks:
+            block_rows.append(_value_rows(start, len(block.members)))
+            start += _block_height(len(block.members))
+        world_rows = _world_block(ctx, sheet, dimension, members, block_rows)
+
+    rows = {}
+    for block in blocks:
+        rows[block.region] = _region_block(
+            ctx, sheet, dimension, block, row, regions.value[block.region], regions.sheet
+        )
+        row += _block_height(len(block.members))
+    return SplitRows(sheet, dimension, rows, world_rows)
+
+
+def _value_rows(start: int, members: int) -> list[int]:
+    first = start + 1 + 2 * members
+    return list(range(first, first + members))
+
+
+def _world_block(
+    ctx: Context,
+    sheet: SheetPlan,
+    dimension: str,
+    members: list[str],
+    block_value_rows: list[list[int]],
+) -> BlockRows:
+    unit = ctx.spec.market.unit
+    row = FIRST_BODY_ROW
+    sheet.put(row, LABEL_COL, "World: each segment summed over the regions", "section")
+    value_rows = {}
+    for k, name in enumerate(members):
+        row += 1
+        value_rows[name] = row
+        sheet.put(row, LABEL_COL, name)
+        sheet.put(row, UNIT_COL, unit, "unit")
+        values = ctx.values[(dimension, engine.WORLD, name)]
+        for year, value in zip(ctx.years, values, strict=True):
+            col = ctx.col(year)
+            refs = [a1.cell(rows[k], col) for rows in block_value_rows]
+            sheet.put(row, col, "=" + xlformula.plus(refs), "calc", "value", cached=value)
+    row += 1
+    _total_row(
+        ctx,
+        sheet,
+        row,
+        "Total World",
+        min(value_rows.values()),
+        max(value_rows.values()),
+        ctx.values[(engine.MARKET, "", engine.WORLD)],
+    )
+    return BlockRows({}, value_rows, row)
+
+
+def _region_block(
+    ctx: Context,
+    sheet: SheetPlan,
+    dimension: str,
+    block: Block,
+    row: int,
+    region_row: int,
+    regions_sheet: SheetPlan,
+) -> BlockRows:
+    unit = ctx.spec.market.unit
+    n = len(block.members)
+    sheet.put(row, LABEL_COL, block.region, "section")
+    index_rows = range(row + 1, row + 1 + n)
+    share_rows = range(row + 1 + n, row + 1 + 2 * n)
+    value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)
+    base_year = ctx.spec.market.base_year
+    for k, member in enumerate(block.members):
+        key = (dimension, block.region, member.name)
+        sheet.put(index_rows[k], LABEL_COL, f"Mix index: {member.name}")
+        sheet.put(index_rows[k], UNIT_COL, "index", "unit")
+        sheet.put(share_rows[k], LABEL_COL, f"Share: {member.name}")
+        sheet.put(share_rows[k], UNIT_COL, "%", "unit")
+        sheet.put(value_rows[k], LABEL_COL, member.name)
+        sheet.put(value_rows[k], UNIT_COL, unit, "unit")
+        shares, values = ctx.shares[key], ctx.values[key]
+        for t, year in enumerate(ctx.years):
+            col = ctx.col(year)
+            index = xlformula.mix_index(member.weight_name, member.cagr_name, year_ref(col))
+            sheet.put(
+                index_rows[k],
+                col,
+                "=" + index,
+                "calc",
+                "weight",
+                cached=engine.mix_index(member.weight, member.cagr, year - base_year),
+            )
+            whole = a1.column_span(col, index_rows[0], index_rows[-1])
+            sheet.put(
+                share_rows[k],
+                col,
+                "=" + xlformula.share_of(a1.cell(index_rows[k], col), whole),
+                "calc",
+                "share",
+                cached=shares[t],
+            )
+            region_value = regions_sheet.ref(region_row, col, abs_row=True)
+            sheet.put(
+                value_rows[k],
+                col,
+                "=" + xlformula.product(region_value, a1.cell(share_rows[k], col)),
+                "calc",
+                "value",
+                cached=values[t],
+            )
+    total = row + 1 + 3 * n
+    region_values = ctx.values[(engine.REGION, engine.WORLD, block.region)]
+    _total_row(
+        ctx, sheet, total, f"Total {block.region}", value_rows[0], value_rows[-1], region_values
+    )
+    return BlockRows(
+        dict(zip([m.name for m in block.members], share_rows, strict=True)),
+        dict(zip([m.name for m in block.members], value_rows, strict=True)),
+        total,
+    )
+
+
+def _total_row(
+    ctx: Context, sheet: SheetPlan, row: int, label: str, top: int, bottom: int, cached: list[float]
+) -> None:
+    sheet.put(row, LABEL_COL, label, "total")
+    sheet.put(row, UNIT_COL, ctx.spec.market.unit, "total")
+    for year, value in zip(ctx.years, cached, strict=True):
+        col = ctx.col(year)
+        sheet.put(
+            row,
+            col,
+            "=" + xlformula.total(a1.area(top, col, bottom, col)),
+            "total",
+            "value",
+            cached=value,
+        )
