@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cmo_xl.build import write_workbook
+from cmo_xl.bundled import load_template
+from cmo_xl.plan import WorkbookPlan
+from cmo_xl.spec import Spec
+from cmo_xl.workbook_plan import plan_workbook
+
+
+@pytest.fixture(scope="session")
+def cmo_spec() -> Spec:
+    return load_template("cmo_services")
+
+
+@pytest.fixture(scope="session")
+def cmo_plan(cmo_spec: Spec) -> WorkbookPlan:
+    return plan_workbook(cmo_spec, "cmo_services")
+
+
+@pytest.fixture(scope="session")
+def built(cmo_plan: WorkbookPlan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default workbook, built once for the session."""
+    path = tmp_path_factory.mktemp("built") / "cmo_services.xlsx"
+    return write_workbook(cmo_plan, path)

@@ -1,0 +1,84 @@
+"""Test helpers: recalculate with LibreOffice, read values, edit inputs by defined name."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from cmo_xl.plan import WorkbookPlan
+from cmo_xl.recalc import recalculate, soffice
+
+#: Formula results must match the engine this closely (abs_tol only matters near zero).
+REL_TOL = 1e-9
+ABS_TOL = 1e-12
+INSTALL_HINT = (
+    "LibreOffice is needed to prove the formulas: "
+    "apt-get install -y --no-install-recommends libreoffice-calc-nogui"
+)
+
+
+def need_libreoffice() -> None:
+    """Fail, not skip: a missing engine must not hide an unproven workbook."""
+    if soffice() is None:
+        pytest.fail(INSTALL_HINT)
+
+
+def values_of(path: Path) -> dict[str, dict[str, Any]]:
+    """Every non-empty cell value (cached values for formulas), by sheet and address."""
+    wb = openpyxl.load_workbook(path, data_only=True)
+    return {
+        ws.title: {
+            c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None
+        }
+        for ws in wb.worksheets
+    }
+
+
+def recalculated_values(path: Path, out_dir: Path) -> dict[str, dict[str, Any]]:
+    need_libreoffice()
+    return values_of(recalculate(path, out_dir))
+
+
+def without_cached_values(path: Path, out: Path, edits: dict[str, Any] | None = None) -> Path:
+    """Save a copy through openpyxl, which drops every cached value, applying ``edits``
+    (defined name -> new value) on the way. LibreOffice then has to compute every formula."""
+    wb = openpyxl.load_workbook(path)
+    for name, value in (edits or {}).items():
+        sheet, address = resolve(wb, name)
+        wb[sheet][address] = value
+    wb.save(out)
+    return out
+
+
+def resolve(wb: openpyxl.Workbook, name: str) -> tuple[str, str]:
+    """Sheet and address of a single-cell defined name."""
+    destinations = list(wb.defined_names[name].destinations)
+    assert len(destinations) == 1, f"{name} points at {destinations}"
+    sheet, address = destinations[0]
+    return sheet, address.replace("$", "")
+
+
+def same(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, float | int) and not isinstance(expected, bool):
+        return (
+            isinstance(actual, float | int)
+            and not isinstance(actual, bool)
+            and math.isclose(actual, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
+        )
+    return actual == expected
+
+
+def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[str]:
+    """Formula cells whose value differs from the engine's (the plan's cached value)."""
+    out = []
+    for sheet, cell in plan.formula_cells():
+        actual = values.get(sheet, {}).get(cell.address)
+        if not same(actual, cell.cached):
+            out.append(
+                f"{sheet}!{cell.address} {cell.value}: got {actual!r}, engine {cell.cached!r}"
+            )
+    return out

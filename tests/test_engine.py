@@ -1,0 +1,109 @@
+"""The reference engine against numbers computed by hand."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from cmo_xl import engine
+from cmo_xl.spec import Spec, parse_spec
+from spec_samples import small_spec_data
+
+
+def value(frame: pd.DataFrame, dimension: str, parent: str, member: str, year: int) -> float:
+    rows = frame[
+        (frame.dimension == dimension)
+        & (frame.parent == parent)
+        & (frame.member == member)
+        & (frame.year == year)
+    ]
+    assert len(rows) == 1
+    return float(rows.value.iloc[0])
+
+
+def test_world_totals_by_hand(cmo_spec: Spec) -> None:
+    frame = engine.forecast(cmo_spec)
+    world_2025 = value(frame, "Market", "", "World", 2025)
+    world_2032 = value(frame, "Market", "", "World", 2032)
+    assert world_2025 == pytest.approx(73 * 1.06**3, rel=1e-12)
+    assert world_2025 == pytest.approx(86.944168, abs=5e-7)
+    assert float(f"{world_2032:.7g}") == 185.1129
+    assert world_2032 == pytest.approx(86.944168 * 1.114**7, rel=1e-8)
+    north_america = value(frame, "Region", "World", "North America", 2032)
+    assert north_america == pytest.approx(0.40 * world_2032, rel=1e-12)
+
+
+def test_tidy_shape(cmo_spec: Spec) -> None:
+    frame = engine.forecast(cmo_spec)
+    assert list(frame.columns) == engine.COLUMNS
+    assert not frame.duplicated(["dimension", "parent", "member", "year"]).any()
+    # 1 world + 5 regions + 23 countries + (3 + 4) segments in 5 regions + 7 world segments
+    assert len(frame) == 11 * (1 + 5 + 23 + 7 * 5 + 7)
+
+
+def test_splits_add_up_to_their_region(cmo_spec: Spec) -> None:
+    frame = engine.forecast(cmo_spec)
+    regions = frame[frame.dimension == "Region"].set_index(["member", "year"]).value
+    for dimension in ("Country", "Client type", "Application"):
+        parts = frame[(frame.dimension == dimension) & (frame.parent != "World")]
+        sums = parts.groupby(["parent", "year"]).value.sum()
+        for (region, year), total in sums.items():
+            assert total == pytest.approx(regions[(region, year)], rel=1e-12, abs=1e-12)
+
+
+def test_mix_shift_by_hand() -> None:
+    # two segments at 50/50 growing 20% and 0%: after one year 0.6 : 0.5
+    shares = engine.mix_shares([0.5, 0.5], [0.2, 0.0], 1)
+    assert shares == pytest.approx([0.6 / 1.1, 0.5 / 1.1], rel=1e-15)
+    assert sum(shares) == pytest.approx(1.0, rel=1e-15)
+    assert all(math.isnan(s) for s in engine.mix_shares([0.0, 0.0], [0.1, 0.1], 3))
+
+
+def test_phases_and_region_override_by_hand() -> None:
+    spec = parse_spec(small_spec_data())
+    frame = engine.forecast(spec)
+    # East: 60 of 100, 10% for 2 years then its own 20% for 1 year
+    assert value(frame, "Region", "World", "East", 2023) == pytest.approx(
+        60 * 1.1**2 * 1.2, rel=1e-14
+    )
+    # West: 40, market rates 10%, 10%, 5%
+    assert value(frame, "Region", "World", "West", 2023) == pytest.approx(
+        40 * 1.1**2 * 1.05, rel=1e-14
+    )
+    # Product segments in East use the overrides: A 0.7 at 30%, B 0.3 at its base 5%
+    a = 0.7 * 1.3**3
+    b = 0.3 * 1.05**3
+    east = 60 * 1.1**2 * 1.2
+    assert value(frame, "Product", "East", "A", 2023) == pytest.approx(
+        east * a / (a + b), rel=1e-13
+    )
+
+
+def test_implied_cagrs(cmo_spec: Spec) -> None:
+    frame = engine.forecast(cmo_spec)
+    table = engine.implied_cagrs(cmo_spec, frame)
+    world = table[(table.member == "World")]
+    assert world.implied_cagr.tolist() == pytest.approx(
+        [0.06, 0.114, (185.11294598 / 73) ** 0.1 - 1], rel=1e-8
+    )
+    latam = table[(table.member == "Latin America")]
+    assert latam.implied_cagr.isna().all()  # nothing to grow from
+
+
+def test_benchmark_conflict(cmo_spec: Spec) -> None:
+    table = engine.benchmarks(cmo_spec, engine.forecast(cmo_spec))
+    row = table.iloc[0]
+    assert (row.start_year, row.end_year, row.reported_cagr) == (2022, 2030, 0.07)
+    assert row.model_cagr == pytest.approx((1.06**3 * 1.114**5) ** (1 / 8) - 1, rel=1e-12)
+    assert row.difference > 0.02
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "years", "expected"),
+    [(100, 121, 2, 0.1), (0, 5, 2, math.nan), (5, 5, 0, math.nan), (10, 5, 1, -0.5)],
+)
+def test_implied_cagr(start: float, end: float, years: float, expected: float) -> None:
+    got = engine.implied_cagr(start, end, years)
+    assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected)
