@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pydantic import BaseModel
+
 from cmo_xl import a1
 from cmo_xl.names import identifier
 from cmo_xl.spec import AnyInput, Spec
@@ -21,8 +23,23 @@ FIRST_YEAR_COL = 3
 
 def rule_problems(spec: Spec) -> list[str]:
     """Every cross-field problem in ``spec``, in spec order."""
-    checks = (_years, _phases, _regions, _dimensions, _players, _benchmarks, _sources)
+    checks = (_years, _phases, _regions, _dimensions, _players, _benchmarks, _sources, _texts)
     return [problem for check in checks for problem in check(spec)]
+
+
+def _texts(spec: Spec) -> Iterator[str]:
+    """Text that Excel would read as a formula (it starts with =) is refused: it could run."""
+    def walk(node: object, path: str) -> Iterator[str]:
+        if isinstance(node, str) and node.startswith("="):
+            yield f"{path}: got {node!r}; text must not start with = (Excel reads it as a formula)"
+        elif isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                yield from walk(getattr(node, name), f"{path}.{name}" if path else name)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from walk(item, f"{path}[{i}]")
+
+    yield from walk(spec, "")
 
 
 def _years(spec: Spec) -> Iterator[str]:
@@ -31,12 +48,8 @@ def _years(spec: Spec) -> Iterator[str]:
         yield (f"market.end_year: got {m.end_year}; must be after market.base_year ({m.base_year})")
     if m.base_value.value <= 0:
         yield f"market.base_value.value: got {m.base_value.value}; the market must be above 0"
-    last_col = FIRST_YEAR_COL + m.end_year - m.base_year
-    if last_col > a1.MAX_COL:
-        yield (
-            f"market.end_year: got {m.end_year}; the timeline would need column {last_col}, "
-            f"past Excel's {a1.MAX_COL}"
-        )
+    # Years lie in 1900..9999 (spec.YEAR_RANGE), so the timeline needs at most 8,102 columns,
+    # well inside Excel's 16,384: no column check is needed.
 
 
 def _phases(spec: Spec) -> Iterator[str]:
@@ -122,8 +135,11 @@ def _dimensions(spec: Spec) -> Iterator[str]:
         yield from _sums_to_one(
             [s.share.value for s in dim.segments], f"{path}.segments[*].share", "segment shares"
         )
-        yield from _overrides(dim.overrides, [s.name for s in dim.segments], regions, path)
-        for region in regions:
+        override_problems = list(
+            _overrides(dim.overrides, [s.name for s in dim.segments], regions, path)
+        )
+        yield from override_problems
+        for region in regions if not override_problems else []:
             shares = effective_segment_shares(spec, i, region)
             if any(o.region == region and o.share for o in dim.overrides):
                 yield from _sums_to_one(

@@ -1,0 +1,245 @@
+"""Spec validation: every problem names the field path, the value received and what is allowed."""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from cmo_xl.bundled import load_template, template_names
+from cmo_xl.errors import SpecError
+from cmo_xl.review import flags, placeholders
+from cmo_xl.spec import Spec, parse_spec
+from spec_samples import small_spec_data
+
+Edit = Callable[[dict[str, Any]], None]
+
+
+def _set(path: list[Any], value: Any) -> Edit:
+    def edit(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        target[path[-1]] = value
+
+    return edit
+
+
+def _delete(path: list[Any]) -> Edit:
+    def edit(data: dict[str, Any]) -> None:
+        target = data
+        for key in path[:-1]:
+            target = target[key]
+        del target[path[-1]]
+
+    return edit
+
+
+#: (edit, a regex that the single problem must match)
+BAD = {
+    "missing field": (
+        _delete(["market", "base_year"]),
+        r"^market\.base_year: missing; this field is required$",
+    ),
+    "wrong type": (
+        _set(["market", "base_value", "value"], "lots"),
+        r"^market\.base_value\.value: got 'lots'; input should be a valid number",
+    ),
+    "number as text": (
+        _set(["regions", 0, "share", "value"], "0.6"),
+        r"^regions\[0\]\.share\.value: got '0\.6'; input should be a valid number",
+    ),
+    "share above 1": (
+        _set(["regions", 1, "share", "value"], 1.2),
+        r"^regions\[1\]\.share\.value: got 1\.2; input should be less than or "
+        r"equal to 1",
+    ),
+    "cagr below -50%": (
+        _set(["phases", 0, "cagr", "value"], -0.9),
+        r"^phases\[0\]\.cagr\.value: got -0\.9; input should be greater than or "
+        r"equal to -0\.5",
+    ),
+    "unknown provenance": (
+        _set(["regions", 0, "share", "provenance"], "guess"),
+        r"^regions\[0\]\.share\.provenance: got 'guess'; input should be "
+        r"'source', 'analyst' or 'placeholder'",
+    ),
+    "unknown field": (
+        _set(["market", "colour"], "blue"),
+        r"^market\.colour: unknown field \(value 'blue'\)",
+    ),
+    "year not whole": (_set(["market", "end_year"], 2023.5), r"^market\.end_year: got 2023\.5"),
+    "unknown region in override": (
+        _set(["dimensions", 0, "overrides", 0, "region"], "Atlantis"),
+        r"^dimensions\[0\]\.overrides\[0\]\.region: got 'Atlantis'; must be one of "
+        r"\['East', 'West'\]$",
+    ),
+    "unknown segment in override": (
+        _set(["dimensions", 0, "overrides", 1, "segment"], "Z"),
+        r"^dimensions\[0\]\.overrides\[1\]\.segment: got 'Z'; must be one of \['A', 'B'\]$",
+    ),
+    "source id unknown": (
+        _set(["benchmarks", 0, "cagr", "source"], "S9"),
+        r"^benchmarks\[0\]\.cagr\.source: got 'S9'; must be one of the "
+        r"sources ids \['S1'\]$",
+    ),
+    "source provenance without id": (
+        _delete(["benchmarks", 0, "cagr", "source"]),
+        r"^benchmarks\[0\]\.cagr\.source: missing; provenance 'source' needs the id",
+    ),
+    "wrong schema version": (
+        _set(["schema_version"], 2),
+        r"^schema_version: got 2; this cmo_xl reads schema_version 1$",
+    ),
+    "reserved sheet name": (
+        _set(["dimensions", 1, "name"], "regions"),
+        r"^dimensions\[1\]\.name: got 'regions'; it names a sheet and "
+        r"'Regions' is taken",
+    ),
+    "sheet name too long": (
+        _set(["dimensions", 1, "name"], "x" * 32),
+        r"^dimensions\[1\]\.name: got 'x{32}'; it names a sheet, and a sheet "
+        r"name has at most 31 characters",
+    ),
+    "sheet name with a slash": (_set(["dimensions", 1, "name"], "In/Out"), r"must not contain /"),
+    "names that clash once reduced": (
+        _set(["regions", 1, "name"], "EAST!"),
+        r"^regions\[1\]\.name: got 'EAST!'; it clashes with regions\[0\]\.name \('East'\)",
+    ),
+    "revenue without a year": (
+        _delete(["players", 0, "revenue_year"]),
+        r"^players\[0\]: revenue and revenue_year go together",
+    ),
+    "revenue year outside the timeline": (
+        _set(["players", 0, "revenue_year"], 2030),
+        r"^players\[0\]\.revenue_year: got 2030; must be "
+        r"within the timeline 2020\.\.2023$",
+    ),
+    "formula-like text": (
+        _set(["players", 1, "note"], "=cmd|' /C calc'!A0"),
+        r"^players\[1\]\.note: got \"=cmd\|' /C calc'!A0\"; text must not "
+        r"start with =",
+    ),
+    "region cagr list too short": (
+        _set(["regions", 0, "cagr"], []),
+        r"^regions\[0\]\.cagr: got 0 entries; need one per phase \(2\)",
+    ),
+    "zero market": (
+        _set(["market", "base_value", "value"], 0),
+        r"^market\.base_value\.value: got 0(\.0)?; the market must be above 0$",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_spec_names_field_value_and_rule(case: str) -> None:
+    edit, pattern = BAD[case]
+    data = copy.deepcopy(small_spec_data())
+    edit(data)
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert len(info.value.problems) == 1, info.value.problems
+    assert re.search(pattern, info.value.problems[0]), info.value.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("edit", "pattern"),
+    [
+        (
+            _set(["market", "end_year"], 2019),
+            r"market\.end_year: got 2019; must be after market\.base_year \(2020\)",
+        ),
+        (
+            _set(["phases", 1, "start_year"], 2021),
+            r"phases\[1\]\.start_year: got 2021; phases must be consecutive, so it must equal "
+            r"phases\[0\]\.end_year \(2022\)",
+        ),
+        (
+            _set(["regions", 0, "share", "value"], 0.5),
+            r"regions\[\*\]\.share: region shares sum to 0\.9; they must sum to 1",
+        ),
+        (
+            _set(["market", "end_year"], 20000),
+            r"market\.end_year: got 20000; input should be "
+            r"less than or equal to 9999",
+        ),
+    ],
+)
+def test_cross_field_rules(edit: Edit, pattern: str) -> None:
+    data = copy.deepcopy(small_spec_data())
+    edit(data)
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert any(re.search(pattern, p) for p in info.value.problems), info.value.problems
+
+
+def test_top_level_must_be_a_mapping() -> None:
+    with pytest.raises(SpecError, match=r"\(top level\): got list; expected a mapping"):
+        parse_spec([1, 2])
+
+
+def test_the_cmo_template_is_faithful() -> None:
+    spec = load_template("cmo_services")
+    m = spec.market
+    assert (m.unit, m.base_year, m.end_year, m.base_value.value) == ("USD bn", 2022, 2032, 73.0)
+    assert [(p.start_year, p.end_year, p.cagr.value) for p in spec.phases] == [
+        (2022, 2025, 0.06),
+        (2025, 2032, 0.114),
+    ]
+    shares = {r.name: r.share.value for r in spec.regions}
+    assert shares == {
+        "North America": 0.40,
+        "Asia-Pacific": 0.35,
+        "Europe": 0.25,
+        "Latin America": 0.0,
+        "Middle East & Africa": 0.0,
+    }
+    countries = {r.name: [c.name for c in r.countries] for r in spec.regions}
+    assert countries["Latin America"] == ["Mexico", "Brazil", "Argentina", "Colombia"]
+    assert countries["Middle East & Africa"] == ["Turkey", "Saudi Arabia", "UAE"]
+    assert "United Kingdom" in countries["Europe"]
+    assert not any("Korea" in c for c in countries["Middle East & Africa"])
+    assert [s.name for s in spec.dimensions[1].segments] == [
+        "Oral",
+        "Injectable",
+        "Spray",
+        "Others",
+    ]
+    fixes = {c.original: c.corrected for c in spec.corrections}
+    assert fixes == {
+        "Argentina Korea": "Argentina",
+        "Saudi / Arabia": "Saudi Arabia",
+        "Korea": "",
+        "U.K.": "United Kingdom",
+        "Spays Products": "Spray",
+    }
+    revenue = {p.name: p.revenue.value if p.revenue else None for p in spec.players}
+    assert revenue == {
+        "Lonza": 6.1,
+        "Catalent": 4.4,
+        "Patheon / Thermo Fisher": 2.5,
+        "Baxter": 0.8,
+        "AbbVie": None,
+        "Aurobindo Pharma": None,
+        "Zhejiang Huahai": None,
+    }
+    assert [(b.start_year, b.end_year, b.cagr.value) for b in spec.benchmarks] == [
+        (2022, 2030, 0.07)
+    ]
+
+
+def test_the_mess_is_flagged(cmo_spec: Spec) -> None:
+    text = "\n".join(f"{a} {b}" for a, b in flags(cmo_spec))
+    assert "Conflicting growth figure" in text and "9.34%" in text
+    assert "Not quantified: Latin America" in text
+    assert "Not quantified: Middle East & Africa" in text
+    assert len(placeholders(cmo_spec)) == 2 + 23 + 7  # two shares, countries, segments
+
+
+def test_every_bundled_template_validates() -> None:
+    assert "cmo_services" in template_names()
+    for name in template_names():
+        load_template(name)

@@ -1,0 +1,226 @@
+"""Modelling standards on the built file: inputs apart and validated, no typed numbers on
+calculation sheets, one formula per row, names that resolve, nothing hidden or merged."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.formula.tokenizer import Token, Tokenizer
+from openpyxl.formula.translate import Translator
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cmo_xl.plan import WorkbookPlan
+from cmo_xl.sheets.context import FIRST_BODY_ROW
+from cmo_xl.spec_rules import FIRST_YEAR_COL
+from cmo_xl.workbook_plan import calculation_titles
+
+FORBIDDEN_FUNCTIONS = (
+    "OFFSET",
+    "INDIRECT",
+    "TODAY",
+    "NOW",
+    "RAND",
+    "RANDBETWEEN",
+    "XLOOKUP",
+    "LET",
+    "SEQUENCE",
+    "FILTER",
+    "SORT",
+    "UNIQUE",
+    "LAMBDA",
+)
+#: Structural constants a formula may hold (FAST-style: 0 and 1 only, e.g. ``(1+g)`` or ``-1``).
+ALLOWED_LITERALS = {"0", "1"}
+TIMELINE_SHEETS = ("Regions", "Countries", "Client type", "Application")
+
+
+@pytest.fixture(scope="module")
+def wb(built: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(built)
+
+
+def formulas(ws: Worksheet) -> list[tuple[str, str]]:
+    return [(c.coordinate, c.value) for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_sheet_order(wb: openpyxl.Workbook) -> None:
+    assert wb.sheetnames == [
+        "Cover",
+        "Inputs",
+        "Regions",
+        "Countries",
+        "Client type",
+        "Application",
+        "Summary",
+        "Players",
+        "Checks",
+        "Sources",
+    ]
+
+
+def test_no_typed_numbers_on_calculation_sheets(
+    wb: openpyxl.Workbook, cmo_plan: WorkbookPlan
+) -> None:
+    titles = calculation_titles(cmo_plan)
+    assert set(TIMELINE_SHEETS) <= set(titles)
+    for title in titles:
+        for row in wb[title].iter_rows():
+            for c in row:
+                assert not isinstance(c.value, int | float) or isinstance(c.value, bool), (
+                    f"{title}!{c.coordinate} holds a typed number {c.value!r}"
+                )
+                if c.data_type == "f":
+                    literals = {
+                        t.value
+                        for t in Tokenizer(c.value).items
+                        if t.type == Token.OPERAND and t.subtype == Token.NUMBER
+                    }
+                    assert literals <= ALLOWED_LITERALS, f"{title}!{c.coordinate}: {c.value}"
+
+
+@pytest.mark.parametrize("title", TIMELINE_SHEETS)
+def test_one_formula_pattern_per_row(wb: openpyxl.Workbook, title: str) -> None:
+    ws = wb[title]
+    first_forecast_col = FIRST_YEAR_COL + 1
+    rows_checked = 0
+    for row in ws.iter_rows(min_row=4):
+        forecast = [c for c in row[first_forecast_col - 1 :] if c.value is not None]
+        if not forecast:
+            continue
+        model = forecast[0]
+        assert model.data_type == "f", f"{title}!{model.coordinate} is not a formula"
+        for c in forecast[1:]:
+            expected = Translator(model.value, origin=model.coordinate).translate_formula(
+                c.coordinate
+            )
+            assert c.value == expected, f"{title}!{c.coordinate} breaks the row's pattern"
+        rows_checked += 1
+    assert rows_checked > 10
+
+
+def test_no_volatile_fragile_or_dynamic_array_functions(wb: openpyxl.Workbook) -> None:
+    for ws in wb.worksheets:
+        for address, text in formulas(ws):
+            functions = {
+                t.value.rstrip("(")
+                for t in Tokenizer(text).items
+                if t.type == Token.FUNC and t.subtype == Token.OPEN
+            }
+            assert not functions & set(FORBIDDEN_FUNCTIONS), f"{ws.title}!{address}: {text}"
+            assert len(re.findall(r"(?<![A-Z])IF\(", text)) <= 1, f"nested IF at {address}"
+
+
+def test_every_defined_name_resolves(wb: openpyxl.Workbook) -> None:
+    assert len(wb.defined_names) > 100
+    for name, defined in wb.defined_names.items():
+        for sheet, area in defined.destinations:
+            for row, col in CellRange(area.replace("$", "")).cells:
+                value = wb[sheet].cell(row, col).value
+                assert value is not None, f"{name} -> {sheet}!{area} has an empty cell"
+
+
+def test_every_name_used_in_a_formula_is_defined(wb: openpyxl.Workbook) -> None:
+    defined = set(wb.defined_names)
+    reference = re.compile(r"^(?:'[^']+'|[^!]+)?!?\$?[A-Z]{1,3}\$?\d+(?::\$?[A-Z]{1,3}\$?\d+)?$")
+    used = set()
+    for ws in wb.worksheets:
+        for _, text in formulas(ws):
+            for t in Tokenizer(text).items:
+                if (
+                    t.type == Token.OPERAND
+                    and t.subtype == Token.RANGE
+                    and not reference.match(t.value)
+                ):
+                    used.add(t.value)
+    assert used
+    assert used <= defined, sorted(used - defined)
+
+
+def test_every_input_is_named_styled_and_validated(
+    wb: openpyxl.Workbook, cmo_plan: WorkbookPlan
+) -> None:
+    ws = wb["Inputs"]
+    validated = set()
+    for dv in ws.data_validations.dataValidation:
+        assert dv.showErrorMessage and dv.error
+        for cell_range in dv.sqref.ranges:
+            validated |= {f"{get_column_letter(col)}{row}" for row, col in cell_range.cells}
+    single_names = {
+        target.split("!")[1].replace("$", "")
+        for target in cmo_plan.names.values()
+        if target.startswith("Inputs!") and ":" not in target
+    }
+    inputs = [
+        c
+        for row in ws.iter_rows(min_row=5, min_col=3, max_col=3)
+        for c in row
+        if c.value is not None and ws.cell(c.row, 1).fill.fgColor.rgb != "00D9E1F2"
+    ]
+    assert len(inputs) > 60
+    for c in inputs:
+        assert c.coordinate in single_names, f"Inputs!{c.coordinate} has no defined name"
+        assert c.coordinate in validated, f"Inputs!{c.coordinate} has no data validation"
+        assert c.fill.fgColor.rgb == "00FFF2CC", f"Inputs!{c.coordinate} is not on yellow"
+        colour = "000000FF" if c.data_type != "f" else "00008000"
+        assert c.font.color.rgb == colour, f"Inputs!{c.coordinate} font {c.font.color.rgb}"
+        if c.data_type == "f":  # a link to a default: nothing but another input's name
+            assert re.fullmatch(r"=[a-z_]+[A-Za-z0-9_]*", c.value), c.value
+
+
+def test_validation_bounds(wb: openpyxl.Workbook) -> None:
+    ws = wb["Inputs"]
+    rules = {
+        (dv.type, dv.operator, dv.formula1, dv.formula2)
+        for dv in ws.data_validations.dataValidation
+    }
+    assert ("decimal", "between", "0", "1") in rules  # shares
+    assert ("decimal", "between", "-0.5", "1") in rules  # CAGRs
+    assert ("whole", "between", "2022", "2032") in rules  # years
+    assert ("whole", "between", "2022", "2022") in rules  # the base year is fixed
+
+
+def test_nothing_hidden_or_merged(wb: openpyxl.Workbook) -> None:
+    for ws in wb.worksheets:
+        assert ws.sheet_state == "visible"
+        assert not ws.merged_cells.ranges
+        assert not any(d.hidden for d in ws.column_dimensions.values())
+        assert not any(d.hidden for d in ws.row_dimensions.values())
+
+
+def test_timeline_sheets_freeze_and_print(wb: openpyxl.Workbook) -> None:
+    for title in TIMELINE_SHEETS:
+        ws = wb[title]
+        assert ws.freeze_panes == f"C{FIRST_BODY_ROW - 1}"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.column_dimensions["A"].width > 30
+
+
+def test_cover_links_to_every_sheet(wb: openpyxl.Workbook) -> None:
+    ws = wb["Cover"]
+    links = {c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
+    assert links == {
+        "Inputs!A1",
+        "Regions!A1",
+        "Countries!A1",
+        "'Client type'!A1",
+        "Application!A1",
+        "Summary!A1",
+        "Players!A1",
+        "Checks!A1",
+        "Sources!A1",
+    }
+    assert ws["B10"].value == "=master_check"
+    assert wb.calculation.fullCalcOnLoad is True
+
+
+def test_no_formula_without_a_cached_value(built: Path) -> None:
+    cached = openpyxl.load_workbook(built, data_only=True)
+    for ws in openpyxl.load_workbook(built).worksheets:
+        for address, _ in formulas(ws):
+            assert cached[ws.title][address].value is not None, f"{ws.title}!{address}"
