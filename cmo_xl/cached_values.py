@@ -76,7 +76,8 @@ def _fill_part(xml: bytes, values: Mapping[str, Any]) -> bytes:
         missing.discard(address)
     if missing:
         raise ValueError(f"no formula cell at {sorted(missing)[:5]} to hold a cached value")
-    return ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+    written: bytes = ET.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return written
 
 
 def write_cached_values(

@@ -8,7 +8,8 @@ recalculated workbook can be compared cell by cell with :func:`forecast`.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -19,6 +20,8 @@ REGION = "Region"
 COUNTRY = "Country"
 WORLD = "World"
 COLUMNS = ["dimension", "parent", "member", "year", "value", "share"]
+#: Records one member's rows: (dimension, parent, member, values by year, shares by year).
+Emit = Callable[[str, str, str, Sequence[float], Sequence[float]], None]
 
 
 # -- the math, as small functions shared with the UDFs ------------------------------------------
@@ -30,7 +33,7 @@ def grow(value: float, cagr: float, years: float) -> float:
     >>> round(grow(73.0, 0.06, 3), 6)
     86.944168
     """
-    return value * (1.0 + cagr) ** years
+    return float(value * (1.0 + cagr) ** years)
 
 
 def implied_cagr(start_value: float, end_value: float, years: float) -> float:
@@ -41,7 +44,7 @@ def implied_cagr(start_value: float, end_value: float, years: float) -> float:
     """
     if years <= 0 or start_value <= 0 or end_value < 0:
         return math.nan
-    return (end_value / start_value) ** (1.0 / years) - 1.0
+    return float((end_value / start_value) ** (1.0 / years)) - 1.0
 
 
 def phase_number(year: int, phase_end_years: Sequence[int]) -> int:
@@ -72,7 +75,7 @@ def phased_series(
 
 def mix_index(weight: float, cagr: float, years: float) -> float:
     """Unnormalised mix-shift weight ``w (1+g)^t``, as the workbook's mix index rows."""
-    return weight * (1.0 + cagr) ** years
+    return float(weight * (1.0 + cagr) ** years)
 
 
 def mix_shares(weights: Sequence[float], cagrs: Sequence[float], years: float) -> list[float]:
@@ -190,11 +193,11 @@ def _ratio(part: Sequence[float], whole: Sequence[float]) -> list[float]:
 
 
 def _split(
-    emit,
+    emit: Emit,
     dimension: str,
     region: str,
     names: list[str],
-    weights: list[float],  # type: ignore[no-untyped-def]
+    weights: list[float],
     cagrs: list[float],
     region_values: list[float],
     years: list[int],
@@ -212,10 +215,12 @@ def _split(
 
 def series(frame: pd.DataFrame, column: str = "value") -> dict[tuple[str, str, str], list[float]]:
     """``(dimension, parent, member) -> column by year``, for lookups while planning."""
-    return {
-        key: group[column].tolist()
-        for key, group in frame.groupby(["dimension", "parent", "member"], sort=False)
-    }
+    out: dict[tuple[str, str, str], list[float]] = {}
+    for (dimension, parent, member), group in frame.groupby(
+        ["dimension", "parent", "member"], sort=False
+    ):
+        out[(str(dimension), str(parent), str(member))] = group[column].tolist()
+    return out
 
 
 def implied_cagrs(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
@@ -285,17 +290,32 @@ def _member_input_cagr(spec: Spec, dimension: str, parent: str, member: str) -> 
     return math.nan
 
 
-def benchmarks(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class BenchmarkComparison:
+    label: str
+    start_year: int
+    end_year: int
+    reported_cagr: float
+    model_cagr: float
+
+    @property
+    def difference(self) -> float:
+        return self.model_cagr - self.reported_cagr
+
+
+def benchmarks(spec: Spec, frame: pd.DataFrame) -> list[BenchmarkComparison]:
     """Each reported growth figure beside the model's implied market CAGR over the same period."""
     world = series(frame)[(MARKET, "", WORLD)]
     year0 = spec.market.base_year
-    rows = []
-    for b in spec.benchmarks:
-        model = implied_cagr(
-            world[b.start_year - year0], world[b.end_year - year0], b.end_year - b.start_year
+    return [
+        BenchmarkComparison(
+            b.label,
+            b.start_year,
+            b.end_year,
+            b.cagr.value,
+            implied_cagr(
+                world[b.start_year - year0], world[b.end_year - year0], b.end_year - b.start_year
+            ),
         )
-        rows.append((b.label, b.start_year, b.end_year, b.cagr.value, model, model - b.cagr.value))
-    return pd.DataFrame(
-        rows,
-        columns=["label", "start_year", "end_year", "reported_cagr", "model_cagr", "difference"],
-    )
+        for b in spec.benchmarks
+    ]

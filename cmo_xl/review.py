@@ -21,7 +21,7 @@ def flags(spec: Spec, frame: pd.DataFrame | None = None) -> list[tuple[str, str]
     """(flag, what the model does about it), in spec order."""
     frame = engine.forecast(spec) if frame is None else frame
     out = []
-    for b in engine.benchmarks(spec, frame).itertuples(index=False):
+    for b in engine.benchmarks(spec, frame):
         out.append(
             (
                 f"Conflicting growth figure: {b.label}",

@@ -8,7 +8,7 @@ from pydantic import BaseModel
 
 from cmo_xl import a1
 from cmo_xl.names import identifier
-from cmo_xl.spec import AnyInput, Spec
+from cmo_xl.spec import AnyInput, Override, Spec
 
 #: Shares and weights that should sum to 1 may be off by this much (rounding in a report).
 SUM_TOLERANCE = 1e-6
@@ -29,6 +29,7 @@ def rule_problems(spec: Spec) -> list[str]:
 
 def _texts(spec: Spec) -> Iterator[str]:
     """Text that Excel would read as a formula (it starts with =) is refused: it could run."""
+
     def walk(node: object, path: str) -> Iterator[str]:
         if isinstance(node, str) and node.startswith("="):
             yield f"{path}: got {node!r}; text must not start with = (Excel reads it as a formula)"
@@ -150,7 +151,7 @@ def _dimensions(spec: Spec) -> Iterator[str]:
 
 
 def _overrides(
-    overrides: list, segments: list[str], regions: list[str], path: str
+    overrides: list[Override], segments: list[str], regions: list[str], path: str
 ) -> Iterator[str]:
     seen: set[tuple[str, str]] = set()
     for j, o in enumerate(overrides):

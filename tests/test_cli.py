@@ -8,10 +8,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import resolve
 
 from cmo_xl import __version__
 from cmo_xl.cli import main
-from helpers import resolve
 
 DEFAULT_NAME = "contract_manufacturing_organization_cmo_services.xlsx"
 

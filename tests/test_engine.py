@@ -6,10 +6,10 @@ import math
 
 import pandas as pd
 import pytest
+from spec_samples import small_spec_data
 
 from cmo_xl import engine
 from cmo_xl.spec import Spec, parse_spec
-from spec_samples import small_spec_data
 
 
 def value(frame: pd.DataFrame, dimension: str, parent: str, member: str, year: int) -> float:
@@ -93,8 +93,7 @@ def test_implied_cagrs(cmo_spec: Spec) -> None:
 
 
 def test_benchmark_conflict(cmo_spec: Spec) -> None:
-    table = engine.benchmarks(cmo_spec, engine.forecast(cmo_spec))
-    row = table.iloc[0]
+    (row,) = engine.benchmarks(cmo_spec, engine.forecast(cmo_spec))
     assert (row.start_year, row.end_year, row.reported_cagr) == (2022, 2030, 0.07)
     assert row.model_cagr == pytest.approx((1.06**3 * 1.114**5) ** (1 / 8) - 1, rel=1e-12)
     assert row.difference > 0.02

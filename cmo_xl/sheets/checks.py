@@ -185,7 +185,7 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
 def _gap(whole: list[float], parts: list[list[float]]) -> float:
     """Sum over years of |whole - sum of parts|, added up in the formula's order."""
     totals = [sum(col) for col in zip(*parts, strict=True)]
-    return sum(abs(w - t) for w, t in zip(whole, totals, strict=True))
+    return float(sum(abs(w - t) for w, t in zip(whole, totals, strict=True)))
 
 
 def _error_check(sheet: SheetPlan) -> Check:

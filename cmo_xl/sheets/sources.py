@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cmo_xl.plan import SheetPlan
 from cmo_xl.review import flags
 from cmo_xl.sheets.context import Context
@@ -14,7 +16,7 @@ def _table(
     row: int,
     title: str,
     headers: tuple[str, ...],
-    rows: list[tuple[str, ...]],
+    rows: Sequence[Sequence[str]],
     empty: str,
 ) -> int:
     sheet.put(row, 1, title, "section")

@@ -220,8 +220,7 @@ def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> None:
         start=1,
     ):
         sheet.put(row, col, text, "header")
-    table = engine.benchmarks(ctx.spec, ctx.frame)
-    for i, b in enumerate(table.itertuples(index=False), start=1):
+    for i, b in enumerate(engine.benchmarks(ctx.spec, ctx.frame), start=1):
         row += 1
         start, end = names.benchmark_start(i), names.benchmark_end(i)
         sheet.put(row, 1, b.label)
