@@ -76,6 +76,7 @@ class SheetPlan:
     title: str
     cells: list[Cell] = field(default_factory=list)
     widths: dict[int, float] = field(default_factory=dict)
+    heights: dict[int, float] = field(default_factory=dict)  # in points
     freeze: str | None = None
     validations: list[Validation] = field(default_factory=list)
     landscape: bool = False

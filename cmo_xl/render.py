@@ -21,18 +21,20 @@ _THIN = Side(style="thin", color="BFBFBF")
 _TOP = Border(top=Side(style="thin", color="000000"))
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD = Alignment(wrap_text=True, vertical="center")
+_RIGHT = Alignment(horizontal="right")
 
 #: style role -> (font, fill, border, alignment)
 STYLE = {
     "input": (Font(color="0000FF"), _YELLOW, _BOX, None),
     "link": (Font(color="008000"), _YELLOW, _BOX, None),
-    "calc": (Font(color="000000"), None, None, None),
+    "calc": (Font(color="000000"), None, None, _RIGHT),
     "total": (Font(bold=True), None, _TOP, None),
     "check": (Font(bold=True, color="375623"), None, None, None),
     "note": (Font(color="404040"), None, None, _WRAP),
     "title": (Font(bold=True, size=14), None, None, None),
     "subtitle": (Font(italic=True, color="595959"), None, None, None),
-    "header": (Font(bold=True, color="FFFFFF"), _HEADER, None, None),
+    "header": (Font(bold=True, color="FFFFFF"), _HEADER, None, _HEAD),
     "section": (Font(bold=True), _SECTION, None, None),
     "label": (Font(), None, None, None),
     "unit": (Font(color="808080"), None, None, None),
@@ -73,6 +75,8 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=c.link)
     for col, width in plan.widths.items():
         ws.column_dimensions[col_letter(col)].width = width
+    for row, height in plan.heights.items():
+        ws.row_dimensions[row].height = height
     if plan.freeze:
         ws.freeze_panes = plan.freeze
     _validations(ws, plan.validations)

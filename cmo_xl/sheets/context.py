@@ -108,3 +108,10 @@ def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
 def year_ref(col: int) -> str:
     """The year header above ``col``, row-absolute so it copies down."""
     return a1.cell(YEAR_ROW, col, abs_row=True)
+
+
+def section(ctx: Context, sheet: SheetPlan, row: int, text: str) -> None:
+    """A section heading, its band drawn across the whole timeline."""
+    sheet.put(row, LABEL_COL, text, "section")
+    for col in range(UNIT_COL, ctx.last_col + 1):
+        sheet.put(row, col, "", "section")

@@ -13,6 +13,7 @@ from cmo_xl.sheets.context import (
     UNIT_COL,
     YEAR_ROW,
     Context,
+    section,
     timeline_sheet,
 )  # fmt: skip
 
@@ -32,7 +33,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     sheet = timeline_sheet(ctx, TITLE, f"{m.name}: value by region, {m.unit}")
     first, last = ctx.first_col, ctx.last_col
     row = FIRST_BODY_ROW
-    sheet.put(row, LABEL_COL, "Growth rate: the region's CAGR for the year's phase", "section")
+    section(ctx, sheet, row, "Growth rate: the region's CAGR for the year's phase")
     rate_rows: dict[str, int] = {}
     for i, r in enumerate(spec.regions):
         row += 1
@@ -54,7 +55,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
             )
 
     row += 2
-    sheet.put(row, LABEL_COL, f"Value ({m.unit})", "section")
+    section(ctx, sheet, row, f"Value ({m.unit})")
     value_rows: dict[str, int] = {}
     for r in spec.regions:
         row += 1

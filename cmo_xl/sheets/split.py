@@ -16,6 +16,7 @@ from cmo_xl.sheets.context import (
     LABEL_COL,
     UNIT_COL,
     Context,
+    section,
     timeline_sheet,
     year_ref,
 )
@@ -102,7 +103,7 @@ def _world_block(
 ) -> BlockRows:
     unit = ctx.spec.market.unit
     row = FIRST_BODY_ROW
-    sheet.put(row, LABEL_COL, "World: each segment summed over the regions", "section")
+    section(ctx, sheet, row, "World: each segment summed over the regions")
     value_rows = {}
     for k, name in enumerate(members):
         row += 1
@@ -138,7 +139,7 @@ def _region_block(
 ) -> BlockRows:
     unit = ctx.spec.market.unit
     n = len(block.members)
-    sheet.put(row, LABEL_COL, block.region, "section")
+    section(ctx, sheet, row, block.region)
     index_rows = range(row + 1, row + 1 + n)
     share_rows = range(row + 1 + n, row + 1 + 2 * n)
     value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)

@@ -64,6 +64,7 @@ class _Table:
         extra_headers.append((col, "Implied, whole period"))
         for c, text in extra_headers:
             sheet.put(header, c, text, "header")
+        sheet.heights[header] = 30  # two lines: Excel does not grow a row for wrapped text
         base_year = ctx.spec.market.base_year
         for s in series:
             self.row += 1
