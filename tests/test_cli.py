@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 from helpers import resolve
+from spec_samples import small_spec_data
 
 from cmo_xl import __version__
 from cmo_xl.cli import main
@@ -150,3 +153,28 @@ def test_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["build", "--help"])
     assert info.value.code == 0
     assert "--force" in capsys.readouterr().out
+
+
+def test_unknown_region_in_an_override_exits_1(tmp_path: Path) -> None:
+    data = small_spec_data()
+    data["dimensions"][0]["overrides"][0]["region"] = "Atlantis"
+    spec = tmp_path / "bad.yaml"
+    spec.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = run("build", str(spec), "-o", "out.xlsx", cwd=tmp_path)
+    assert result.returncode == 1
+    assert (
+        "dimensions[0].overrides[0].region: got 'Atlantis'; must be one of ['East', 'West']"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.yaml"]
+
+
+def test_same_spec_same_workbook(tmp_path: Path) -> None:
+    """Deterministic output: every part but the save timestamp in docProps/core.xml agrees."""
+    first, second = tmp_path / "a.xlsx", tmp_path / "b.xlsx"
+    assert main(["build", "-o", str(first)]) == 0
+    assert main(["build", "-o", str(second)]) == 0
+    with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+        assert a.namelist() == b.namelist()
+        differ = [n for n in a.namelist() if a.read(n) != b.read(n)]
+    assert differ in ([], ["docProps/core.xml"])
