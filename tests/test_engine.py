@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from spec_samples import small_spec_data
 
-from cmo_xl import engine
+from cmo_xl import engine, growth
 from cmo_xl.spec import Spec, parse_spec
 
 
@@ -55,10 +55,10 @@ def test_splits_add_up_to_their_region(cmo_spec: Spec) -> None:
 
 def test_mix_shift_by_hand() -> None:
     # two segments at 50/50 growing 20% and 0%: after one year 0.6 : 0.5
-    shares = engine.mix_shares([0.5, 0.5], [0.2, 0.0], 1)
+    shares = growth.mix_shares([0.5, 0.5], [0.2, 0.0], 1)
     assert shares == pytest.approx([0.6 / 1.1, 0.5 / 1.1], rel=1e-15)
     assert sum(shares) == pytest.approx(1.0, rel=1e-15)
-    assert all(math.isnan(s) for s in engine.mix_shares([0.0, 0.0], [0.1, 0.1], 3))
+    assert all(math.isnan(s) for s in growth.mix_shares([0.0, 0.0], [0.1, 0.1], 3))
 
 
 def test_phases_and_region_override_by_hand() -> None:
@@ -104,5 +104,5 @@ def test_benchmark_conflict(cmo_spec: Spec) -> None:
     [(100, 121, 2, 0.1), (0, 5, 2, math.nan), (5, 5, 0, math.nan), (10, 5, 1, -0.5)],
 )
 def test_implied_cagr(start: float, end: float, years: float, expected: float) -> None:
-    got = engine.implied_cagr(start, end, years)
+    got = growth.implied_cagr(start, end, years)
     assert (math.isnan(got) and math.isnan(expected)) or got == pytest.approx(expected)

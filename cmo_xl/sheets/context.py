@@ -7,7 +7,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from cmo_xl import a1, engine, names, xlformula
+from cmo_xl import a1, engine, growth, names, xlformula
 from cmo_xl.plan import SheetPlan
 from cmo_xl.spec import Spec
 from cmo_xl.spec_rules import FIRST_YEAR_COL
@@ -97,7 +97,7 @@ def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
             "=" + xlformula.phase_of(a1.cell(YEAR_ROW, col, abs_row=True)),
             "calc",
             "int",
-            cached=engine.phase_number(year, ends),
+            cached=growth.phase_number(year, ends),
         )
     sheet.widths = {LABEL_COL: 38, UNIT_COL: 10}
     sheet.widths.update({c: 11 for c in range(ctx.first_col, ctx.last_col + 1)})

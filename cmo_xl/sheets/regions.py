@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl import a1, engine, names, xlformula
+from cmo_xl import a1, engine, growth, names, xlformula
 from cmo_xl.plan import SheetPlan
 from cmo_xl.sheets.context import (
     FIRST_BODY_ROW,
@@ -51,7 +51,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
                 "=" + xlformula.pick(names.region_cagrs(r.name), phase),
                 "calc",
                 "pct2",
-                cached=rates[engine.phase_number(year, ends) - 1],
+                cached=rates[growth.phase_number(year, ends) - 1],
             )
 
     row += 2

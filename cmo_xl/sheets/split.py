@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl import a1, engine, xlformula
+from cmo_xl import a1, engine, growth, xlformula
 from cmo_xl.plan import SheetPlan
 from cmo_xl.sheets.context import (
     FIRST_BODY_ROW,
@@ -162,7 +162,7 @@ def _region_block(
                 "=" + index,
                 "calc",
                 "weight",
-                cached=engine.mix_index(member.weight, member.cagr, year - base_year),
+                cached=growth.mix_index(member.weight, member.cagr, year - base_year),
             )
             whole = a1.column_span(col, index_rows[0], index_rows[-1])
             sheet.put(

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cmo_xl import a1, engine, names, xlformula
+from cmo_xl import a1, engine, growth, names, xlformula
 from cmo_xl.plan import SheetPlan
 from cmo_xl.sheets.context import LABEL_COL, UNIT_COL, Context
 from cmo_xl.sheets.regions import RegionRows
@@ -114,7 +114,7 @@ class _Table:
             "=" + xlformula.cagr(start_ref, end_ref, years),
             "calc",
             "pct2",
-            cached=_na(engine.implied_cagr(start, end, span)),
+            cached=_na(growth.implied_cagr(start, end, span)),
         )
 
 

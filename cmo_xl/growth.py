@@ -1,0 +1,72 @@
+"""The growth math, in plain Python: shared by the pandas engine and the Excel UDFs.
+
+Each function computes what the generated formulas compute, in the same order of operations,
+so the engine, the workbook and the UDFs agree to the last few bits.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+
+def grow(value: float, cagr: float, years: float) -> float:
+    """``value`` after ``years`` of growth at ``cagr``.
+
+    >>> round(grow(73.0, 0.06, 3), 6)
+    86.944168
+    """
+    return float(value * (1.0 + cagr) ** years)
+
+
+def implied_cagr(start_value: float, end_value: float, years: float) -> float:
+    """Constant growth rate that takes ``start_value`` to ``end_value``; NaN where undefined.
+
+    >>> round(implied_cagr(100.0, 121.0, 2), 12)
+    0.1
+    """
+    if years <= 0 or start_value <= 0 or end_value < 0:
+        return math.nan
+    return float((end_value / start_value) ** (1.0 / years)) - 1.0
+
+
+def phase_number(year: int, phase_end_years: Sequence[int]) -> int:
+    """1-based phase of the growth step that ends in ``year`` (the step from year-1 to year).
+
+    Mirrors the workbook's ``COUNTIF(phase_ends,"<"&year)+1``.
+
+    >>> [phase_number(y, [2025, 2032]) for y in (2023, 2025, 2026, 2032)]
+    [1, 1, 2, 2]
+    """
+    return sum(1 for end in phase_end_years if end < year) + 1
+
+
+def phased_series(
+    base_value: float,
+    base_year: int,
+    end_year: int,
+    phase_end_years: Sequence[int],
+    phase_cagrs: Sequence[float],
+) -> list[float]:
+    """Values for ``base_year..end_year``, compounding each year at its phase's CAGR."""
+    values = [base_value]
+    for year in range(base_year + 1, end_year + 1):
+        rate = phase_cagrs[phase_number(year, phase_end_years) - 1]
+        values.append(values[-1] * (1.0 + rate))
+    return values
+
+
+def mix_index(weight: float, cagr: float, years: float) -> float:
+    """Unnormalised mix-shift weight ``w (1+g)^t``, as the workbook's mix index rows."""
+    return float(weight * (1.0 + cagr) ** years)
+
+
+def mix_shares(weights: Sequence[float], cagrs: Sequence[float], years: float) -> list[float]:
+    """Mix-shifted shares ``w_k (1+g_k)^t / sum_j w_j (1+g_j)^t``; they sum to 1.
+
+    >>> mix_shares([0.5, 0.5], [0.1, 0.1], 7)
+    [0.5, 0.5]
+    """
+    index = [mix_index(w, g, years) for w, g in zip(weights, cagrs, strict=True)]
+    total = sum(index)
+    return [i / total if total else math.nan for i in index]
