@@ -8,7 +8,7 @@ MAX_ROW = 1_048_576
 MAX_COL = 16_384
 MAX_SHEET_NAME = 31
 _FORBIDDEN_IN_SHEET_NAME = set("[]:*?/\\")
-_BARE_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.]*")
+_BARE_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)")
 
 

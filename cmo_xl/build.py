@@ -26,10 +26,18 @@ def default_output_name(spec: Spec) -> str:
 
 
 def build_workbook(
-    spec: Spec, out: str | Path, *, force: bool = False, spec_label: str = "spec"
+    spec: Spec,
+    out: str | Path,
+    *,
+    force: bool = False,
+    spec_label: str = "spec",
+    udfs: bool = False,
 ) -> Path:
-    """Write the workbook for ``spec`` to ``out``; refuse to overwrite unless ``force``."""
-    return write_workbook(plan_workbook(spec, spec_label), out, force=force)
+    """Write the workbook for ``spec`` to ``out``; refuse to overwrite unless ``force``.
+
+    ``udfs`` adds the Functions and xlwings.conf sheets (see :mod:`cmo_xl.sheets.functions`).
+    """
+    return write_workbook(plan_workbook(spec, spec_label, udfs=udfs), out, force=force)
 
 
 def check_output(out: Path, *, force: bool) -> None:

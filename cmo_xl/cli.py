@@ -38,6 +38,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the .xlsx to write (default: named after the market, in the current folder)",
     )
     build.add_argument("--force", action="store_true", help="overwrite OUTPUT if it exists")
+    build.add_argument(
+        "--udfs",
+        action="store_true",
+        help="add a Functions sheet that calls the cmo_xl xlwings UDFs, and an xlwings.conf "
+        "sheet (needs the xlwings add-in in Excel)",
+    )
 
     validate = commands.add_parser("validate", help="check a spec; print errors, then warnings")
     validate.add_argument("spec", help="a spec file, or the name of a bundled template")
@@ -58,7 +64,7 @@ def _build(args: argparse.Namespace) -> int:
 
     spec, label = _load(args.spec)
     out = args.output or Path.cwd() / default_output_name(spec)
-    written = build_workbook(spec, out, force=args.force, spec_label=label)
+    written = build_workbook(spec, out, force=args.force, spec_label=label, udfs=args.udfs)
     print(f"wrote {written}")
     return EXIT_OK
 

@@ -58,6 +58,16 @@ def region_cagrs(region: str) -> str:
     return f"cagrs_{identifier(region)}"
 
 
+def country_weights(region: str) -> str:
+    """The range of a region's country weights."""
+    return f"weights_{identifier(region)}"
+
+
+def country_cagrs(region: str) -> str:
+    """The range of a region's country CAGRs."""
+    return f"country_cagrs_{identifier(region)}"
+
+
 def country_weight(region: str, country: str) -> str:
     return f"weight_{identifier(region)}_{identifier(country)}"
 

@@ -50,6 +50,8 @@ class Cell:
     fmt: str | None = None
     cached: Any = None
     link: str | None = None  # an internal hyperlink target, e.g. "'Client type'!A1"
+    array: str | None = None  # a formula entered as an array over this range, e.g. "C9:M9"
+    udf: bool = False  # the value needs the cmo_xl UDFs (LibreOffice cannot compute it)
 
     @property
     def address(self) -> str:
@@ -90,13 +92,15 @@ class SheetPlan:
         fmt: str | None = None,
         cached: Any = None,
         link: str | None = None,
+        array: str | None = None,
+        udf: bool = False,
     ) -> Cell:
         """Add a cell; a formula must come with the engine's value for it."""
         if style not in STYLES:
             raise ValueError(f"unknown style {style!r}")
         if fmt is not None and fmt not in FORMATS:
             raise ValueError(f"unknown number format {fmt!r}")
-        new = Cell(row, col, value, style, fmt, cached, link)
+        new = Cell(row, col, value, style, fmt, cached, link, array, udf)
         if new.is_formula and cached is None:
             raise ValueError(f"{self.title}!{new.address}: formula {value!r} has no cached value")
         self.cells.append(new)
@@ -118,6 +122,8 @@ class WorkbookPlan:
     sheets: list[SheetPlan]
     #: defined name -> absolute reference, e.g. ``Inputs!$C$6``
     names: dict[str, str]
+    #: (sheet, UDF cell, native-formula cell) pairs that must agree, on the Functions sheet
+    comparisons: list[tuple[str, str, str]] = field(default_factory=list)
 
     def sheet(self, title: str) -> SheetPlan:
         return next(s for s in self.sheets if s.title == title)

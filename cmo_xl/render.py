@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -58,7 +59,9 @@ def render(plan: WorkbookPlan) -> Workbook:
 def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
     for c in plan.cells:
         cell = ws.cell(row=c.row, column=c.col)
-        cell.value = c.value
+        # An array formula sits in its range's top-left cell; the other cells of the range hold
+        # only results, which is how Excel itself stores them (ECMA-376 Part 1, 18.3.1.40).
+        cell.value = ArrayFormula(c.array, c.value) if c.array else c.value
         if isinstance(c.value, str) and not c.is_formula:
             cell.data_type = "s"
         font, fill, border, alignment = STYLE[c.style]

@@ -26,3 +26,15 @@ def built(cmo_plan: WorkbookPlan, tmp_path_factory: pytest.TempPathFactory) -> P
     """The default workbook, built once for the session."""
     path = tmp_path_factory.mktemp("built") / "cmo_services.xlsx"
     return write_workbook(cmo_plan, path)
+
+
+@pytest.fixture(scope="session")
+def cmo_plan_udfs(cmo_spec: Spec) -> WorkbookPlan:
+    return plan_workbook(cmo_spec, "cmo_services", udfs=True)
+
+
+@pytest.fixture(scope="session")
+def built_udfs(cmo_plan_udfs: WorkbookPlan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The default workbook with the Functions and xlwings.conf sheets (--udfs)."""
+    path = tmp_path_factory.mktemp("built_udfs") / "cmo_services_udfs.xlsx"
+    return write_workbook(cmo_plan_udfs, path)

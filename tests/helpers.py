@@ -73,9 +73,14 @@ def same(actual: Any, expected: Any) -> bool:
 
 
 def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[str]:
-    """Formula cells whose value differs from the engine's (the plan's cached value)."""
+    """Formula cells whose value differs from the engine's (the plan's cached value).
+
+    Cells that need the cmo_xl UDFs are left out: LibreOffice cannot call them (the formulas
+    package proves them instead, in test_udf_workbook.py)."""
     out = []
     for sheet, cell in plan.formula_cells():
+        if cell.udf:
+            continue
         actual = values.get(sheet, {}).get(cell.address)
         if not same(actual, cell.cached):
             out.append(

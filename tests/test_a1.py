@@ -40,7 +40,7 @@ def test_cell_outside_the_grid(row: int, col: int) -> None:
         ("XFD1", "'XFD1'"),
         ("R1C1", "'R1C1'"),
         ("2024", "'2024'"),
-        ("xlwings.conf", "xlwings.conf"),
+        ("xlwings.conf", "'xlwings.conf'"),
     ],
 )
 def test_quote_sheet(name: str, quoted: str) -> None:

@@ -10,11 +10,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import yaml
-from helpers import resolve
-from spec_samples import small_spec_data
 
 from cmo_xl import __version__
 from cmo_xl.cli import main
+
+from helpers import resolve
+from spec_samples import small_spec_data
 
 DEFAULT_NAME = "contract_manufacturing_organization_cmo_services.xlsx"
 

@@ -6,10 +6,11 @@ import math
 
 import pandas as pd
 import pytest
-from spec_samples import small_spec_data
 
 from cmo_xl import engine, growth
 from cmo_xl.spec import Spec, parse_spec
+
+from spec_samples import small_spec_data
 
 
 def value(frame: pd.DataFrame, dimension: str, parent: str, member: str, year: int) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -29,6 +30,9 @@ PURE = [
     "cmo_xl.cli",
     "cmo_xl.build",
     "cmo_xl.cached_values",
+    "cmo_xl.growth",
+    "cmo_xl.udf_args",
+    "cmo_xl.sheets.functions",
 ]
 
 
@@ -38,7 +42,7 @@ def test_pure_modules_import_neither_openpyxl_nor_xlwings() -> None:
         f"for m in {PURE!r}: importlib.import_module(m)\n"
         "from cmo_xl.bundled import load_template\n"
         "from cmo_xl.workbook_plan import plan_workbook\n"
-        "plan_workbook(load_template())\n"
+        "plan_workbook(load_template(), udfs=True)\n"
         "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('openpyxl', 'xlwings'))))\n"
     )
@@ -55,6 +59,15 @@ def test_only_render_imports_openpyxl() -> None:
         if "import openpyxl" in p.read_text() or "from openpyxl" in p.read_text()
     )
     assert importers == ["render.py"]
+
+
+def test_only_udfs_imports_xlwings() -> None:
+    importers = sorted(
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if re.search(r"^\s*(import xlwings|from xlwings)", p.read_text(), re.M)
+    )
+    assert importers == ["udfs.py"]
 
 
 def test_modules_are_small() -> None:

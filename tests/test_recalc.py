@@ -9,8 +9,6 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from helpers import mismatches, recalculated_values, same, values_of, without_cached_values
-from spec_samples import small_spec_data
 
 from cmo_xl.build import write_workbook
 from cmo_xl.bundled import template_path
@@ -18,6 +16,9 @@ from cmo_xl.cached_values import write_cached_values
 from cmo_xl.plan import WorkbookPlan
 from cmo_xl.spec import Spec, parse_spec
 from cmo_xl.workbook_plan import plan_workbook
+
+from helpers import mismatches, recalculated_values, same, values_of, without_cached_values
+from spec_samples import small_spec_data
 
 pytestmark = pytest.mark.libreoffice
 

@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from spec_samples import small_spec_data
 
 from cmo_xl.bundled import load_template, template_names
 from cmo_xl.errors import SpecError
 from cmo_xl.review import flags, placeholders
 from cmo_xl.spec import Spec, parse_spec
+
+from spec_samples import small_spec_data
 
 Edit = Callable[[dict[str, Any]], None]
 

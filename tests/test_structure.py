@@ -12,6 +12,7 @@ from openpyxl.formula.tokenizer import Token, Tokenizer
 from openpyxl.formula.translate import Translator
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cmo_xl.plan import WorkbookPlan
@@ -39,17 +40,51 @@ ALLOWED_LITERALS = {"0", "1"}
 TIMELINE_SHEETS = ("Regions", "Countries", "Client type", "Application")
 
 
+@pytest.fixture(scope="module", params=["plain", "udfs"])
+def variant(request: pytest.FixtureRequest) -> str:
+    """Every structure test runs on the default workbook and on its --udfs variant."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def wb(built: Path) -> openpyxl.Workbook:
-    return openpyxl.load_workbook(built)
+def path(variant: str, request: pytest.FixtureRequest) -> Path:
+    return Path(request.getfixturevalue("built" if variant == "plain" else "built_udfs"))
+
+
+@pytest.fixture(scope="module")
+def plan(variant: str, request: pytest.FixtureRequest) -> WorkbookPlan:
+    fixture = "cmo_plan" if variant == "plain" else "cmo_plan_udfs"
+    result: WorkbookPlan = request.getfixturevalue(fixture)
+    return result
+
+
+@pytest.fixture(scope="module")
+def wb(path: Path) -> openpyxl.Workbook:
+    return openpyxl.load_workbook(path)
+
+
+def text(value: object) -> str:
+    """Formula text of a plain or an array formula."""
+    return value.text if isinstance(value, ArrayFormula) else str(value)
 
 
 def formulas(ws: Worksheet) -> list[tuple[str, str]]:
-    return [(c.coordinate, c.value) for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    return [
+        (c.coordinate, text(c.value)) for row in ws.iter_rows() for c in row if c.data_type == "f"
+    ]
 
 
-def test_sheet_order(wb: openpyxl.Workbook) -> None:
-    assert wb.sheetnames == [
+def array_results(ws: Worksheet) -> set[str]:
+    """Cells inside an array formula's range but not its anchor: they hold its results."""
+    cells = set()
+    for anchor, ref in ws.array_formulae.items():
+        cells |= {f"{get_column_letter(col)}{row}" for row, col in CellRange(ref).cells}
+        cells.discard(anchor)
+    return cells
+
+
+def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
+    model = [
         "Cover",
         "Inputs",
         "Regions",
@@ -58,26 +93,56 @@ def test_sheet_order(wb: openpyxl.Workbook) -> None:
         "Application",
         "Summary",
         "Players",
-        "Checks",
-        "Sources",
     ]
+    if variant == "plain":
+        assert wb.sheetnames == [*model, "Checks", "Sources"]
+    else:
+        assert wb.sheetnames == [*model, "Functions", "Checks", "Sources", "xlwings.conf"]
+        assert [[c.value for c in row] for row in wb["xlwings.conf"].iter_rows()] == [
+            ["UDF Modules", "cmo_xl.udfs"]
+        ]
 
 
-def test_no_typed_numbers_on_calculation_sheets(
-    wb: openpyxl.Workbook, cmo_plan: WorkbookPlan
-) -> None:
-    titles = calculation_titles(cmo_plan)
+def test_udf_calls_only_with_udfs(wb: openpyxl.Workbook, variant: str) -> None:
+    calls = [f"{ws.title}!{a}" for ws in wb.worksheets for a, f in formulas(ws) if "cmo_" in f]
+    if variant == "plain":
+        assert calls == []
+    else:
+        assert {c.split("!")[0] for c in calls} == {"Functions"}
+        called = {
+            re.match(r"=(cmo_\w+)\(", f).group(1)  # type: ignore[union-attr]
+            for ws in wb.worksheets
+            for _, f in formulas(ws)
+            if "cmo_" in f
+        }
+        assert called == {
+            "cmo_forecast",
+            "cmo_cagr",
+            "cmo_series",
+            "cmo_phased",
+            "cmo_mix",
+            "cmo_split",
+            "cmo_table",
+        }
+        assert len(calls) == 7
+
+
+def test_no_typed_numbers_on_calculation_sheets(wb: openpyxl.Workbook, plan: WorkbookPlan) -> None:
+    titles = calculation_titles(plan)
     assert set(TIMELINE_SHEETS) <= set(titles)
     for title in titles:
+        results = array_results(wb[title])
         for row in wb[title].iter_rows():
             for c in row:
+                if c.coordinate in results:
+                    continue
                 assert not isinstance(c.value, int | float) or isinstance(c.value, bool), (
                     f"{title}!{c.coordinate} holds a typed number {c.value!r}"
                 )
                 if c.data_type == "f":
                     literals = {
                         t.value
-                        for t in Tokenizer(c.value).items
+                        for t in Tokenizer(text(c.value)).items
                         if t.type == Token.OPERAND and t.subtype == Token.NUMBER
                     }
                     assert literals <= ALLOWED_LITERALS, f"{title}!{c.coordinate}: {c.value}"
@@ -142,7 +207,7 @@ def test_every_name_used_in_a_formula_is_defined(wb: openpyxl.Workbook) -> None:
 
 
 def test_every_input_is_named_styled_and_validated(
-    wb: openpyxl.Workbook, cmo_plan: WorkbookPlan
+    wb: openpyxl.Workbook, plan: WorkbookPlan
 ) -> None:
     ws = wb["Inputs"]
     validated = set()
@@ -152,7 +217,7 @@ def test_every_input_is_named_styled_and_validated(
             validated |= {f"{get_column_letter(col)}{row}" for row, col in cell_range.cells}
     single_names = {
         target.split("!")[1].replace("$", "")
-        for target in cmo_plan.names.values()
+        for target in plan.names.values()
         if target.startswith("Inputs!") and ":" not in target
     }
     inputs = [
@@ -201,10 +266,10 @@ def test_timeline_sheets_freeze_and_print(wb: openpyxl.Workbook) -> None:
         assert ws.column_dimensions["A"].width > 30
 
 
-def test_cover_links_to_every_sheet(wb: openpyxl.Workbook) -> None:
+def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None:
     ws = wb["Cover"]
     links = {c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
-    assert links == {
+    expected = {
         "Inputs!A1",
         "Regions!A1",
         "Countries!A1",
@@ -215,12 +280,15 @@ def test_cover_links_to_every_sheet(wb: openpyxl.Workbook) -> None:
         "Checks!A1",
         "Sources!A1",
     }
+    if variant == "udfs":
+        expected |= {"Functions!A1", "'xlwings.conf'!A1"}
+    assert links == expected
     assert ws["B10"].value == "=master_check"
     assert wb.calculation.fullCalcOnLoad is True
 
 
-def test_no_formula_without_a_cached_value(built: Path) -> None:
-    cached = openpyxl.load_workbook(built, data_only=True)
-    for ws in openpyxl.load_workbook(built).worksheets:
+def test_no_formula_without_a_cached_value(path: Path) -> None:
+    cached = openpyxl.load_workbook(path, data_only=True)
+    for ws in openpyxl.load_workbook(path).worksheets:
         for address, _ in formulas(ws):
             assert cached[ws.title][address].value is not None, f"{ws.title}!{address}"

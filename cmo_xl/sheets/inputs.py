@@ -250,6 +250,7 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
     )
     for r in (r for r in spec.regions if r.countries):
         w.section(f"Countries of {r.name}: weight within the region in {m.base_year}, and CAGR")
+        first = w.row
         for c in r.countries:
             w.given(
                 f"{c.name}: weight",
@@ -259,6 +260,8 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
                 kind="share",
                 fmt="share",
             )
+        w.define_range(names.country_weights(r.name), first, w.row - 1)
+        first = w.row
         for c in r.countries:
             w.given_or_default(
                 f"{c.name}: CAGR (mix shift)",
@@ -268,6 +271,7 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
                 headline,
                 mix_note,
             )
+        w.define_range(names.country_cagrs(r.name), first, w.row - 1)
 
     for dim in spec.dimensions:
         w.section(f"{dim.name}: share in {m.base_year}, and CAGR")

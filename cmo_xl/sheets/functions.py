@@ -1,0 +1,306 @@
+"""Functions (with ``--udfs``): each cmo_xl UDF called on the model's own cells, the same number
+computed with native formulas beside it, and their difference. Also the ``xlwings.conf`` sheet.
+
+Array results are entered as array formulas over a fixed range, which every Excel version
+computes; Excel 365 would put an implicit-intersection ``@`` in front of a plain formula that
+returns an array and show only its first value.
+"""
+
+from __future__ import annotations
+
+from cmo_xl import a1, engine, growth, names, xlformula
+from cmo_xl.plan import SheetPlan
+from cmo_xl.sheets.context import (
+    FIRST_BODY_ROW,
+    LABEL_COL,
+    UNIT_COL,
+    Context,
+    section,
+    timeline_sheet,
+    year_ref,
+)
+from cmo_xl.sheets.regions import RegionRows
+from cmo_xl.sheets.split import SplitRows
+
+TITLE = "Functions"
+CONFIG_TITLE = "xlwings.conf"  # the sheet name xlwings reads its workbook settings from
+UDF_MODULE = "cmo_xl.udfs"
+Comparison = tuple[str, str, str]  # (sheet, UDF cell, native-formula cell)
+
+
+def build_xlwings_conf_sheet() -> SheetPlan:
+    """Tell the xlwings add-in which module holds the UDFs."""
+    sheet = SheetPlan(CONFIG_TITLE)
+    sheet.put(1, 1, "UDF Modules")
+    sheet.put(1, 2, UDF_MODULE)
+    sheet.widths = {1: 20, 2: 30}
+    return sheet
+
+
+class _Blocks:
+    """Writes comparison blocks down the sheet, remembering which cells must agree."""
+
+    def __init__(self, ctx: Context, sheet: SheetPlan) -> None:
+        self.ctx, self.sheet, self.row = ctx, sheet, FIRST_BODY_ROW
+        self.comparisons: list[Comparison] = []
+
+    def _difference(
+        self,
+        udf: tuple[int, int],
+        native: tuple[int, int],
+        at: tuple[int, int],
+        udf_value: float,
+        native_value: float,
+    ) -> None:
+        u, n = a1.cell(*udf), a1.cell(*native)
+        self.sheet.put(*at, f"={u}-{n}", "check", "sci", cached=udf_value - native_value, udf=True)
+        self.comparisons.append((self.sheet.title, u, n))
+
+    def _array(
+        self, row: int, col: int, grid: list[list[float | str]], call: str, fmt: str
+    ) -> None:
+        """An array formula over ``grid``'s shape; the other cells hold its cached results."""
+        ref = a1.area(row, col, row + len(grid) - 1, col + len(grid[0]) - 1)
+        for i, line in enumerate(grid):
+            for j, value in enumerate(line):
+                style, cell_fmt = ("calc", fmt) if isinstance(value, float) else ("label", None)
+                if isinstance(value, int):
+                    style, cell_fmt = "header", "year"
+                if (i, j) == (0, 0):
+                    self.sheet.put(
+                        row, col, "=" + call, style, cell_fmt, cached=value, array=ref, udf=True
+                    )
+                else:
+                    self.sheet.put(row + i, col + j, value, style, cell_fmt, udf=True)
+
+    def _heading(self, title: str) -> int:
+        section(self.ctx, self.sheet, self.row, title)
+        for k, text in enumerate(("UDF", "Native formula", "Difference")):
+            self.sheet.put(self.row + 1 + k, LABEL_COL, text, "total" if k == 2 else "label")
+        return self.row + 1
+
+    def scalar(
+        self, title: str, call: str, value: float, native: str, native_value: float, fmt: str
+    ) -> None:
+        top, col = self._heading(title), self.ctx.first_col
+        self.sheet.put(top, col, "=" + call, "calc", fmt, cached=value, udf=True)
+        self.sheet.put(top + 1, col, "=" + native, "calc", fmt, cached=native_value)
+        self._difference((top, col), (top + 1, col), (top + 2, col), value, native_value)
+        self.row = top + 4
+
+    def across(
+        self,
+        title: str,
+        call: str,
+        values: list[float],
+        natives: list[str],
+        native_values: list[float],
+        fmt: str,
+    ) -> None:
+        """A one-row result under the timeline's years."""
+        top, first = self._heading(title), self.ctx.first_col
+        self._array(top, first, [list[float | str](values)], call, fmt)
+        for k, (native, value, native_value) in enumerate(
+            zip(natives, values, native_values, strict=True)
+        ):
+            self.sheet.put(top + 1, first + k, "=" + native, "calc", fmt, cached=native_value)
+            self._difference(
+                (top, first + k), (top + 1, first + k), (top + 2, first + k), value, native_value
+            )
+        self.row = top + 4
+
+    def down(
+        self,
+        title: str,
+        labels: list[str],
+        call: str,
+        values: list[float],
+        natives: list[str],
+        native_values: list[float],
+        fmt: str,
+    ) -> None:
+        """A one-column result, a row per member: UDF, native and difference side by side."""
+        section(self.ctx, self.sheet, self.row, title)
+        col = self.ctx.first_col
+        for k, text in enumerate(("UDF", "Native formula", "Difference")):
+            self.sheet.put(self.row + 1, col + k, text, "header")
+        top = self.row + 2
+        self._array(top, col, [[v] for v in values], call, fmt)
+        for k, (label, native, value, native_value) in enumerate(
+            zip(labels, natives, values, native_values, strict=True)
+        ):
+            self.sheet.put(top + k, LABEL_COL, label)
+            self.sheet.put(top + k, col + 1, "=" + native, "calc", fmt, cached=native_value)
+            self._difference(
+                (top + k, col), (top + k, col + 1), (top + k, col + 2), value, native_value
+            )
+        self.row = top + len(values) + 1
+
+    def table(
+        self,
+        title: str,
+        call: str,
+        table: list[list[float | str]],
+        natives: list[list[str]],
+        native_values: list[list[float]],
+    ) -> None:
+        """A table with a header row of years and a name column; below it the native table
+        and the differences, for the numbers."""
+        section(self.ctx, self.sheet, self.row, title)
+        top, col = self.row + 1, UNIT_COL
+        self.sheet.put(top, LABEL_COL, "UDF")
+        self._array(top, col, table, call, "value")
+        base = top + len(table)
+        diff = base + len(natives)
+        self.sheet.put(base, LABEL_COL, "Native formula")
+        self.sheet.put(diff, LABEL_COL, "Difference", "total")
+        for i, (formulas, values) in enumerate(zip(natives, native_values, strict=True)):
+            for j, (formula, value) in enumerate(zip(formulas, values, strict=True)):
+                at = (base + i, col + 1 + j)
+                self.sheet.put(*at, "=" + formula, "calc", "value", cached=value)
+                udf_value = table[i + 1][j + 1]
+                assert isinstance(udf_value, float)
+                self._difference(
+                    (top + 1 + i, col + 1 + j), at, (diff + i, col + 1 + j), udf_value, value
+                )
+        self.row = diff + len(natives) + 1
+
+
+def build_functions_sheet(
+    ctx: Context, regions: RegionRows, countries: SplitRows | None
+) -> tuple[SheetPlan, list[Comparison]]:
+    """The Functions sheet, and the (sheet, UDF cell, native cell) pairs that must agree."""
+    spec, m = ctx.spec, ctx.spec.market
+    sheet = timeline_sheet(
+        ctx,
+        TITLE,
+        "Each cmo_xl function on the model's own cells, beside "
+        "the same number from native formulas. Needs the xlwings add-in, "
+        "classic or Lite (see the README); without it these cells show "
+        "#NAME? after a recalculation.",
+    )
+    blocks = _Blocks(ctx, sheet)
+    region = next(
+        (r.name for r in spec.regions if r.countries and r.share.value > 0), spec.regions[0].name
+    )
+    values = ctx.values[(engine.REGION, engine.WORLD, region)]
+    rates = engine.region_rates(spec, [r.name for r in spec.regions].index(region))
+    base = regions.sheet.ref(regions.value[region], ctx.first_col, abs_row=True, abs_col=True)
+    timeline = ctx.row_ref(regions.sheet, regions.value[region])
+    p1 = spec.phases[0].end_year
+
+    blocks.scalar(
+        f"cmo_forecast: {region} at the end of phase 1, at its phase 1 CAGR",
+        f"cmo_forecast({base},{names.region_cagr(region, 1)},{names.BASE_YEAR},"
+        f"{names.phase_end(1)})",
+        growth.grow(values[0], rates[0], p1 - m.base_year),
+        xlformula.at_year(timeline, names.YEARS, names.phase_end(1)),
+        values[p1 - m.base_year],
+        "value",
+    )
+    blocks.scalar(
+        f"cmo_phased: {region} in the end year, through every phase",
+        f"cmo_phased({base},{names.BASE_YEAR},{names.PHASE_ENDS},{names.region_cagrs(region)},"
+        f"{names.END_YEAR})",
+        growth.phased_series(
+            values[0], m.base_year, m.end_year, [ph.end_year for ph in spec.phases], rates
+        )[-1],
+        xlformula.at_year(timeline, names.YEARS, names.END_YEAR),
+        values[-1],
+        "value",
+    )
+    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    span = f"({names.END_YEAR}-{names.BASE_YEAR})"
+    start = xlformula.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
+    end = xlformula.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
+    implied = growth.implied_cagr(world[0], world[-1], m.end_year - m.base_year)
+    blocks.scalar(
+        "cmo_cagr: the world's implied CAGR over the whole timeline",
+        f"cmo_cagr({start},{end},{span})",
+        implied,
+        f"({end}/{start})^(1/{span})-1",
+        implied,
+        "pct2",
+    )
+
+    rate = names.region_cagr(region, 1)
+    columns = range(ctx.first_col, ctx.last_col + 1)
+    blocks.across(
+        f"cmo_series: {region} at its phase 1 CAGR in every year",
+        f"cmo_series({base},{rate},{names.BASE_YEAR},{names.END_YEAR})",
+        growth.phased_series(values[0], m.base_year, m.end_year, [m.end_year], [rates[0]]),
+        [f"{base}*(1+{rate})^({year_ref(c)}-{names.BASE_YEAR})" for c in columns],
+        [growth.grow(values[0], rates[0], y - m.base_year) for y in ctx.years],
+        "value",
+    )
+
+    if countries is not None and region in countries.blocks:
+        _mix_blocks(ctx, blocks, region, regions, countries)
+    _table_block(ctx, blocks, regions)
+    return sheet, blocks.comparisons
+
+
+def _mix_blocks(
+    ctx: Context, blocks: _Blocks, region: str, regions: RegionRows, countries: SplitRows
+) -> None:
+    spec, m = ctx.spec, ctx.spec.market
+    r = next(r for r in spec.regions if r.name == region)
+    default = engine.headline_cagr(spec)
+    weights = [c.weight.value for c in r.countries]
+    cagrs = [c.cagr.value if c.cagr else default for c in r.countries]
+    labels = [c.name for c in r.countries]
+    span = f"{names.END_YEAR}-{names.BASE_YEAR}"
+    mix_args = f"{names.country_weights(region)},{names.country_cagrs(region)},{span}"
+    block, last = countries.blocks[region], ctx.last_col
+    shares = growth.mix_shares(weights, cagrs, m.end_year - m.base_year)
+    blocks.down(
+        f"cmo_mix: shares of {region}'s countries in the end year",
+        labels,
+        f"cmo_mix({mix_args})",
+        shares,
+        [countries.sheet.ref(block.share[c], last, abs_row=True, abs_col=True) for c in labels],
+        [ctx.shares[(engine.COUNTRY, region, c)][-1] for c in labels],
+        "share",
+    )
+    total = ctx.values[(engine.REGION, engine.WORLD, region)][-1]
+    region_end = regions.sheet.ref(regions.value[region], last, abs_row=True, abs_col=True)
+    blocks.down(
+        f"cmo_split: {region}'s end-year value split among its countries",
+        labels,
+        f"cmo_split({region_end},{mix_args})",
+        [total * s for s in shares],
+        [countries.sheet.ref(block.value[c], last, abs_row=True, abs_col=True) for c in labels],
+        [ctx.values[(engine.COUNTRY, region, c)][-1] for c in labels],
+        "value",
+    )
+
+
+def _table_block(ctx: Context, blocks: _Blocks, regions: RegionRows) -> None:
+    spec, m = ctx.spec, ctx.spec.market
+    rows = list(regions.value.values())
+    first = ctx.first_col
+    labels = regions.sheet.area_ref(min(rows), LABEL_COL, max(rows), LABEL_COL)
+    bases = regions.sheet.area_ref(min(rows), first, max(rows), first)
+    g = spec.phases[0].cagr.value
+    table: list[list[float | str]] = [["Name", *ctx.years]]
+    natives, native_values = [], []
+    for r in spec.regions:
+        start = ctx.values[(engine.REGION, engine.WORLD, r.name)][0]
+        table.append(
+            [r.name, *growth.phased_series(start, m.base_year, m.end_year, [m.end_year], [g])]
+        )
+        cell = regions.sheet.ref(regions.value[r.name], first, abs_row=True, abs_col=True)
+        natives.append(
+            [
+                f"{cell}*(1+{names.market_cagr(1)})^({year_ref(c)}-{names.BASE_YEAR})"
+                for c in range(first, ctx.last_col + 1)
+            ]
+        )
+        native_values.append([growth.grow(start, g, y - m.base_year) for y in ctx.years])
+    blocks.table(
+        "cmo_table: every region at the market's phase 1 CAGR",
+        f"cmo_table({labels},{bases},{names.market_cagr(1)},{names.BASE_YEAR},{names.END_YEAR})",
+        table,
+        natives,
+        native_values,
+    )

@@ -1,0 +1,286 @@
+"""Excel custom functions (xlwings UDFs) with the same math as the workbook and the engine.
+
+This is the only module that imports xlwings, and it imports without it: the decorators then do
+nothing, so the functions run as plain Python (in tests, in Pyodide under xlwings Lite, or where
+xlwings is not installed). On Windows with the classic add-in, ``Import Functions`` registers
+them under the same names.
+
+Bad input never raises: the cell shows a message that starts with ``#VALUE!``, names the function
+and the argument, and says what was received and what is allowed. A message is text, so a formula
+that does arithmetic on it gets Excel's own ``#VALUE!``; SUM and AVERAGE skip text, so check a
+UDF range with ISNUMBER before summing it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from cmo_xl import growth
+from cmo_xl.udf_args import Grid, UdfInputError, broadcast, grid, labels, require, scalar, unwrap
+from cmo_xl.udf_args import vector as _vector
+from cmo_xl.udf_args import whole as _whole
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _as_is(f: _F) -> _F:
+    return f
+
+
+def _no_options(*_: Any, **__: Any) -> Callable[[_F], _F]:
+    return _as_is
+
+
+try:
+    from xlwings import arg, func, ret
+except ImportError:  # xlwings is an optional extra; without it the decorators do nothing
+    func, arg, ret = _as_is, _no_options, _no_options  # type: ignore[assignment]
+
+
+def _guarded(fn: _F) -> _F:
+    """Return a readable message instead of raising, whatever goes wrong."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        try:
+            return fn(*args)
+        except UdfInputError as exc:
+            return f"#VALUE! {fn.__name__}: {exc}"
+        except Exception as exc:  # a bug: still no traceback in the cell
+            return f"#VALUE! {fn.__name__}: unexpected {type(exc).__name__}: {exc}"
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _years(value: Any, name: str) -> Grid:
+    return _whole(grid(value, name), name)
+
+
+def _year(value: Any, name: str) -> int:
+    return int(_whole(np.array([[scalar(value, name)]]), name)[0, 0])
+
+
+def _rates(value: Any, name: str) -> Grid:
+    rates = grid(value, name)
+    require(rates, rates > -1.0, name, "a CAGR must be above -100%")
+    return rates
+
+
+def _not_before(later: Grid, earlier: Grid, later_name: str, earlier_name: str) -> None:
+    require(
+        later,
+        later >= earlier,
+        later_name,
+        f"it is before {earlier_name}; periods must not be negative",
+    )
+
+
+@func
+@arg("base_value", ndim=2)
+@arg("cagr", ndim=2)
+@arg("base_year", ndim=2)
+@arg("year", ndim=2)
+@_guarded
+def cmo_forecast(base_value: Any, cagr: Any, base_year: Any, year: Any) -> Any:
+    """Value in ``year`` of ``base_value`` growing at ``cagr`` a year since ``base_year``.
+
+    Each argument is a cell or a range; ranges combine like Excel's array arithmetic.
+
+    >>> round(cmo_forecast(73, 0.06, 2022, 2025), 6)
+    86.944168
+    >>> [[round(v, 9) for v in row] for row in cmo_forecast(100, [[0.1, 0.2]], 2022,
+    ...                                                     [[2023], [2024]])]
+    [[110.0, 120.0], [121.0, 144.0]]
+    """
+    value, rate, start, end = broadcast(
+        [
+            ("base_value", grid(base_value, "base_value")),
+            ("cagr", _rates(cagr, "cagr")),
+            ("base_year", _years(base_year, "base_year")),
+            ("year", _years(year, "year")),
+        ]
+    )
+    _not_before(end, start, "year", "base_year")
+    return unwrap(np.vectorize(growth.grow, otypes=[float])(value, rate, end - start))
+
+
+@func
+@arg("start_value", ndim=2)
+@arg("end_value", ndim=2)
+@arg("periods", ndim=2)
+@_guarded
+def cmo_cagr(start_value: Any, end_value: Any, periods: Any) -> Any:
+    """Constant yearly growth rate that takes ``start_value`` to ``end_value`` in ``periods``.
+
+    >>> round(cmo_cagr(100, 121, 2), 12)
+    0.1
+    >>> cmo_cagr(0, 5, 2)
+    '#VALUE! cmo_cagr: start_value: got 0; need a value above 0'
+    """
+    start, end, n = broadcast(
+        [
+            ("start_value", grid(start_value, "start_value")),
+            ("end_value", grid(end_value, "end_value")),
+            ("periods", grid(periods, "periods")),
+        ]
+    )
+    require(start, start > 0, "start_value", "need a value above 0")
+    require(end, end >= 0, "end_value", "need a value of at least 0")
+    require(n, n > 0, "periods", "need more than 0 periods")
+    return unwrap(np.vectorize(growth.implied_cagr, otypes=[float])(start, end, n))
+
+
+@func
+@_guarded
+def cmo_series(base_value: Any, cagr: Any, base_year: Any, end_year: Any) -> Any:
+    """One row: the value in each year ``base_year..end_year``, compounding yearly at ``cagr``.
+
+    In Excel 365 it spills; elsewhere enter it as an array formula over a row.
+
+    >>> cmo_series(100, 0.1, 2022, 2024)
+    [[100.0, 110.00000000000001, 121.00000000000003]]
+    """
+    start, end = _year(base_year, "base_year"), _year(end_year, "end_year")
+    rate = scalar(_rates(cagr, "cagr"), "cagr")
+    _not_before(np.array([[end]]), np.array([[start]]), "end_year", "base_year")
+    values = growth.phased_series(scalar(base_value, "base_value"), start, end, [end], [rate])
+    return [values]
+
+
+@func
+@arg("phase_end_years", ndim=2)
+@arg("phase_cagrs", ndim=2)
+@arg("year", ndim=2)
+@_guarded
+def cmo_phased(
+    base_value: Any, base_year: Any, phase_end_years: Any, phase_cagrs: Any, year: Any
+) -> Any:
+    """Value in ``year`` under consecutive growth phases, exactly as the workbook's phases:
+    phase k runs from the previous end year (or ``base_year``) to ``phase_end_years[k]`` at
+    ``phase_cagrs[k]``, compounding yearly. ``year`` may be a range.
+
+    >>> round(cmo_phased(73, 2022, [2025, 2032], [0.06, 0.114], 2032), 4)
+    185.1129
+    """
+    value, start = scalar(base_value, "base_value"), _year(base_year, "base_year")
+    ends = _whole(_vector(phase_end_years, "phase_end_years"), "phase_end_years").ravel()
+    rates = _rates(_vector(phase_cagrs, "phase_cagrs"), "phase_cagrs").ravel()
+    if ends.size != rates.size:
+        raise UdfInputError(
+            f"phase_end_years has {ends.size} years but phase_cagrs has "
+            f"{rates.size} rates; give one rate per phase"
+        )
+    bounds = np.concatenate(([start], ends))
+    require(
+        ends,
+        np.diff(bounds) > 0,
+        "phase_end_years",
+        "each phase must end after the one before (and after base_year)",
+    )
+    years = _years(year, "year")
+    _not_before(years, np.full(years.shape, start), "year", "base_year")
+    require(years, years <= ends[-1], "year", f"it is after the last phase end {ends[-1]:g}")
+    series = growth.phased_series(
+        value, start, int(ends[-1]), ends.astype(int).tolist(), rates.tolist()
+    )
+    return unwrap(np.vectorize(lambda y: series[int(y) - start], otypes=[float])(years))
+
+
+def _mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> tuple[Grid, float]:
+    shares = _vector(base_shares, "base_shares")
+    rates = _rates(cagrs, "cagrs")
+    if rates.size == 1:
+        rates = np.full(shares.shape, rates[0, 0])
+    elif rates.size != shares.size:
+        raise UdfInputError(
+            f"base_shares has {shares.size} cells but cagrs has {rates.size}; "
+            "give one CAGR per share, or one for all"
+        )
+    require(shares, shares >= 0, "base_shares", "shares must not be negative")
+    if not shares.sum() > 0:
+        raise UdfInputError("base_shares: they sum to 0; at least one share must be above 0")
+    years = scalar(years_elapsed, "years_elapsed")
+    require(
+        np.array([[years]]),
+        np.array([[years >= 0]]),
+        "years_elapsed",
+        "periods must not be negative",
+    )
+    mixed = growth.mix_shares(shares.ravel().tolist(), rates.reshape(shares.size).tolist(), years)
+    return np.array(mixed).reshape(shares.shape), years
+
+
+@func
+@arg("base_shares", ndim=2)
+@arg("cagrs", ndim=2)
+@_guarded
+def cmo_mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> Any:
+    """Mix-shifted shares after ``years_elapsed``: ``w_k (1+g_k)^t / sum_j w_j (1+g_j)^t``.
+
+    They sum to 1 and keep the orientation of ``base_shares`` (a row or a column).
+
+    >>> [round(s, 12) for s in cmo_mix([[0.5, 0.5]], [[0.2, 0.0]], 1)[0]]
+    [0.545454545455, 0.454545454545]
+    """
+    return unwrap(_mix(base_shares, cagrs, years_elapsed)[0])
+
+
+@func
+@arg("base_shares", ndim=2)
+@arg("cagrs", ndim=2)
+@_guarded
+def cmo_split(total: Any, base_shares: Any, cagrs: Any, years_elapsed: Any) -> Any:
+    """``total`` divided among segments by mix shift, as the workbook's split sheets do.
+
+    >>> [[round(v, 9)] for [v] in cmo_split(110, [[0.5], [0.5]], [[0.2], [0.0]], 1)]
+    [[60.0], [50.0]]
+    """
+    shares, _ = _mix(base_shares, cagrs, years_elapsed)
+    return unwrap(scalar(total, "total") * shares)
+
+
+@func
+@arg("names", ndim=2)
+@arg("base_values", ndim=2)
+@arg("cagrs", ndim=2)
+@ret(index=True, header=True)
+@_guarded
+def cmo_table(names: Any, base_values: Any, cagrs: Any, base_year: Any, end_year: Any) -> Any:
+    """A forecast table: a name column and a header row of years ``base_year..end_year``; each
+    row compounds its base value yearly at its CAGR (one CAGR, or one per name).
+
+    >>> cmo_table(["A", "B"], [100, 50], 0.1, 2022, 2023).round(9).to_dict("index")
+    {'A': {2022: 100.0, 2023: 110.0}, 'B': {2022: 50.0, 2023: 55.0}}
+    """
+    row_names = labels(names, "names")
+    values = _vector(base_values, "base_values").ravel()
+    rates = _rates(cagrs, "cagrs").ravel()
+    if not (len(row_names) == values.size and rates.size in (1, values.size)):
+        raise UdfInputError(
+            f"names has {len(row_names)} cells, base_values {values.size} and "
+            f"cagrs {rates.size}; give one of each per row (or one CAGR)"
+        )
+    if rates.size == 1:
+        rates = np.full(values.size, rates[0])
+    start, end = _year(base_year, "base_year"), _year(end_year, "end_year")
+    _not_before(np.array([[end]]), np.array([[start]]), "end_year", "base_year")
+    rows = [
+        growth.phased_series(float(v), start, end, [end], [float(g)])
+        for v, g in zip(values, rates, strict=True)
+    ]
+    table = pd.DataFrame(
+        rows, index=pd.Index(row_names, name="Name"), columns=list(range(start, end + 1))
+    )
+    return table
+
+
+#: Every UDF, by its Excel name.
+UDFS = {
+    f.__name__: f
+    for f in (cmo_forecast, cmo_cagr, cmo_series, cmo_phased, cmo_mix, cmo_split, cmo_table)
+}

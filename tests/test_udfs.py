@@ -1,0 +1,213 @@
+"""The UDFs called directly: the engine's numbers, and a readable message for every bad input."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from cmo_xl import engine
+from cmo_xl.spec import Spec, parse_spec
+from cmo_xl.udfs import (
+    UDFS,
+    cmo_cagr,
+    cmo_forecast,
+    cmo_mix,
+    cmo_phased,
+    cmo_series,
+    cmo_split,
+    cmo_table,
+)
+
+from spec_samples import small_spec_data
+
+REL = 1e-12
+
+
+def world(spec: Spec) -> list[float]:
+    return engine.series(engine.forecast(spec))[(engine.MARKET, "", engine.WORLD)]
+
+
+def test_phased_is_the_workbook_world(cmo_spec: Spec) -> None:
+    got = cmo_phased(73, 2022, [2025, 2032], [0.06, 0.114], 2032)
+    assert got == pytest.approx(world(cmo_spec)[-1], rel=REL)
+    assert float(f"{got:.7g}") == 185.1129
+    years = [2022, 2025, 2030, 2032]
+    (row,) = cmo_phased(73, 2022, [[2025], [2032]], [[0.06, 0.114]], [years])
+    assert row == pytest.approx([world(cmo_spec)[y - 2022] for y in years], rel=REL)
+
+
+def test_forecast_and_series_match_the_engine(cmo_spec: Spec) -> None:
+    values = world(cmo_spec)
+    assert cmo_forecast(73, 0.06, 2022, 2025) == pytest.approx(values[3], rel=REL)
+    assert cmo_forecast(73, 0.06, 2022, 2025) == pytest.approx(86.944168, abs=5e-7)
+    (series,) = cmo_series(73, 0.06, 2022, 2025)
+    assert series == pytest.approx(values[:4], rel=REL)
+    by_hand = [[100 * 1.1, 100 * 1.2], [100 * 1.1**2, 100 * 1.2**2]]
+    grid = cmo_forecast(100, [[0.1, 0.2]], 2022, [[2023], [2024]])
+    assert [v for row in grid for v in row] == pytest.approx(
+        [v for row in by_hand for v in row], rel=REL
+    )
+
+
+def test_cagr_matches_the_engine(cmo_spec: Spec) -> None:
+    implied = engine.implied_cagrs(cmo_spec, engine.forecast(cmo_spec))
+    whole = implied[
+        (implied.member == "World") & (implied.start_year == 2022) & (implied.end_year == 2032)
+    ].implied_cagr.item()
+    values = world(cmo_spec)
+    assert cmo_cagr(values[0], values[-1], 10) == pytest.approx(whole, rel=REL)
+    assert cmo_cagr(100, 121, 2) == pytest.approx(0.1, rel=REL)
+
+
+def test_mix_and_split_match_the_engine() -> None:
+    spec = parse_spec(small_spec_data())
+    frame = engine.forecast(spec)
+    east = frame[(frame.dimension == "Country") & (frame.parent == "East") & (frame.year == 2023)]
+    weights, cagrs = [[0.25], [0.75]], [[0.3], [0.05]]  # Ruritania given, O'Land default 5%
+    shares = cmo_mix(weights, cagrs, 3)
+    assert [s for [s] in shares] == pytest.approx(east.share.tolist(), rel=REL)
+    assert sum(s for [s] in shares) == pytest.approx(1.0, rel=1e-15)
+    region = frame[(frame.member == "East") & (frame.year == 2023)].value.item()
+    split = cmo_split(region, weights, cagrs, 3)
+    assert [v for [v] in split] == pytest.approx(east.value.tolist(), rel=REL)
+    assert cmo_mix([[0.5, 0.5]], 0.1, 5) == [[0.5, 0.5]]  # one CAGR for all: no shift
+
+
+def test_table_matches_the_engine(cmo_spec: Spec) -> None:
+    frame = engine.forecast(cmo_spec)
+    regions = frame[(frame.dimension == "Region") & (frame.year <= 2025)]
+    names = list(dict.fromkeys(regions.member))
+    bases = regions[regions.year == 2022].value.tolist()
+    table = cmo_table([[n] for n in names], [[b] for b in bases], 0.06, 2022, 2025)
+    assert isinstance(table, pd.DataFrame)
+    assert table.index.name == "Name" and list(table.columns) == [2022, 2023, 2024, 2025]
+    expected = regions.pivot(index="member", columns="year", values="value").loc[names]
+    assert table.to_numpy() == pytest.approx(expected.to_numpy(), rel=REL)
+
+
+BAD: dict[str, tuple[Any, tuple[Any, ...], str]] = {
+    "blank cell": (
+        cmo_forecast,
+        (73, None, 2022, 2025),
+        "cagr: got a blank cell or an error value; need a number",
+    ),
+    "text": (
+        cmo_forecast,
+        ("lots", 0.06, 2022, 2025),
+        "base_value: got text 'lots'; need a number",
+    ),
+    "NaN": (cmo_cagr, (100, math.nan, 2), "end_value: got NaN; need a finite number"),
+    "boolean": (cmo_cagr, (True, 121, 2), "start_value: got TRUE; need a number"),
+    "error in a range": (
+        cmo_mix,
+        ([[0.5], [None]], 0.1, 2),
+        "base_shares (row 2, column 1 of the range): got a blank cell or an "
+        "error value; need a number",
+    ),
+    "mismatched ranges": (
+        cmo_forecast,
+        ([[1, 2, 3]], [[0.1, 0.2]], 2022, 2025),
+        "ranges do not fit together (base_value is 1 x 3, cagr is 1 x 2",
+    ),
+    "mix sizes differ": (
+        cmo_mix,
+        ([[0.5], [0.5]], [[0.1], [0.1], [0.1]], 2),
+        "base_shares has 2 cells but cagrs has 3",
+    ),
+    "a block, not a row": (
+        cmo_phased,
+        (73, 2022, [[2025, 2028], [2030, 2032]], [0.1, 0.1, 0.1, 0.1], 2032),
+        "phase_end_years: got a 2 x 2 range; need one row or one column",
+    ),
+    "phases and rates differ": (
+        cmo_phased,
+        (73, 2022, [2025, 2032], [0.06], 2032),
+        "phase_end_years has 2 years but phase_cagrs has 1 rates",
+    ),
+    "negative periods": (cmo_cagr, (100, 121, -2), "periods: got -2; need more than 0 periods"),
+    "year before base year": (
+        cmo_forecast,
+        (73, 0.06, 2022, 2020),
+        "year: got 2020; it is before base_year; periods must not be negative",
+    ),
+    "negative years elapsed": (
+        cmo_split,
+        (100, [0.5, 0.5], 0.1, -1),
+        "years_elapsed: got -1; periods must not be negative",
+    ),
+    "CAGR of -100%": (
+        cmo_forecast,
+        (73, -1, 2022, 2025),
+        "cagr: got -1; a CAGR must be above -100%",
+    ),
+    "CAGR below -100%": (
+        cmo_series,
+        (73, -1.5, 2022, 2025),
+        "cagr: got -1.5; a CAGR must be above -100%",
+    ),
+    "year after the phases": (
+        cmo_phased,
+        (73, 2022, [2025, 2032], [0.06, 0.114], 2040),
+        "year: got 2040; it is after the last phase end 2032",
+    ),
+    "phases out of order": (
+        cmo_phased,
+        (73, 2022, [2032, 2025], [0.06, 0.114], 2030),
+        "phase_end_years: got 2025; each phase must end after the one before",
+    ),
+    "fractional year": (
+        cmo_series,
+        (73, 0.06, 2022.5, 2025),
+        "base_year: got 2022.5; need a whole year",
+    ),
+    "range for one cell": (
+        cmo_series,
+        ([73, 74], 0.06, 2022, 2025),
+        "base_value: got a range of 2 cells; need one cell",
+    ),
+    "zero start value": (cmo_cagr, (0, 5, 2), "start_value: got 0; need a value above 0"),
+    "shares all zero": (cmo_mix, ([0, 0], 0.1, 1), "base_shares: they sum to 0"),
+    "negative share": (
+        cmo_mix,
+        ([-0.5, 1.5], 0.1, 1),
+        "base_shares: got -0.5; shares must not be negative",
+    ),
+    "blank name": (
+        cmo_table,
+        ([["A"], [None]], [[1], [2]], 0.1, 2022, 2023),
+        "names (item 2): got a blank cell or an error value; need a name",
+    ),
+    "table sizes differ": (
+        cmo_table,
+        (["A", "B"], [1, 2, 3], 0.1, 2022, 2023),
+        "names has 2 cells, base_values 3 and cagrs 1",
+    ),
+    "wrong number of arguments": (cmo_cagr, (1, 2), "unexpected TypeError"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_bad_input_gives_a_message_not_an_exception(case: str) -> None:
+    function, args, message = BAD[case]
+    got = function(*args)
+    assert isinstance(got, str), got
+    assert got.startswith(f"#VALUE! {function.__name__}: "), got
+    assert message in got, got
+    assert "Traceback" not in got
+
+
+def test_every_function_is_listed() -> None:
+    assert sorted(UDFS) == [
+        "cmo_cagr",
+        "cmo_forecast",
+        "cmo_mix",
+        "cmo_phased",
+        "cmo_series",
+        "cmo_split",
+        "cmo_table",
+    ]
+    for name, function in UDFS.items():
+        assert function.__name__ == name and function.__doc__
