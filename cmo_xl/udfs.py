@@ -279,6 +279,16 @@ def cmo_table(names: Any, base_values: Any, cagrs: Any, base_year: Any, end_year
     return table
 
 
+__all__ = [
+    "cmo_cagr",
+    "cmo_forecast",
+    "cmo_mix",
+    "cmo_phased",
+    "cmo_series",
+    "cmo_split",
+    "cmo_table",
+]
+
 #: Every UDF, by its Excel name.
 UDFS = {
     f.__name__: f
