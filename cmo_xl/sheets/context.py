@@ -115,3 +115,21 @@ def section(ctx: Context, sheet: SheetPlan, row: int, text: str) -> None:
     sheet.put(row, LABEL_COL, text, "section")
     for col in range(UNIT_COL, ctx.last_col + 1):
         sheet.put(row, col, "", "section")
+
+
+def total_row(
+    ctx: Context, sheet: SheetPlan, row: int, label: str, top: int, bottom: int, cached: list[float]
+) -> None:
+    """A row summing rows ``top..bottom`` in every year of the timeline."""
+    sheet.put(row, LABEL_COL, label, "total")
+    sheet.put(row, UNIT_COL, ctx.spec.market.unit, "total")
+    for year, value in zip(ctx.years, cached, strict=True):
+        col = ctx.col(year)
+        sheet.put(
+            row,
+            col,
+            "=" + xlformula.total(a1.area(top, col, bottom, col)),
+            "total",
+            "value",
+            cached=value,
+        )

@@ -155,28 +155,21 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
 
     w.section("Market")
     rebuild = "Fixed when the workbook is built: change it in the spec and rebuild."
-    w.put(
-        "Base year",
-        "year",
-        names.BASE_YEAR,
-        m.base_year,
-        kind="fixed_year",
-        fmt="year",
-        provenance=FIXED,
-        note=rebuild,
-        fixed=m.base_year,
-    )
-    w.put(
-        "End year",
-        "year",
-        names.END_YEAR,
-        m.end_year,
-        kind="fixed_year",
-        fmt="year",
-        provenance=FIXED,
-        note=rebuild,
-        fixed=m.end_year,
-    )
+    for label, name, year in (
+        ("Base year", names.BASE_YEAR, m.base_year),
+        ("End year", names.END_YEAR, m.end_year),
+    ):
+        w.put(
+            label,
+            "year",
+            name,
+            year,
+            kind="fixed_year",
+            fmt="year",
+            provenance=FIXED,
+            note=rebuild,
+            fixed=year,
+        )
     w.given(
         f"Market value in {m.base_year}",
         m.unit,

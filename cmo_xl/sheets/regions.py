@@ -15,6 +15,7 @@ from cmo_xl.sheets.context import (
     Context,
     section,
     timeline_sheet,
+    total_row,
 )  # fmt: skip
 
 TITLE = "Regions"
@@ -79,19 +80,15 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     row += 1
     world_row = row
     world = ctx.values[(engine.MARKET, "", engine.WORLD)]
-    top, bottom = min(value_rows.values()), max(value_rows.values())
-    sheet.put(row, LABEL_COL, "World (sum of regions)", "total")
-    sheet.put(row, UNIT_COL, m.unit, "total")
-    for year, value in zip(ctx.years, world, strict=True):
-        col = ctx.col(year)
-        sheet.put(
-            row,
-            col,
-            "=" + xlformula.total(a1.area(top, col, bottom, col)),
-            "total",
-            "value",
-            cached=value,
-        )
+    total_row(
+        ctx,
+        sheet,
+        row,
+        "World (sum of regions)",
+        min(value_rows.values()),
+        max(value_rows.values()),
+        world,
+    )
 
     row += 1
     sheet.put(row, LABEL_COL, "World growth on the year before")

@@ -18,6 +18,7 @@ from cmo_xl.sheets.context import (
     Context,
     section,
     timeline_sheet,
+    total_row,
     year_ref,
 )
 from cmo_xl.sheets.regions import RegionRows
@@ -116,7 +117,7 @@ def _world_block(
             refs = [a1.cell(rows[k], col) for rows in block_value_rows]
             sheet.put(row, col, "=" + xlformula.plus(refs), "calc", "value", cached=value)
     row += 1
-    _total_row(
+    total_row(
         ctx,
         sheet,
         row,
@@ -184,7 +185,7 @@ def _region_block(
             )
     total = row + 1 + 3 * n
     region_values = ctx.values[(engine.REGION, engine.WORLD, block.region)]
-    _total_row(
+    total_row(
         ctx, sheet, total, f"Total {block.region}", value_rows[0], value_rows[-1], region_values
     )
     return BlockRows(
@@ -192,20 +193,3 @@ def _region_block(
         dict(zip([m.name for m in block.members], value_rows, strict=True)),
         total,
     )
-
-
-def _total_row(
-    ctx: Context, sheet: SheetPlan, row: int, label: str, top: int, bottom: int, cached: list[float]
-) -> None:
-    sheet.put(row, LABEL_COL, label, "total")
-    sheet.put(row, UNIT_COL, ctx.spec.market.unit, "total")
-    for year, value in zip(ctx.years, cached, strict=True):
-        col = ctx.col(year)
-        sheet.put(
-            row,
-            col,
-            "=" + xlformula.total(a1.area(top, col, bottom, col)),
-            "total",
-            "value",
-            cached=value,
-        )
