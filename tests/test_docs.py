@@ -40,6 +40,8 @@ def test_readme_spec_examples_are_valid() -> None:
     for data in full:
         spec = parse_spec(data)
         assert len(forecast(spec)) > 0
+        for udfs in (False, True):
+            assert plan_workbook(spec, udfs=udfs).formula_cells()
 
 
 def test_readme_commands_match_ci() -> None:

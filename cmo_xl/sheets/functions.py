@@ -124,6 +124,7 @@ class _Blocks:
         col = self.ctx.first_col
         for k, text in enumerate(("UDF", "Native formula", "Difference")):
             self.sheet.put(self.row + 1, col + k, text, "header")
+        self.sheet.heights[self.row + 1] = 30  # two lines: Excel does not grow it for wrapping
         top = self.row + 2
         self._array(top, col, [[v] for v in values], call, fmt)
         for k, (label, native, value, native_value) in enumerate(
