@@ -10,8 +10,9 @@ from cmo_xl import a1
 from cmo_xl.names import identifier
 from cmo_xl.spec import AnyInput, Override, Spec
 
-#: Shares and weights that should sum to 1 may be off by this much (rounding in a report).
-SUM_TOLERANCE = 1e-6
+#: Shares and weights must sum to 1 this closely. It is also the workbook's default check
+#: tolerance, so a spec that validates builds a workbook whose master check is OK.
+SUM_TOLERANCE = 1e-9
 #: Sheet names cmo_xl itself uses; a dimension may not take one of them (case-insensitive).
 RESERVED_SHEETS = (
     "Cover", "Inputs", "Regions", "Countries", "Summary", "Players", "Checks", "Sources",
@@ -95,7 +96,10 @@ def _unique(labels: list[str], path: str) -> Iterator[str]:
 def _sums_to_one(values: list[float], path: str, what: str) -> Iterator[str]:
     total = sum(values)
     if abs(total - 1.0) > SUM_TOLERANCE:
-        yield (f"{path}: {what} sum to {total:.6g}; they must sum to 1 (within {SUM_TOLERANCE:g})")
+        yield (
+            f"{path}: {what} sum to {total:.12g}; they must sum to 1 (within {SUM_TOLERANCE:g}); "
+            "adjust one of them so that they add up exactly"
+        )
 
 
 def _regions(spec: Spec) -> Iterator[str]:

@@ -13,6 +13,7 @@ from cmo_xl.bundled import load_template, template_names
 from cmo_xl.errors import SpecError
 from cmo_xl.review import flags, placeholders
 from cmo_xl.spec import Spec, parse_spec
+from cmo_xl.workbook_plan import plan_workbook
 
 from spec_samples import small_spec_data
 
@@ -244,3 +245,18 @@ def test_every_bundled_template_validates() -> None:
     assert "cmo_services" in template_names()
     for name in template_names():
         load_template(name)
+
+
+@pytest.mark.parametrize(("off", "valid"), [(5e-10, True), (2e-9, False), (1e-6, False)])
+def test_what_validates_builds_a_workbook_whose_checks_pass(off: float, valid: bool) -> None:
+    """The spec's sum rule and the workbook's check tolerance are one number."""
+    data = copy.deepcopy(small_spec_data())
+    data["regions"][0]["share"]["value"] = 0.6 + off
+    data["regions"][1]["share"]["value"] = 0.4
+    if not valid:
+        with pytest.raises(SpecError, match=r"regions\[\*\]\.share: region shares sum to "):
+            parse_spec(data)
+        return
+    plan = plan_workbook(parse_spec(data))
+    master = plan.sheet("Checks").cell_at(4, 5)
+    assert master is not None and master.cached == "OK"

@@ -8,13 +8,14 @@ from cmo_xl import engine, names
 from cmo_xl.plan import SheetPlan, Validation
 from cmo_xl.sheets.context import Context
 from cmo_xl.spec import CAGR_RANGE, SHARE_RANGE, AnyInput
+from cmo_xl.spec_rules import SUM_TOLERANCE
 
 TITLE = "Inputs"
 LABEL, UNIT, VALUE, PROVENANCE, SOURCE, NAME, NOTE = range(1, 8)
 HEADERS = ("Assumption", "Unit", "Value", "Provenance", "Source", "Defined name", "Note")
 WIDTHS = (46, 10, 13, 13, 8, 40, 80)
-#: Tolerance of the checks, in the model's unit or as a share.
-CHECK_TOLERANCE = 1e-9
+#: Tolerance of the checks, in the model's unit or as a share: the spec's own rule for sums.
+CHECK_TOLERANCE = SUM_TOLERANCE
 DEFAULT = "default"
 FIXED = "structure"
 
