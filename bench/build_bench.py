@@ -41,6 +41,7 @@ def main() -> None:
             "load + validate spec": lambda: load_template("cmo_services"),
             "engine forecast": lambda: forecast(spec),
             "plan workbook": lambda: plan_workbook(spec),
+            "plan workbook --udfs": lambda: plan_workbook(spec, udfs=True),
             "render + cache + write": lambda: write_workbook(plan, out, force=True),
             "LibreOffice recalculation": lambda: recalculate(out, Path(tmp) / "recalc"),
         }
