@@ -78,6 +78,10 @@ BAD_SPECS = {
     "missing field": ("market:\n  name: X\n", "market.currency: missing; this field is required"),
     "wrong type": ("market: 7\n", "market: got 7; input should be a valid dictionary"),
     "not yaml": ("market: [unclosed\n", "line 3, column 1: not valid YAML"),
+    "duplicate key": (
+        "market:\n  name: X\n  name: Y\n",
+        "line 4, column 3: not valid YAML (key 'name' given twice; the first is on line 3)",
+    ),
 }
 
 
