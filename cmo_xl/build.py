@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
+import stat
+from io import BytesIO
 from pathlib import Path
 
 from cmo_xl.cached_values import write_cached_values
@@ -40,45 +42,111 @@ def build_workbook(
     return write_workbook(plan_workbook(spec, spec_label, udfs=udfs), out, force=force)
 
 
+#: Staged files are named ``.cmo_xl-<pid>-<random>.tmp``: a fixed length whatever OUT's name,
+#: and recognisable, so a build killed by SIGKILL leaves a file that the next build into the
+#: same folder removes once the process that made it is gone.
+STAGED_PREFIX = ".cmo_xl-"
+STAGED_SUFFIX = ".tmp"
+
+
 def check_output(out: Path, *, force: bool) -> None:
     """Fail before any work if ``out`` cannot or must not be written."""
     if out.suffix.lower() != ".xlsx":
         raise OutputError(
             f"{out}: the output must end in .xlsx (got {out.suffix or 'no suffix'!r})"
         )
-    if out.is_dir():
-        raise OutputError(f"{out}: is a folder; give a file name ending in .xlsx")
-    if not out.parent.is_dir():
-        raise OutputError(f"{out}: the folder {out.parent} does not exist")
-    if out.exists() and not force:
-        raise OutputError(f"{out}: already exists; use --force to overwrite it")
+    limit = _name_max(out.parent)
+    if len(os.fsencode(out.name)) > limit:
+        raise OutputError(
+            f"{out}: the file name has {len(os.fsencode(out.name))} bytes; this file system "
+            f"allows {limit}"
+        )
+    try:
+        if out.is_dir():
+            raise OutputError(f"{out}: is a folder; give a file name ending in .xlsx")
+        if not out.parent.is_dir():
+            problem = "is a file, not a folder" if out.parent.exists() else "does not exist"
+            raise OutputError(f"{out}: the folder {out.parent} {problem}")
+        if out.exists() and not force:
+            raise OutputError(f"{out}: already exists; use --force to overwrite it")
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot use this path ({exc.strerror or exc})") from None
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return int(os.pathconf(folder, "PC_NAME_MAX"))
+    except (OSError, ValueError):
+        return 255
 
 
 def write_workbook(plan: WorkbookPlan, out: str | Path, *, force: bool = False) -> Path:
-    """Render ``plan`` into ``out``. The file appears whole or not at all."""
+    """Render ``plan`` into ``out``. The file appears whole or not at all.
+
+    The staged file gets the mode a new file would get, or, with ``force``, the mode of the
+    file it replaces, so a private workbook stays private.
+    """
     from cmo_xl.render import render  # openpyxl is needed only from here on
 
     out = Path(out)
     check_output(out, force=force)
     cached = {s.title: {c.address: c.cached for c in s.cells if c.is_formula} for s in plan.sheets}
-    fd, staged_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    staged = Path(staged_name)
-    umask = os.umask(0)
-    os.umask(umask)
-    staged.chmod(0o666 & ~umask)  # mkstemp makes it private; give it a normal file's mode
+    remove_stale_staged_files(out.parent)
+    staged: Path | None = None
     try:
-        with tempfile.TemporaryDirectory() as scratch:
-            raw = Path(scratch) / "raw.xlsx"
-            render(plan).save(raw)
-            write_cached_values(raw, staged, cached)
+        staged = _stage(out.parent)
+        raw = BytesIO()  # in memory: nothing goes to a temporary folder
+        render(plan).save(raw)
+        write_cached_values(raw, staged, cached)
+        if force and out.exists():
+            staged.chmod(stat.S_IMODE(out.stat().st_mode))
         _publish(staged, out, force=force)
     except OSError as exc:
         raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            staged.unlink()
+        if staged is not None:
+            with contextlib.suppress(OSError):
+                staged.unlink()
     return out
+
+
+def _stage(folder: Path) -> Path:
+    """A new empty file beside OUT; ``os.open`` applies the umask to its mode as for any file."""
+    path = folder / f"{STAGED_PREFIX}{os.getpid()}-{secrets.token_hex(4)}{STAGED_SUFFIX}"
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+    return path
+
+
+def remove_stale_staged_files(folder: Path) -> list[Path]:
+    """Remove staged files that a killed build left in ``folder``; returns what was removed.
+
+    A staged file is stale when the process named in it no longer runs.
+    """
+    removed: list[Path] = []
+    try:
+        candidates = sorted(folder.glob(f"{STAGED_PREFIX}*{STAGED_SUFFIX}"))
+    except OSError:
+        return removed
+    for path in candidates:
+        pid_text = path.name[len(STAGED_PREFIX) :].split("-", 1)[0]
+        if not pid_text.isdigit() or _running(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+            removed.append(path)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a pid at all: leave it alone
+    return True
 
 
 def _publish(staged: Path, out: Path, *, force: bool) -> None:

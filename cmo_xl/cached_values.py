@@ -17,7 +17,7 @@ import zipfile
 from collections.abc import Mapping
 from io import BytesIO
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.etree import ElementTree as ET
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -81,7 +81,7 @@ def _fill_part(xml: bytes, values: Mapping[str, Any]) -> bytes:
 
 
 def write_cached_values(
-    source: Path, target: Path, values: Mapping[str, Mapping[str, Any]]
+    source: Path | BinaryIO, target: Path, values: Mapping[str, Mapping[str, Any]]
 ) -> None:
     """Copy ``source`` to ``target`` with ``values[sheet][address]`` cached in formula cells."""
     with zipfile.ZipFile(source) as src, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -1,19 +1,41 @@
-"""The ``cmo-xl`` command: a thin shell over the library. Exit codes: 0 ok, 1 input or file
-problem, 2 usage."""
+"""The ``cmo-xl`` command: a thin shell over the library.
+
+Exit codes: 0 ok, 1 a problem with the input or a file, 2 usage, 128 + N when signal N
+(SIGINT, SIGTERM, SIGHUP) stopped it. Every line it prints has control characters escaped, so
+a name in a spec cannot drive the terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 from cmo_xl import __version__
 from cmo_xl.bundled import DEFAULT_TEMPLATE, load_template, template_dir, template_names
-from cmo_xl.errors import CmoXlError
+from cmo_xl.errors import CmoXlError, Interrupted, OutputError, SpecError
 from cmo_xl.spec import Spec, load_spec
+from cmo_xl.text import cell_text_problem, excerpt, printable
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
+#: Signals that stop a build cleanly: the staged file is removed and OUT stays as it was.
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+
+
+def _output_path(text: str) -> Path:
+    """``-o``: refused here, as a usage error, when it cannot name a file at all."""
+    if not text:
+        raise argparse.ArgumentTypeError("got an empty path; give a file name ending in .xlsx")
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(
+            f"got {excerpt(text)}, which names a folder; give a file name ending in .xlsx"
+        )
+    return Path(text)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -33,7 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "-o",
         "--output",
-        type=Path,
+        type=_output_path,
         default=None,
         help="the .xlsx to write (default: named after the market, in the current folder)",
     )
@@ -45,56 +67,146 @@ def _parser() -> argparse.ArgumentParser:
         "sheet (needs the xlwings add-in in Excel)",
     )
 
-    validate = commands.add_parser("validate", help="check a spec; print errors, then warnings")
+    validate = commands.add_parser(
+        "validate", help="check a spec as build would; print errors, then warnings"
+    )
     validate.add_argument("spec", help="a spec file, or the name of a bundled template")
 
     commands.add_parser("templates", help="list the bundled specs")
     return parser
 
 
-def _load(spec_arg: str) -> tuple[Spec, str]:
+def _load(spec_arg: str) -> tuple[Spec, str, Path | None]:
+    """The spec, the label the Cover shows for it, and its file (None for a template)."""
     path = Path(spec_arg)
-    if not path.exists() and spec_arg in template_names():
-        return load_template(spec_arg), f"{spec_arg} (bundled template)"
-    return load_spec(path), path.name
+    try:
+        is_file = path.exists()
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise SpecError(
+            [f"cannot read the file: {exc.strerror or exc}"], excerpt(spec_arg)
+        ) from None
+    if not is_file and spec_arg in template_names():
+        return load_template(spec_arg), f"{spec_arg} (bundled template)", None
+    spec = load_spec(path)
+    problem = cell_text_problem(path.name)
+    if problem:  # the Cover shows the file's name
+        raise SpecError([f"the spec's file name: {problem}"], excerpt(path.name))
+    return spec, path.name, path
 
 
 def _build(args: argparse.Namespace) -> int:
     from cmo_xl.build import build_workbook, default_output_name
 
-    spec, label = _load(args.spec)
-    out = args.output or Path.cwd() / default_output_name(spec)
+    spec, label, spec_path = _load(args.spec)
+    if args.output is not None:
+        out = args.output
+    else:
+        try:
+            out = Path.cwd() / default_output_name(spec)
+        except FileNotFoundError:
+            raise OutputError(
+                "the current folder no longer exists; give -o with a path to write to"
+            ) from None
+    if spec_path is not None and _same_file(spec_path, out):
+        raise OutputError(f"{out}: is the spec being built; choose another output file")
     written = build_workbook(spec, out, force=args.force, spec_label=label, udfs=args.udfs)
-    print(f"wrote {written}")
+    if not _say([f"wrote {written}"]):
+        _warn(f"wrote {written}, but could not print to standard output")
     return EXIT_OK
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _validate(args: argparse.Namespace) -> int:
     from cmo_xl.review import flags, placeholders
+    from cmo_xl.workbook_plan import plan_workbook
 
-    spec, label = _load(args.spec)
-    print(f"{label}: valid (schema_version {spec.schema_version})")
-    for flag, action in flags(spec):
-        print(f"warning: {flag}. {action}")
-    for path in placeholders(spec):
-        print(f"warning: placeholder: {path}")
+    spec, label, _ = _load(args.spec)
+    plan_workbook(spec, label)  # what build would refuse while planning, validate refuses too
+    lines = [f"{label}: valid (schema_version {spec.schema_version})"]
+    lines += [f"warning: {flag}. {action}" for flag, action in flags(spec)]
+    lines += [f"warning: placeholder: {path}" for path in placeholders(spec)]
+    if not _say(lines):
+        _warn("could not print the report to standard output")
+        return EXIT_PROBLEM
     return EXIT_OK
 
 
 def _templates(_: argparse.Namespace) -> int:
-    for name in template_names():
-        print(f"{name}\t{template_dir() / (name + '.yaml')}")
-    return EXIT_OK
+    lines = [f"{name}\t{template_dir() / (name + '.yaml')}" for name in template_names()]
+    return EXIT_OK if _say(lines) else EXIT_PROBLEM
+
+
+def _say(lines: list[str]) -> bool:
+    """Print to standard output; False if it cannot be written (a full disk, a closed pipe).
+
+    A reader that closed the pipe (``| head -1``) is not an error. Either way standard output is
+    pointed at /dev/null, so that Python's own flush at exit does not fail again (the recipe in
+    the Python docs, ``signal`` module, "Note on SIGPIPE").
+    """
+    try:
+        for line in lines:
+            print(printable(line), flush=True)
+    except BrokenPipeError:
+        _silence_stdout()
+        return True
+    except OSError:
+        _silence_stdout()
+        return False
+    return True
+
+
+def _silence_stdout() -> None:
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _warn(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(printable(text), file=sys.stderr, flush=True)
+
+
+def _raise_interrupted(signum: int, _: FrameType | None) -> None:
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def _signals_stop_cleanly() -> Iterator[None]:
+    """Turn SIGTERM and SIGHUP into :class:`Interrupted` while a command runs."""
+    previous: list[tuple[signal.Signals, Callable[..., object] | int | None]] = []
+    try:
+        for sig in STOP_SIGNALS:
+            previous.append((sig, signal.signal(sig, _raise_interrupted)))
+    except ValueError:  # not the main thread: leave the signals as they are
+        pass
+    try:
+        yield
+    finally:
+        for sig, handler in previous:
+            signal.signal(sig, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     handler = {"build": _build, "validate": _validate, "templates": _templates}[args.command]
     try:
-        return handler(args)
+        with _signals_stop_cleanly():
+            return handler(args)
     except CmoXlError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _warn(f"error: {exc}")
         return EXIT_PROBLEM
+    except Interrupted as exc:
+        _warn(f"stopped by {signal.Signals(exc.signum).name}; no file was written")
+        return 128 + exc.signum
+    except KeyboardInterrupt:
+        _warn("interrupted; no file was written")
+        return 128 + signal.SIGINT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -23,3 +23,19 @@ class OutputError(CmoXlError):
 
 class RecalcError(CmoXlError):
     """LibreOffice could not recalculate a workbook."""
+
+
+class LimitError(CmoXlError):
+    """The workbook would break one of Excel's limits (a formula or a text too long)."""
+
+
+class Interrupted(BaseException):
+    """A signal (SIGTERM, SIGHUP) asked the command to stop.
+
+    Raised from the signal handler, so every ``finally`` runs and no partial file is left.
+    It derives from BaseException so that no ``except Exception`` swallows it.
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum

@@ -8,7 +8,12 @@ reference (``AB12``) or an R1C1 reference.
 
 from __future__ import annotations
 
-import re
+import unicodedata
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cmo_xl.spec import Spec
 
 BASE_YEAR = "base_year"
 END_YEAR = "end_year"
@@ -20,11 +25,23 @@ MASTER_CHECK = "master_check"
 YEARS = "timeline_years"
 WORLD_VALUES = "world_values"
 
-_WORD = re.compile(r"[^\W_]+")
+#: Excel's longest defined name.
+MAX_NAME_LENGTH = 255
+REGION_SHARES = "region_shares"
+#: Joined, not split, when they stand between two letters or digits: "Buyer's", "e-commerce".
+_JOINERS = frozenset("'\u2019-\u2010\u2011")
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalpha() or ch in "0123456789"
 
 
 def identifier(label: str) -> str:
     """Turn a label into the CamelCase part of a defined name.
+
+    Words are runs of letters and digits; each starts with a capital, the rest keeps its case.
+    An apostrophe or hyphen inside a word is dropped rather than splitting it. Every other
+    character separates words.
 
     >>> identifier("Middle East & Africa")
     'MiddleEastAfrica'
@@ -32,8 +49,23 @@ def identifier(label: str) -> str:
     'SmallMedBioPharma'
     >>> identifier("U.K.")
     'UK'
+    >>> identifier("Buyer's channel"), identifier("e-commerce"), identifier("Asia-Pacific")
+    ('BuyersChannel', 'Ecommerce', 'AsiaPacific')
     """
-    return "".join(word[:1].upper() + word[1:] for word in _WORD.findall(label))
+    text = unicodedata.normalize("NFC", label)
+    words: list[str] = []
+    word = ""
+    for i, ch in enumerate(text):
+        if _word_char(ch):
+            word += ch
+        elif ch in _JOINERS and word and i + 1 < len(text) and _word_char(text[i + 1]):
+            continue
+        elif word:
+            words.append(word)
+            word = ""
+    if word:
+        words.append(word)
+    return "".join(w[:1].upper() + w[1:] for w in words)
 
 
 def phase_end(phase: int) -> str:
@@ -56,6 +88,11 @@ def region_cagr(region: str, phase: int) -> str:
 def region_cagrs(region: str) -> str:
     """The range of a region's per-phase CAGRs, looked up with INDEX by phase number."""
     return f"cagrs_{identifier(region)}"
+
+
+def segment_shares(dimension: str) -> str:
+    """The range of a dimension's base segment shares."""
+    return f"shares_{identifier(dimension)}"
 
 
 def country_weights(region: str) -> str:
@@ -105,3 +142,45 @@ def benchmark_start(index: int) -> str:
 
 def benchmark_end(index: int) -> str:
     return f"benchmark_end_{index}"
+
+
+def defined_names(spec: Spec) -> Iterator[tuple[str, str]]:
+    """Every workbook-scoped name the workbook for ``spec`` defines, with the spec field it comes
+    from (``""`` for the fixed names), in spec order."""
+    for name in (BASE_YEAR, END_YEAR, BASE_VALUE, CHECK_TOLERANCE, PHASE_ENDS, MARKET_CAGRS):
+        yield name, ""
+    for name in (MASTER_CHECK, YEARS, WORLD_VALUES, REGION_SHARES):
+        yield name, ""
+    for k in range(1, len(spec.phases) + 1):
+        yield phase_end(k), f"phases[{k - 1}]"
+        yield market_cagr(k), f"phases[{k - 1}]"
+    for i, r in enumerate(spec.regions):
+        path = f"regions[{i}].name"
+        yield region_share(r.name), path
+        yield region_cagrs(r.name), path
+        for k in range(1, len(spec.phases) + 1):
+            yield region_cagr(r.name, k), path
+        if r.countries:
+            yield country_weights(r.name), path
+            yield country_cagrs(r.name), path
+        for j, c in enumerate(r.countries):
+            yield country_weight(r.name, c.name), f"regions[{i}].countries[{j}].name"
+            yield country_cagr(r.name, c.name), f"regions[{i}].countries[{j}].name"
+    for i, d in enumerate(spec.dimensions):
+        yield segment_shares(d.name), f"dimensions[{i}].name"
+        for j, seg in enumerate(d.segments):
+            yield segment_share(d.name, seg.name), f"dimensions[{i}].segments[{j}].name"
+            yield segment_cagr(d.name, seg.name), f"dimensions[{i}].segments[{j}].name"
+        for j, o in enumerate(d.overrides):
+            path = f"dimensions[{i}].overrides[{j}]"
+            if o.share is not None:
+                yield segment_share(d.name, o.segment, o.region), path
+            if o.cagr is not None:
+                yield segment_cagr(d.name, o.segment, o.region), path
+    for i, p in enumerate(spec.players):
+        if p.revenue is not None:
+            yield player_revenue(p.name), f"players[{i}].name"
+            yield player_year(p.name), f"players[{i}].name"
+    for i in range(1, len(spec.benchmarks) + 1):
+        for name in (benchmark_cagr(i), benchmark_start(i), benchmark_end(i)):
+            yield name, f"benchmarks[{i - 1}]"

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cmo_xl import a1
+from cmo_xl.errors import LimitError
 
 #: Style roles the renderer knows; the Cover's legend explains the first five.
 STYLES = (
@@ -28,6 +29,9 @@ STYLES = (
     "unit",
     "hyperlink",
 )
+#: Excel's limits on what one cell holds.
+MAX_FORMULA_CHARS = 8_192
+MAX_CELL_CHARS = 32_767
 #: Number formats by token.
 FORMATS = {
     "value": "#,##0.000",
@@ -103,6 +107,14 @@ class SheetPlan:
         new = Cell(row, col, value, style, fmt, cached, link, array, udf)
         if new.is_formula and cached is None:
             raise ValueError(f"{self.title}!{new.address}: formula {value!r} has no cached value")
+        if isinstance(value, str):
+            most = MAX_FORMULA_CHARS if new.is_formula else MAX_CELL_CHARS
+            if len(value) > most:
+                what = "formula" if new.is_formula else "text"
+                raise LimitError(
+                    f"{a1.ref(self.title, new.address)}: the {what} would have {len(value):,} "
+                    f"characters; Excel allows {most:,}. Shorten the names or text it is made of"
+                )
         self.cells.append(new)
         return new
 

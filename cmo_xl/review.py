@@ -22,11 +22,18 @@ def flags(spec: Spec, frame: pd.DataFrame | None = None) -> list[tuple[str, str]
     frame = engine.forecast(spec) if frame is None else frame
     out = []
     for b in engine.benchmarks(spec, frame):
+        if abs(b.model_cagr - b.phases_cagr) < 5e-5:  # the same at the precision shown
+            implied = f"the model implies {b.model_cagr:.2%} (world and market phases alike)"
+        else:
+            implied = (
+                f"the modelled world (the sum of the regions, their own CAGRs included) "
+                f"implies {b.model_cagr:.2%}, the market phase CAGRs alone {b.phases_cagr:.2%}"
+            )
         out.append(
             (
                 f"Conflicting growth figure: {b.label}",
-                f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; the model's "
-                f"phases imply {b.model_cagr:.2%}. Shown on Summary; not used as an input.",
+                f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; {implied}. "
+                "Shown on Summary; not used as an input.",
             )
         )
     for r in spec.regions:

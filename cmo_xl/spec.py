@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError
 
 from cmo_xl.errors import SpecError
+from cmo_xl.text import excerpt
 
 SCHEMA_VERSION = 1
 
@@ -20,10 +20,33 @@ SCHEMA_VERSION = 1
 SHARE_RANGE = (0.0, 1.0)
 CAGR_RANGE = (-0.5, 1.0)
 YEAR_RANGE = (1900, 9999)
+#: Values in the model's unit. With at most MAX_YEARS of growth between -50% and +100% a year,
+#: every number the model computes stays between about 1e-36 and 1e48: finite, never
+#: underflowing to 0, in Excel and in the engine alike.
+VALUE_MAX = 1e18
+BASE_VALUE_MIN = 1e-6
+
+#: How much a spec may hold: far more than any market report states, and small enough that
+#: the workbook fits Excel's limits and builds on a laptop. README, "Limits", lists them.
+MAX_NAME = 100  # characters in a name (region, segment, player, ...)
+MAX_TEXT = 10_000  # characters in free text (a quote, a note)
+MAX_YEARS = 100  # end_year - base_year
+MAX_PHASES = 20
+MAX_REGIONS = 100
+MAX_COUNTRIES = 250  # in one region
+MAX_DIMENSIONS = 10
+MAX_SEGMENTS = 100  # in one dimension
+MAX_PLAYERS = 500
+MAX_ENTRIES = 1000  # sources, corrections, benchmarks, overrides in one dimension
+#: Series (world, regions, countries, segments in each region and in the world) times years:
+#: about 3.3 formula cells each, so about 500,000 formula cells at most.
+MAX_SERIES_YEARS = 150_000
 
 Provenance = Literal["source", "analyst", "placeholder"]
 Year = Annotated[StrictInt, Field(ge=YEAR_RANGE[0], le=YEAR_RANGE[1])]
-Text = Annotated[str, Field(min_length=1)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT)]
+Note = Annotated[str, Field(max_length=MAX_TEXT)]
 # Strict floats take YAML ints (73) but refuse strings ("73") and booleans.
 _Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
 
@@ -36,12 +59,12 @@ class _Input(_Model):
     """An assumption with its provenance: where the number comes from."""
 
     provenance: Provenance
-    source: str | None = None
-    note: str = ""
+    source: Name | None = None
+    note: Note = ""
 
 
 class ValueInput(_Input):
-    value: Annotated[_Number, Field(ge=0)]
+    value: Annotated[_Number, Field(ge=0, le=VALUE_MAX)]
 
 
 class ShareInput(_Input):
@@ -56,9 +79,9 @@ AnyInput = ValueInput | ShareInput | CagrInput
 
 
 class Market(_Model):
-    name: Text
-    currency: Text
-    unit: Text
+    name: Name
+    currency: Name
+    unit: Name
     base_year: Year
     end_year: Year
     base_value: ValueInput
@@ -73,67 +96,67 @@ class Phase(_Model):
 
 
 class Country(_Model):
-    name: Text
+    name: Name
     weight: ShareInput
     cagr: CagrInput | None = None
 
 
 class Region(_Model):
-    name: Text
+    name: Name
     share: ShareInput
     #: One entry per phase; ``null`` (or the whole list omitted) means the market's CAGR.
-    cagr: list[CagrInput | None] | None = None
-    countries: list[Country] = []
+    cagr: Annotated[list[CagrInput | None], Field(max_length=MAX_PHASES)] | None = None
+    countries: Annotated[list[Country], Field(max_length=MAX_COUNTRIES)] = []
 
 
 class Segment(_Model):
-    name: Text
+    name: Name
     share: ShareInput
     cagr: CagrInput | None = None
 
 
 class Override(_Model):
-    region: Text
-    segment: Text
+    region: Name
+    segment: Name
     share: ShareInput | None = None
     cagr: CagrInput | None = None
 
 
 class Dimension(_Model):
-    name: Text
-    segments: Annotated[list[Segment], Field(min_length=1)]
-    overrides: list[Override] = []
+    name: Name
+    segments: Annotated[list[Segment], Field(min_length=1, max_length=MAX_SEGMENTS)]
+    overrides: Annotated[list[Override], Field(max_length=MAX_ENTRIES)] = []
 
 
 class Player(_Model):
-    name: Text
+    name: Name
     revenue: ValueInput | None = None
     revenue_year: Year | None = None
-    note: str = ""
+    note: Note = ""
 
 
 class Source(_Model):
-    id: Text
+    id: Name
     quote: Text
-    location: str = ""
-    figure: str = ""
-    use: str = ""
-    conflict: str = ""
+    location: Note = ""
+    figure: Note = ""
+    use: Note = ""
+    conflict: Note = ""
 
 
 class Correction(_Model):
     """A fix to an evident error in the source (a typo, a split name)."""
 
-    original: Text
-    corrected: str  # empty: the entry was dropped
-    region: str = ""
+    original: Name
+    corrected: Annotated[str, Field(max_length=MAX_NAME)]  # empty: the entry was dropped
+    region: Annotated[str, Field(max_length=MAX_NAME)] = ""
     reason: Text
 
 
 class Benchmark(_Model):
     """A growth figure the source reports that the model does not use; shown beside the model."""
 
-    label: Text
+    label: Name
     start_year: Year
     end_year: Year
     cagr: CagrInput
@@ -142,13 +165,13 @@ class Benchmark(_Model):
 class Spec(_Model):
     schema_version: Literal[1]
     market: Market
-    phases: Annotated[list[Phase], Field(min_length=1)]
-    regions: Annotated[list[Region], Field(min_length=1)]
-    dimensions: list[Dimension] = []
-    players: list[Player] = []
-    sources: list[Source] = []
-    corrections: list[Correction] = []
-    benchmarks: list[Benchmark] = []
+    phases: Annotated[list[Phase], Field(min_length=1, max_length=MAX_PHASES)]
+    regions: Annotated[list[Region], Field(min_length=1, max_length=MAX_REGIONS)]
+    dimensions: Annotated[list[Dimension], Field(max_length=MAX_DIMENSIONS)] = []
+    players: Annotated[list[Player], Field(max_length=MAX_PLAYERS)] = []
+    sources: Annotated[list[Source], Field(max_length=MAX_ENTRIES)] = []
+    corrections: Annotated[list[Correction], Field(max_length=MAX_ENTRIES)] = []
+    benchmarks: Annotated[list[Benchmark], Field(max_length=MAX_ENTRIES)] = []
 
 
 def field_path(loc: tuple[int | str, ...]) -> str:
@@ -163,13 +186,28 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     return path or "(top level)"
 
 
+#: Problems listed in one message at most; the rest are counted.
+MAX_PROBLEMS = 20
+_FLOAT_MAX = 1.7976931348623157e308
+
+
 def _describe(error: Any) -> str:
     path = field_path(tuple(error["loc"]))
+    value = error.get("input")
     if error["type"] == "missing":
         return f"{path}: missing; this field is required"
     if error["type"] == "extra_forbidden":
-        return f"{path}: unknown field (value {error['input']!r}); check the spelling"
-    return f"{path}: got {error['input']!r}; {error['msg'].lower()}"
+        return f"{path}: unknown field (value {excerpt(value)}); check the spelling"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX:
+        return f"{path}: got {excerpt(value)}; a number must be below about 1.8e308"
+    return f"{path}: got {excerpt(value)}; {error['msg'].lower()}"
+
+
+def _bounded(problems: list[str]) -> list[str]:
+    if len(problems) <= MAX_PROBLEMS:
+        return problems
+    more = len(problems) - MAX_PROBLEMS
+    return [*problems[:MAX_PROBLEMS], f"... and {more} more problem(s)"]
 
 
 def parse_spec(data: Any, source: str = "spec") -> Spec:
@@ -177,57 +215,33 @@ def parse_spec(data: Any, source: str = "spec") -> Spec:
     from cmo_xl.spec_rules import rule_problems
 
     if not isinstance(data, dict):
-        raise SpecError([f"(top level): got {type(data).__name__}; expected a mapping"], source)
-    version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
         raise SpecError(
-            [f"schema_version: got {version!r}; this cmo_xl reads schema_version {SCHEMA_VERSION}"],
+            [f"(top level): got {excerpt(data)}; expected a mapping of the spec's fields"], source
+        )
+    version = data.get("schema_version")
+    if type(version) is not int or version != SCHEMA_VERSION:  # True == 1 in Python
+        raise SpecError(
+            [
+                f"schema_version: got {excerpt(version)}; this cmo_xl reads schema_version "
+                f"{SCHEMA_VERSION}"
+            ],
             source,
         )
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
-        raise SpecError([_describe(e) for e in exc.errors()], source) from None
+        raise SpecError(_bounded([_describe(e) for e in exc.errors()]), source) from None
+    except RecursionError:  # a structure pydantic cannot walk; the reader bounds depth already
+        raise SpecError(["(top level): the spec nests too deeply"], source) from None
     problems = rule_problems(spec)
     if problems:
-        raise SpecError(problems, source)
+        raise SpecError(_bounded(problems), source)
     return spec
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A SafeLoader that refuses a key given twice in one mapping.
-
-    PyYAML's own loaders keep the last value of a repeated key and drop the others without a
-    word, so a spec with two ``share:`` lines would silently lose one.
-    """
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[Any, int] = {}
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            if key in seen:
-                raise yaml.constructor.ConstructorError(
-                    None,
-                    None,
-                    f"key {key!r} given twice; the first is on line {seen[key]}",
-                    key_node.start_mark,
-                )
-            seen[key] = key_node.start_mark.line + 1
-        return super().construct_mapping(node, deep=deep)
-
-
 def load_spec(path: str | Path) -> Spec:
-    """Read and validate a YAML spec file."""
+    """Read and validate a YAML spec file (bounded and decoded by :mod:`cmo_xl.spec_file`)."""
+    from cmo_xl.spec_file import load_yaml_file
+
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SpecError([f"cannot read the file: {exc.strerror}"], str(path)) from None
-    try:
-        data = yaml.load(text, Loader=_StrictLoader)  # a SafeLoader: builds plain data only
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise SpecError([f"{where}not valid YAML ({problem})"], str(path)) from None
-    return parse_spec(data, str(path))
+    return parse_spec(load_yaml_file(path), str(path))

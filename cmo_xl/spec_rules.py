@@ -6,9 +6,17 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from cmo_xl import a1
+from cmo_xl import a1, names
 from cmo_xl.names import identifier
-from cmo_xl.spec import AnyInput, Override, Spec
+from cmo_xl.spec import (
+    BASE_VALUE_MIN,
+    MAX_SERIES_YEARS,
+    MAX_YEARS,
+    AnyInput,
+    Override,
+    Spec,
+)
+from cmo_xl.text import cell_text_problem, excerpt
 
 #: Shares and weights must sum to 1 this closely. It is also the workbook's default check
 #: tolerance, so a spec that validates builds a workbook whose master check is OK.
@@ -24,16 +32,25 @@ FIRST_YEAR_COL = 3
 
 def rule_problems(spec: Spec) -> list[str]:
     """Every cross-field problem in ``spec``, in spec order."""
-    checks = (_years, _phases, _regions, _dimensions, _players, _benchmarks, _sources, _texts)
-    return [problem for check in checks for problem in check(spec)]
+    checks = (_texts, _years, _phases, _regions, _dimensions, _players, _benchmarks, _sources)
+    problems = [problem for check in checks for problem in check(spec)]
+    # Names and size are worth checking only on a spec whose parts are sound.
+    return problems or [*_defined_names(spec), *_size(spec)]
 
 
 def _texts(spec: Spec) -> Iterator[str]:
-    """Text that Excel would read as a formula (it starts with =) is refused: it could run."""
+    """Text a cell cannot hold, or that Excel would read as a formula (it starts with =)."""
 
     def walk(node: object, path: str) -> Iterator[str]:
-        if isinstance(node, str) and node.startswith("="):
-            yield f"{path}: got {node!r}; text must not start with = (Excel reads it as a formula)"
+        if isinstance(node, str):
+            problem = cell_text_problem(node)
+            if problem:
+                yield f"{path}: got {excerpt(node)}; {problem}"
+            elif node.startswith("="):
+                yield (
+                    f"{path}: got {excerpt(node)}; text must not start with = "
+                    "(Excel reads it as a formula)"
+                )
         elif isinstance(node, BaseModel):
             for name in type(node).model_fields:
                 yield from walk(getattr(node, name), f"{path}.{name}" if path else name)
@@ -48,10 +65,16 @@ def _years(spec: Spec) -> Iterator[str]:
     m = spec.market
     if m.end_year <= m.base_year:
         yield (f"market.end_year: got {m.end_year}; must be after market.base_year ({m.base_year})")
-    if m.base_value.value <= 0:
-        yield f"market.base_value.value: got {m.base_value.value}; the market must be above 0"
-    # Years lie in 1900..9999 (spec.YEAR_RANGE), so the timeline needs at most 8,102 columns,
-    # well inside Excel's 16,384: no column check is needed.
+    elif m.end_year - m.base_year > MAX_YEARS:
+        yield (
+            f"market.end_year: got {m.end_year}; the timeline may span at most {MAX_YEARS} "
+            f"years, so it must be at most {m.base_year + MAX_YEARS}"
+        )
+    if m.base_value.value < BASE_VALUE_MIN:
+        yield (
+            f"market.base_value.value: got {m.base_value.value:g}; the market must be at least "
+            f"{BASE_VALUE_MIN:g} in its unit (choose a smaller unit for a smaller market)"
+        )
 
 
 def _phases(spec: Spec) -> Iterator[str]:
@@ -83,11 +106,13 @@ def _unique(labels: list[str], path: str) -> Iterator[str]:
     for i, label in enumerate(labels):
         key = identifier(label).lower()
         if not key:
-            yield f"{path}[{i}].name: got {label!r}; a name needs at least one letter or digit"
+            yield (
+                f"{path}[{i}].name: got {excerpt(label)}; a name needs at least one letter or digit"
+            )
         elif key in seen:
             yield (
-                f"{path}[{i}].name: got {label!r}; it clashes with {path}[{seen[key]}].name "
-                f"({labels[seen[key]]!r}) once reduced to a defined name; names must differ"
+                f"{path}[{i}].name: got {excerpt(label)}; it clashes with {path}[{seen[key]}].name "
+                f"({excerpt(labels[seen[key]])}) once reduced to a defined name; names must differ"
             )
         else:
             seen[key] = i
@@ -129,10 +154,10 @@ def _dimensions(spec: Spec) -> Iterator[str]:
     for i, dim in enumerate(spec.dimensions):
         problem = a1.sheet_name_problem(dim.name)
         if problem:
-            yield f"dimensions[{i}].name: got {dim.name!r}; it names a sheet, and {problem}"
+            yield f"dimensions[{i}].name: got {excerpt(dim.name)}; it names a sheet, and {problem}"
         elif dim.name.lower() in reserved:
             yield (
-                f"dimensions[{i}].name: got {dim.name!r}; it names a sheet and "
+                f"dimensions[{i}].name: got {excerpt(dim.name)}; it names a sheet and "
                 f"{reserved[dim.name.lower()]!r} is taken by cmo_xl"
             )
         path = f"dimensions[{i}]"
@@ -149,7 +174,7 @@ def _dimensions(spec: Spec) -> Iterator[str]:
             if any(o.region == region and o.share for o in dim.overrides):
                 yield from _sums_to_one(
                     list(shares.values()),
-                    f"{path}.overrides (region {region!r})",
+                    f"{path}.overrides (region {excerpt(region)})",
                     "segment shares after overrides",
                 )
 
@@ -161,13 +186,16 @@ def _overrides(
     for j, o in enumerate(overrides):
         where = f"{path}.overrides[{j}]"
         if o.region not in regions:
-            yield f"{where}.region: got {o.region!r}; must be one of {regions}"
+            yield f"{where}.region: got {excerpt(o.region)}; must be one of {excerpt(regions)}"
         if o.segment not in segments:
-            yield f"{where}.segment: got {o.segment!r}; must be one of {segments}"
+            yield f"{where}.segment: got {excerpt(o.segment)}; must be one of {excerpt(segments)}"
         if o.share is None and o.cagr is None:
             yield f"{where}: sets neither share nor cagr; give at least one"
         if (o.region, o.segment) in seen:
-            yield f"{where}: a second override of {o.segment!r} in {o.region!r}; give one"
+            yield (
+                f"{where}: a second override of {excerpt(o.segment)} in {excerpt(o.region)}; "
+                "give one"
+            )
         seen.add((o.region, o.segment))
 
 
@@ -190,10 +218,11 @@ def _players(spec: Spec) -> Iterator[str]:
                 f"players[{i}]: revenue and revenue_year go together; give both or neither "
                 f"(got revenue={p.revenue and p.revenue.value}, revenue_year={p.revenue_year})"
             )
-        elif p.revenue_year is not None and not m.base_year <= p.revenue_year <= m.end_year:
+        elif p.revenue_year is not None and p.revenue_year > m.end_year:
             yield (
-                f"players[{i}].revenue_year: got {p.revenue_year}; must be within the "
-                f"timeline {m.base_year}..{m.end_year}"
+                f"players[{i}].revenue_year: got {p.revenue_year}; must be at most the end "
+                f"year {m.end_year} (a year before the base year is measured against the "
+                "base year's market)"
             )
 
 
@@ -242,9 +271,58 @@ def _sources(spec: Spec) -> Iterator[str]:
     ids = [s.id for s in spec.sources]
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
-            yield f"sources[{i}].id: got {sid!r}; source ids must be unique"
+            yield f"sources[{i}].id: got {excerpt(sid)}; source ids must be unique"
     for path, item in all_inputs(spec):
         if item.provenance == "source" and item.source is None:
             yield f"{path}.source: missing; provenance 'source' needs the id of a sources entry"
         if item.source is not None and item.source not in ids:
-            yield f"{path}.source: got {item.source!r}; must be one of the sources ids {ids}"
+            yield (
+                f"{path}.source: got {excerpt(item.source)}; must be one of the sources ids "
+                f"{excerpt(ids)}"
+            )
+
+
+def _defined_names(spec: Spec) -> Iterator[str]:
+    """Every defined name the workbook will hold must fit Excel and differ from every other one,
+    ignoring case as Excel and LibreOffice do; otherwise one input would silently take
+    another's value."""
+    seen: dict[str, tuple[str, str]] = {}
+    for name, path in names.defined_names(spec):
+        where = path or "(a name cmo_xl uses)"
+        if len(name) > names.MAX_NAME_LENGTH:
+            yield (
+                f"{where}: gives the defined name {excerpt(name)} of {len(name)} characters; "
+                f"Excel allows {names.MAX_NAME_LENGTH}; shorten the names it is made of"
+            )
+            continue
+        key = name.casefold()
+        if key in seen:
+            other_name, other_path = seen[key]
+            if other_path == path:
+                continue  # one field that gives several names (a region's ranges)
+            yield (
+                f"{where}: gives the defined name {name}, which Excel cannot tell apart from "
+                f"{other_name} given by {other_path or '(a name cmo_xl uses)'} (names are "
+                "compared ignoring case); rename one of them"
+            )
+        else:
+            seen[key] = (name, path)
+
+
+def series_years(spec: Spec) -> int:
+    """The model's size: its series (world, regions, countries, and each dimension's segments in
+    every region and in the world) times the years of the timeline."""
+    regions = len(spec.regions)
+    series = 1 + regions + sum(len(r.countries) for r in spec.regions)
+    series += sum(len(d.segments) * (regions + 1) for d in spec.dimensions)
+    return series * (spec.market.end_year - spec.market.base_year + 1)
+
+
+def _size(spec: Spec) -> Iterator[str]:
+    size = series_years(spec)
+    if size > MAX_SERIES_YEARS:
+        yield (
+            f"(top level): the model has {size:,} series-years (regions, countries and segments "
+            f"in every region, times years); the limit is {MAX_SERIES_YEARS:,}, about 500,000 "
+            "formula cells; use fewer members, dimensions or years"
+        )

@@ -27,8 +27,9 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     splits = [s for s in [countries] if s is not None]
     splits += [build_segment_sheet(ctx, i, regions) for i in range(len(spec.dimensions))]
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
-    players_sheet = players.build_players_sheet(ctx)
-    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet, players_sheet]
+    players_sheet = players.build_players_sheet(ctx) if spec.players else None
+    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet]
+    calc_sheets += [players_sheet] if players_sheet else []
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, [inputs_sheet, *calc_sheets])
 
     described = [
@@ -36,8 +37,9 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
         (regions.sheet, "Growth rate and value of each region; the world total"),
         *((s.sheet, f"Each region split by {s.sheet.title.lower()} (mix shift)") for s in splits),
         (summary_sheet, "Values at phase ends; input against implied CAGRs"),
-        (players_sheet, "Reported revenue and implied market share"),
     ]
+    if players_sheet:
+        described.append((players_sheet, "Reported revenue and implied market share"))
     comparisons: list[functions.Comparison] = []
     if udfs:
         functions_sheet, comparisons = functions.build_functions_sheet(ctx, regions, countries)

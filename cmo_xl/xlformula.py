@@ -88,6 +88,14 @@ def cagr(start: str, end: str, years: str) -> str:
     return f'IFERROR(({end}/{start})^(1/{years})-1,"n/a")'
 
 
+def later_of(a: str, b: str) -> str:
+    """
+    >>> later_of("C5", "base_year")
+    'MAX(C5,base_year)'
+    """
+    return f"MAX({a},{b})"
+
+
 def ratio(part: str, whole: str) -> str:
     return f"{part}/{whole}"
 

@@ -27,7 +27,7 @@ REL = 1e-12
 
 
 def world(spec: Spec) -> list[float]:
-    return engine.series(engine.forecast(spec))[(engine.MARKET, "", engine.WORLD)]
+    return engine.series(engine.forecast(spec))[engine.world_key()]
 
 
 def test_phased_is_the_workbook_world(cmo_spec: Spec) -> None:
@@ -55,7 +55,7 @@ def test_forecast_and_series_match_the_engine(cmo_spec: Spec) -> None:
 def test_cagr_matches_the_engine(cmo_spec: Spec) -> None:
     implied = engine.implied_cagrs(cmo_spec, engine.forecast(cmo_spec))
     whole = implied[
-        (implied.member == "World") & (implied.start_year == 2022) & (implied.end_year == 2032)
+        (implied.level == "market") & (implied.start_year == 2022) & (implied.end_year == 2032)
     ].implied_cagr.item()
     values = world(cmo_spec)
     assert cmo_cagr(values[0], values[-1], 10) == pytest.approx(whole, rel=REL)
@@ -65,12 +65,14 @@ def test_cagr_matches_the_engine(cmo_spec: Spec) -> None:
 def test_mix_and_split_match_the_engine() -> None:
     spec = parse_spec(small_spec_data())
     frame = engine.forecast(spec)
-    east = frame[(frame.dimension == "Country") & (frame.parent == "East") & (frame.year == 2023)]
+    east = frame[(frame.level == "country") & (frame.region == "East") & (frame.year == 2023)]
     weights, cagrs = [[0.25], [0.75]], [[0.3], [0.05]]  # Ruritania given, O'Land default 5%
     shares = cmo_mix(weights, cagrs, 3)
     assert [s for [s] in shares] == pytest.approx(east.share.tolist(), rel=REL)
     assert sum(s for [s] in shares) == pytest.approx(1.0, rel=1e-15)
-    region = frame[(frame.member == "East") & (frame.year == 2023)].value.item()
+    region = frame[
+        (frame.level == "region") & (frame.member == "East") & (frame.year == 2023)
+    ].value.item()
     split = cmo_split(region, weights, cagrs, 3)
     assert [v for [v] in split] == pytest.approx(east.value.tolist(), rel=REL)
     assert cmo_mix([[0.5, 0.5]], 0.1, 5) == [[0.5, 0.5]]  # one CAGR for all: no shift
@@ -78,7 +80,7 @@ def test_mix_and_split_match_the_engine() -> None:
 
 def test_table_matches_the_engine(cmo_spec: Spec) -> None:
     frame = engine.forecast(cmo_spec)
-    regions = frame[(frame.dimension == "Region") & (frame.year <= 2025)]
+    regions = frame[(frame.level == "region") & (frame.year <= 2025)]
     names = list(dict.fromkeys(regions.member))
     bases = regions[regions.year == 2022].value.tolist()
     table = cmo_table([[n] for n in names], [[b] for b in bases], 0.06, 2022, 2025)

@@ -24,6 +24,18 @@ class Check:
     label: str
     formula: str  # the gap; the check passes when |gap| <= tolerance
     gap: float  # the engine's value of the gap
+    #: What the tolerance scales with, for gaps in the model's unit: a formula and the engine's
+    #: value of it (the sum of the values compared). None: the gap is a share or a count.
+    scale: tuple[str, float] | None = None
+
+
+def _tolerance(check: Check) -> tuple[str, float]:
+    """The tolerance cell's formula and value: relative, so that a market of 2.35e9 USD and one
+    of 0.5 EUR m are held to the same precision."""
+    if check.scale is None:
+        return names.CHECK_TOLERANCE, CHECK_TOLERANCE
+    formula, value = check.scale
+    return f"{names.CHECK_TOLERANCE}*{formula}", CHECK_TOLERANCE * value
 
 
 def build_checks_sheet(
@@ -34,24 +46,26 @@ def build_checks_sheet(
     sheet.put(
         2,
         LABEL,
-        "A check passes when its gap is within the tolerance; any error value "
-        "fails it. The master check is OK only when every check passes.",
+        "A check passes when its gap is within the tolerance: check_tolerance for shares "
+        "and counts, check_tolerance times the values compared for sums of values. Any error "
+        "value fails it. The master check is OK only when every check passes.",
         "subtitle",
     )
     sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 12, FLAG: 8, STATUS: 10}
-    checks = _share_checks(ctx) + _phase_checks(ctx) + _sum_checks(ctx, regions, splits)
+    checks = _share_checks(ctx, splits) + _phase_checks(ctx) + _sum_checks(ctx, regions, splits)
     checks += [_error_check(s) for s in scanned]
 
     for col, text in enumerate(("Check", "Gap", "Tolerance", "Fails", "Status"), start=1):
         sheet.put(FIRST_CHECK_ROW - 1, col, text, "header")
     row = FIRST_CHECK_ROW
+    failing = 0
     for check in checks:
+        tolerance_formula, tolerance = _tolerance(check)
+        fails = int(abs(check.gap) > tolerance)
+        failing += fails
         sheet.put(row, LABEL, check.label)
         sheet.put(row, GAP, "=" + check.formula, "calc", "sci", cached=check.gap)
-        sheet.put(
-            row, TOLERANCE, f"={names.CHECK_TOLERANCE}", "calc", "sci", cached=CHECK_TOLERANCE
-        )
-        fails = int(abs(check.gap) > CHECK_TOLERANCE)
+        sheet.put(row, TOLERANCE, "=" + tolerance_formula, "calc", "sci", cached=tolerance)
         sheet.put(
             row,
             FLAG,
@@ -69,7 +83,6 @@ def build_checks_sheet(
         )
         row += 1
     flags = a1.area(FIRST_CHECK_ROW, FLAG, row - 1, FLAG)
-    failing = sum(abs(c.gap) > CHECK_TOLERANCE for c in checks)
     sheet.put(MASTER_ROW, LABEL, "Master check", "total")
     sheet.put(
         MASTER_ROW,
@@ -85,16 +98,17 @@ def build_checks_sheet(
     return sheet
 
 
-def _sum_to_one(label: str, refs: list[str], values: list[float]) -> Check:
-    return Check(label, xlformula.plus(refs) + "-1", sum(values) - 1)
+def _sum_to_one(label: str, range_: str, values: list[float]) -> Check:
+    """Shares in ``range_`` (a defined name or a reference) add up to 1."""
+    return Check(label, xlformula.total(range_) + "-1", sum(values) - 1)
 
 
-def _share_checks(ctx: Context) -> list[Check]:
+def _share_checks(ctx: Context, splits: list[SplitRows]) -> list[Check]:
     spec = ctx.spec
     checks = [
         _sum_to_one(
             "Region shares sum to 100%",
-            [names.region_share(r.name) for r in spec.regions],
+            names.REGION_SHARES,
             [r.share.value for r in spec.regions],
         )
     ]
@@ -103,7 +117,7 @@ def _share_checks(ctx: Context) -> list[Check]:
             checks.append(
                 _sum_to_one(
                     f"Country weights in {r.name} sum to 100%",
-                    [names.country_weight(r.name, c.name) for c in r.countries],
+                    names.country_weights(r.name),
                     [c.weight.value for c in r.countries],
                 )
             )
@@ -111,26 +125,22 @@ def _share_checks(ctx: Context) -> list[Check]:
         checks.append(
             _sum_to_one(
                 f"{dim.name}: segment shares sum to 100%",
-                [names.segment_share(dim.name, s.name) for s in dim.segments],
+                names.segment_shares(dim.name),
                 [s.share.value for s in dim.segments],
             )
         )
+        split = next(s for s in splits if s.level == engine.SEGMENT and s.dimension == dim.name)
         for r in spec.regions:
-            overridden = {
-                o.segment for o in dim.overrides if o.region == r.name and o.share is not None
-            }
-            if overridden:
-                shares = effective_segment_shares(spec, d_index, r.name)
+            if any(o.region == r.name and o.share is not None for o in dim.overrides):
+                # The mix index in the base year is the share itself, w*(1+g)^0, with the
+                # region's overrides applied: its column is the one contiguous range of them.
+                index_rows = split.blocks[r.name].index.values()
+                first = ctx.first_col
                 checks.append(
                     _sum_to_one(
-                        f"{dim.name}: segment shares in {r.name} sum to 100%",
-                        [
-                            names.segment_share(
-                                dim.name, s.name, r.name if s.name in overridden else None
-                            )
-                            for s in dim.segments
-                        ],
-                        list(shares.values()),
+                        f"{dim.name}: segment shares in {r.name} sum to 100% (after overrides)",
+                        split.sheet.area_ref(min(index_rows), first, max(index_rows), first),
+                        list(effective_segment_shares(spec, d_index, r.name).values()),
                     )
                 )
     return checks
@@ -145,31 +155,33 @@ def _phase_checks(ctx: Context) -> list[Check]:
 
 
 def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> list[Check]:
-    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    world = ctx.values[engine.world_key()]
     region_rows = [ctx.row_ref(regions.sheet, row) for row in regions.value.values()]
+    world_scale = (xlformula.total(names.WORLD_VALUES), sum(world))
     checks = [
         Check(
             "Regions add up to the world in every year",
             xlformula.abs_gap(names.WORLD_VALUES, "(" + "+".join(region_rows) + ")"),
-            _gap(world, [ctx.values[(engine.REGION, engine.WORLD, r)] for r in regions.value]),
+            _gap(world, [ctx.values[engine.region_key(r)] for r in regions.value]),
+            world_scale,
         )
     ]
     for split in splits:
-        what = "Countries" if split.dimension == engine.COUNTRY else f"{split.dimension} segments"
+        what = "Countries" if split.level == engine.COUNTRY else f"{split.dimension} segments"
         for region, block in split.blocks.items():
-            parts = [ctx.values[(split.dimension, region, m)] for m in block.value]
+            parts = [ctx.values[split.key(region, m)] for m in block.value]
+            region_values = ctx.values[engine.region_key(region)]
+            region_row = ctx.row_ref(regions.sheet, regions.value[region])
             checks.append(
                 Check(
                     f"{what} of {region} add up to the region in every year",
-                    xlformula.abs_gap(
-                        ctx.row_ref(split.sheet, block.total),
-                        ctx.row_ref(regions.sheet, regions.value[region]),
-                    ),
-                    _gap(ctx.values[(engine.REGION, engine.WORLD, region)], parts),
+                    xlformula.abs_gap(ctx.row_ref(split.sheet, block.total), region_row),
+                    _gap(region_values, parts),
+                    (xlformula.total(region_row), sum(region_values)),
                 )
             )
         if split.world is not None:
-            parts = [ctx.values[(split.dimension, engine.WORLD, m)] for m in split.world.value]
+            parts = [ctx.values[split.key(None, m)] for m in split.world.value]
             checks.append(
                 Check(
                     f"{what} add up to the world in every year",
@@ -177,6 +189,7 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
                         ctx.row_ref(split.sheet, split.world.total), names.WORLD_VALUES
                     ),
                     _gap(world, parts),
+                    world_scale,
                 )
             )
     return checks

@@ -32,11 +32,11 @@ class Context:
         return cls(spec, engine.forecast(spec))
 
     @cached_property
-    def values(self) -> dict[tuple[str, str, str], list[float]]:
+    def values(self) -> dict[engine.Key, list[float]]:
         return engine.series(self.frame)
 
     @cached_property
-    def shares(self) -> dict[tuple[str, str, str], list[float]]:
+    def shares(self) -> dict[engine.Key, list[float]]:
         return engine.series(self.frame, "share")
 
     @property

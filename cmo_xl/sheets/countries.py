@@ -35,6 +35,7 @@ def build_countries_sheet(ctx: Context, regions: RegionRows) -> SplitRows:
         ctx,
         TITLE,
         engine.COUNTRY,
+        "",
         f"{m.name}: each region split among its countries, {m.unit}",
         blocks,
         regions,

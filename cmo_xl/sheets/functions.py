@@ -184,7 +184,7 @@ def build_functions_sheet(
     region = next(
         (r.name for r in spec.regions if r.countries and r.share.value > 0), spec.regions[0].name
     )
-    values = ctx.values[(engine.REGION, engine.WORLD, region)]
+    values = ctx.values[engine.region_key(region)]
     rates = engine.region_rates(spec, [r.name for r in spec.regions].index(region))
     base = regions.sheet.ref(regions.value[region], ctx.first_col, abs_row=True, abs_col=True)
     timeline = ctx.row_ref(regions.sheet, regions.value[region])
@@ -210,7 +210,7 @@ def build_functions_sheet(
         values[-1],
         "value",
     )
-    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    world = ctx.values[engine.world_key()]
     span = f"({names.END_YEAR}-{names.BASE_YEAR})"
     start = xlformula.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
     end = xlformula.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
@@ -260,10 +260,10 @@ def _mix_blocks(
         f"cmo_mix({mix_args})",
         shares,
         [countries.sheet.ref(block.share[c], last, abs_row=True, abs_col=True) for c in labels],
-        [ctx.shares[(engine.COUNTRY, region, c)][-1] for c in labels],
+        [ctx.shares[engine.country_key(region, c)][-1] for c in labels],
         "share",
     )
-    total = ctx.values[(engine.REGION, engine.WORLD, region)][-1]
+    total = ctx.values[engine.region_key(region)][-1]
     region_end = regions.sheet.ref(regions.value[region], last, abs_row=True, abs_col=True)
     blocks.down(
         f"cmo_split: {region}'s end-year value split among its countries",
@@ -271,7 +271,7 @@ def _mix_blocks(
         f"cmo_split({region_end},{mix_args})",
         [total * s for s in shares],
         [countries.sheet.ref(block.value[c], last, abs_row=True, abs_col=True) for c in labels],
-        [ctx.values[(engine.COUNTRY, region, c)][-1] for c in labels],
+        [ctx.values[engine.country_key(region, c)][-1] for c in labels],
         "value",
     )
 
@@ -286,7 +286,7 @@ def _table_block(ctx: Context, blocks: _Blocks, regions: RegionRows) -> None:
     table: list[list[float | str]] = [["Name", *ctx.years]]
     natives, native_values = [], []
     for r in spec.regions:
-        start = ctx.values[(engine.REGION, engine.WORLD, r.name)][0]
+        start = ctx.values[engine.region_key(r.name)][0]
         table.append(
             [r.name, *growth.phased_series(start, m.base_year, m.end_year, [m.end_year], [g])]
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from cmo_xl import engine, names
 from cmo_xl.plan import SheetPlan, Validation
 from cmo_xl.sheets.context import Context
-from cmo_xl.spec import CAGR_RANGE, SHARE_RANGE, AnyInput
+from cmo_xl.spec import CAGR_RANGE, SHARE_RANGE, YEAR_RANGE, AnyInput
 from cmo_xl.spec_rules import SUM_TOLERANCE
 
 TITLE = "Inputs"
@@ -84,6 +84,11 @@ class _Writer:
         if kind == "fixed_year" and fixed is not None:
             return Validation(
                 address, True, fixed, fixed, f"{fixed}; it is fixed when the workbook is built"
+            )
+        if kind == "revenue_year":
+            low = YEAR_RANGE[0]
+            return Validation(
+                address, True, low, m.end_year, f"a whole year from {low} to {m.end_year}"
             )
         if kind == "year":
             return Validation(
@@ -181,13 +186,16 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
     )
     w.put(
         "Tolerance of the checks",
-        m.unit,
+        "relative",
         names.CHECK_TOLERANCE,
         CHECK_TOLERANCE,
         kind="tolerance",
         fmt="sci",
         provenance="analyst",
-        note="A check passes when its gap is at most this (in the model's unit, or as a share).",
+        note=(
+            "Relative: a check passes when its gap is at most this times the values it "
+            "compares (or this itself, for shares and counts)."
+        ),
     )
 
     w.section("Growth phases")
@@ -218,8 +226,10 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
     w.define_range(names.MARKET_CAGRS, first, w.row - 1)
 
     w.section(f"Regions: share of the market in {m.base_year}")
+    first = w.row
     for r in spec.regions:
         w.given(r.name, "%", names.region_share(r.name), r.share, kind="share", fmt="share")
+    w.define_range(names.REGION_SHARES, first, w.row - 1)
 
     w.section("Regions: CAGR by phase")
     for r in spec.regions:
@@ -269,6 +279,7 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
 
     for dim in spec.dimensions:
         w.section(f"{dim.name}: share in {m.base_year}, and CAGR")
+        first = w.row
         for s in dim.segments:
             w.given(
                 f"{s.name}: share",
@@ -278,6 +289,7 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
                 kind="share",
                 fmt="share",
             )
+        w.define_range(names.segment_shares(dim.name), first, w.row - 1)
         for s in dim.segments:
             w.given_or_default(
                 f"{s.name}: CAGR (mix shift)",
@@ -325,7 +337,7 @@ def build_inputs_sheet(ctx: Context) -> SheetPlan:
                 "year",
                 names.player_year(p.name),
                 p.revenue_year,
-                kind="year",
+                kind="revenue_year",
                 fmt="year",
                 provenance=p.revenue.provenance,
                 source=p.revenue.source or "",

@@ -1,4 +1,4 @@
-"""Players: reported revenue and the share of the market it implies in its year."""
+"""Players: reported revenue and the share of the market it implies."""
 
 from __future__ import annotations
 
@@ -7,53 +7,75 @@ from cmo_xl.plan import SheetPlan
 from cmo_xl.sheets.context import Context
 
 TITLE = "Players"
-HEADERS = ("Player", "Revenue", "Year", "Market in that year", "Implied share of market", "Note")
+HEADERS = (
+    "Player",
+    "Revenue",
+    "Year",
+    "Market year",
+    "Market in that year",
+    "Implied share of market",
+    "Note",
+)
+PLAYER, REVENUE, YEAR, MARKET_YEAR, MARKET, SHARE, NOTE = range(1, 8)
 
 
 def build_players_sheet(ctx: Context) -> SheetPlan:
+    """The sheet for a spec that lists players (the workbook has none otherwise)."""
     spec, m = ctx.spec, ctx.spec.market
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Players", "title")
     sheet.put(
         2,
         1,
-        f"Revenue in {m.unit} as the source reports it; the share divides it by the "
-        "modelled market in the same year.",
+        f"Revenue in {m.unit} as the source reports it. The share divides it by the modelled "
+        f"market in the same year; revenue reported for a year before {m.base_year}, when the "
+        f"model starts, is set against the {m.base_year} market (the Market year column).",
         "subtitle",
     )
     for col, text in enumerate(HEADERS, start=1):
         sheet.put(4, col, text, "header")
-    sheet.widths = {1: 30, 2: 12, 3: 8, 4: 18, 5: 22, 6: 90}
+    sheet.widths = {PLAYER: 30, REVENUE: 12, YEAR: 8, MARKET_YEAR: 12, MARKET: 18, SHARE: 22}
+    sheet.widths[NOTE] = 90
     sheet.freeze = "A5"
-    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    shares = {s.name: s for s in engine.player_shares(spec, ctx.frame)}
     row = 4
     for p in spec.players:
         row += 1
-        sheet.put(row, 1, p.name)
+        sheet.put(row, PLAYER, p.name)
         notes = " ".join(t for t in (p.revenue.note if p.revenue else "", p.note) if t)
-        sheet.put(row, 6, notes, "note")
-        if p.revenue is None or p.revenue_year is None:
-            sheet.put(row, 2, "not stated", "unit")
+        sheet.put(row, NOTE, notes, "note")
+        if p.name not in shares:
+            sheet.put(row, REVENUE, "not stated", "unit")
             continue
-        market = world[p.revenue_year - m.base_year]
+        share = shares[p.name]
         sheet.put(
-            row, 2, f"={names.player_revenue(p.name)}", "calc", "value", cached=p.revenue.value
+            row, REVENUE, f"={names.player_revenue(p.name)}", "calc", "value", cached=share.revenue
         )
-        sheet.put(row, 3, f"={names.player_year(p.name)}", "calc", "year", cached=p.revenue_year)
+        sheet.put(
+            row, YEAR, f"={names.player_year(p.name)}", "calc", "year", cached=share.revenue_year
+        )
         sheet.put(
             row,
-            4,
-            "=" + xlformula.at_year(names.WORLD_VALUES, names.YEARS, a1.cell(row, 3)),
+            MARKET_YEAR,
+            "=" + xlformula.later_of(a1.cell(row, YEAR), names.BASE_YEAR),
+            "calc",
+            "year",
+            cached=share.market_year,
+        )
+        sheet.put(
+            row,
+            MARKET,
+            "=" + xlformula.at_year(names.WORLD_VALUES, names.YEARS, a1.cell(row, MARKET_YEAR)),
             "calc",
             "value",
-            cached=market,
+            cached=share.market,
         )
         sheet.put(
             row,
-            5,
-            "=" + xlformula.ratio(a1.cell(row, 2), a1.cell(row, 4)),
+            SHARE,
+            "=" + xlformula.ratio(a1.cell(row, REVENUE), a1.cell(row, MARKET)),
             "calc",
             "share",
-            cached=p.revenue.value / market,
+            cached=share.share,
         )
     return sheet

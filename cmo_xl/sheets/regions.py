@@ -61,7 +61,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     for r in spec.regions:
         row += 1
         value_rows[r.name] = row
-        values = ctx.values[(engine.REGION, engine.WORLD, r.name)]
+        values = ctx.values[engine.region_key(r.name)]
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, m.unit, "unit")
         sheet.put(
@@ -79,7 +79,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
 
     row += 1
     world_row = row
-    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    world = ctx.values[engine.world_key()]
     total_row(
         ctx,
         sheet,

@@ -40,6 +40,7 @@ def build_segment_sheet(ctx: Context, dim_index: int, regions: RegionRows) -> Sp
     return build_split_sheet(
         ctx,
         dim.name,
+        engine.SEGMENT,
         dim.name,
         f"{m.name}: {dim.name.lower()} by region, {m.unit}",
         blocks,

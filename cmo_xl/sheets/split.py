@@ -41,6 +41,7 @@ class Block:
 
 @dataclass(frozen=True)
 class BlockRows:
+    index: dict[str, int]
     share: dict[str, int]
     value: dict[str, int]
     total: int
@@ -49,9 +50,14 @@ class BlockRows:
 @dataclass(frozen=True)
 class SplitRows:
     sheet: SheetPlan
-    dimension: str
+    level: str  # engine.COUNTRY or engine.SEGMENT
+    dimension: str  # the dimension's name; "" for countries
     blocks: dict[str, BlockRows]  # by region
     world: BlockRows | None
+
+    def key(self, region: str | None, member: str) -> engine.Key:
+        """The engine's key of ``member`` in ``region`` (None: summed over the world)."""
+        return (self.level, self.dimension, region or "", member)
 
 
 def _block_height(members: int) -> int:
@@ -61,6 +67,7 @@ def _block_height(members: int) -> int:
 def build_split_sheet(
     ctx: Context,
     title: str,
+    level: str,
     dimension: str,
     subtitle: str,
     blocks: list[Block],
@@ -69,6 +76,7 @@ def build_split_sheet(
     world: bool,
 ) -> SplitRows:
     sheet = timeline_sheet(ctx, title, subtitle)
+    rows = SplitRows(sheet, level, dimension, {}, None)
     row = FIRST_BODY_ROW
     world_rows = None
     if world:
@@ -79,15 +87,14 @@ def build_split_sheet(
         for block in blocks:
             block_rows.append(_value_rows(start, len(block.members)))
             start += _block_height(len(block.members))
-        world_rows = _world_block(ctx, sheet, dimension, members, block_rows)
+        world_rows = _world_block(ctx, rows, members, block_rows)
 
-    rows = {}
     for block in blocks:
-        rows[block.region] = _region_block(
-            ctx, sheet, dimension, block, row, regions.value[block.region], regions.sheet
+        rows.blocks[block.region] = _region_block(
+            ctx, rows, block, row, regions.value[block.region], regions.sheet
         )
         row += _block_height(len(block.members))
-    return SplitRows(sheet, dimension, rows, world_rows)
+    return SplitRows(sheet, level, dimension, rows.blocks, world_rows)
 
 
 def _value_rows(start: int, members: int) -> list[int]:
@@ -96,13 +103,9 @@ def _value_rows(start: int, members: int) -> list[int]:
 
 
 def _world_block(
-    ctx: Context,
-    sheet: SheetPlan,
-    dimension: str,
-    members: list[str],
-    block_value_rows: list[list[int]],
+    ctx: Context, rows: SplitRows, members: list[str], block_value_rows: list[list[int]]
 ) -> BlockRows:
-    unit = ctx.spec.market.unit
+    sheet, unit = rows.sheet, ctx.spec.market.unit
     row = FIRST_BODY_ROW
     section(ctx, sheet, row, "World: each segment summed over the regions")
     value_rows = {}
@@ -111,7 +114,7 @@ def _world_block(
         value_rows[name] = row
         sheet.put(row, LABEL_COL, name)
         sheet.put(row, UNIT_COL, unit, "unit")
-        values = ctx.values[(dimension, engine.WORLD, name)]
+        values = ctx.values[rows.key(None, name)]
         for year, value in zip(ctx.years, values, strict=True):
             col = ctx.col(year)
             refs = [a1.cell(rows[k], col) for rows in block_value_rows]
@@ -124,21 +127,20 @@ def _world_block(
         "Total World",
         min(value_rows.values()),
         max(value_rows.values()),
-        ctx.values[(engine.MARKET, "", engine.WORLD)],
+        ctx.values[engine.world_key()],
     )
-    return BlockRows({}, value_rows, row)
+    return BlockRows({}, {}, value_rows, row)
 
 
 def _region_block(
     ctx: Context,
-    sheet: SheetPlan,
-    dimension: str,
+    rows: SplitRows,
     block: Block,
     row: int,
     region_row: int,
     regions_sheet: SheetPlan,
 ) -> BlockRows:
-    unit = ctx.spec.market.unit
+    sheet, unit = rows.sheet, ctx.spec.market.unit
     n = len(block.members)
     section(ctx, sheet, row, block.region)
     index_rows = range(row + 1, row + 1 + n)
@@ -146,7 +148,7 @@ def _region_block(
     value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)
     base_year = ctx.spec.market.base_year
     for k, member in enumerate(block.members):
-        key = (dimension, block.region, member.name)
+        key = rows.key(block.region, member.name)
         sheet.put(index_rows[k], LABEL_COL, f"Mix index: {member.name}")
         sheet.put(index_rows[k], UNIT_COL, "index", "unit")
         sheet.put(share_rows[k], LABEL_COL, f"Share: {member.name}")
@@ -184,11 +186,12 @@ def _region_block(
                 cached=values[t],
             )
     total = row + 1 + 3 * n
-    region_values = ctx.values[(engine.REGION, engine.WORLD, block.region)]
+    region_values = ctx.values[engine.region_key(block.region)]
     total_row(
         ctx, sheet, total, f"Total {block.region}", value_rows[0], value_rows[-1], region_values
     )
     return BlockRows(
+        dict(zip([m.name for m in block.members], index_rows, strict=True)),
         dict(zip([m.name for m in block.members], share_rows, strict=True)),
         dict(zip([m.name for m in block.members], value_rows, strict=True)),
         total,

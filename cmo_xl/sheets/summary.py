@@ -134,7 +134,7 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
     sheet.freeze = "C4"
     table = _Table(ctx, sheet, 4)
     phases = range(1, len(spec.phases) + 1)
-    world = ctx.values[(engine.MARKET, "", engine.WORLD)]
+    world = ctx.values[engine.world_key()]
     market = [
         Series(
             "World",
@@ -149,7 +149,7 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
             Series(
                 r.name,
                 ctx.row_ref(regions.sheet, regions.value[r.name]),
-                ctx.values[(engine.REGION, engine.WORLD, r.name)],
+                ctx.values[engine.region_key(r.name)],
                 [(names.region_cagr(r.name, k), rates[k - 1]) for k in phases],
             )
         )
@@ -160,12 +160,12 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
     for split in splits:
         if split.world is not None:
             table.write(
-                f"{split.dimension}: world",
+                f"{split.sheet.title}: world",
                 [
                     Series(
                         name,
                         ctx.row_ref(split.sheet, row),
-                        ctx.values[(split.dimension, engine.WORLD, name)],
+                        ctx.values[split.key(None, name)],
                         [],
                     )
                     for name, row in split.world.value.items()
@@ -176,12 +176,12 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
         by_region = []
         for region, block in split.blocks.items():
             for name, row in block.value.items():
-                cagr_name, cagr = _member_cagr(ctx, split.dimension, region, name)
+                cagr_name, cagr = _member_cagr(ctx, split, region, name)
                 by_region.append(
                     Series(
                         f"{region}: {name}",
                         ctx.row_ref(split.sheet, row),
-                        ctx.values[(split.dimension, region, name)],
+                        ctx.values[split.key(region, name)],
                         [(cagr_name, cagr)],
                     )
                 )
@@ -194,9 +194,9 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
     return sheet
 
 
-def _member_cagr(ctx: Context, dimension: str, region: str, member: str) -> tuple[str, float]:
-    spec = ctx.spec
-    if dimension == engine.COUNTRY:
+def _member_cagr(ctx: Context, split: SplitRows, region: str, member: str) -> tuple[str, float]:
+    spec, dimension = ctx.spec, split.dimension
+    if split.level == engine.COUNTRY:
         r = next(r for r in spec.regions if r.name == region)
         c = next(c for c in r.countries if c.name == member)
         return (
