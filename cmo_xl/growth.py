@@ -9,6 +9,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+#: Shares and weights must sum to 1 this closely: in a spec, and in the UDFs' base_shares.
+SUM_TOLERANCE = 1e-9
+
 
 def grow(value: float, cagr: float, years: float) -> float:
     """``value`` after ``years`` of growth at ``cagr``.

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel
 
 from cmo_xl import a1, names
+from cmo_xl.growth import SUM_TOLERANCE as SUM_TOLERANCE  # the rule for sums, re-exported
 from cmo_xl.names import identifier
 from cmo_xl.spec import (
     BASE_VALUE_MIN,
@@ -18,9 +19,6 @@ from cmo_xl.spec import (
 )
 from cmo_xl.text import cell_text_problem, excerpt
 
-#: Shares and weights must sum to 1 this closely. It is also the workbook's default check
-#: tolerance, so a spec that validates builds a workbook whose master check is OK.
-SUM_TOLERANCE = 1e-9
 #: Sheet names cmo_xl itself uses; a dimension may not take one of them (case-insensitive).
 RESERVED_SHEETS = (
     "Cover", "Inputs", "Regions", "Countries", "Summary", "Players", "Checks", "Sources",

@@ -14,7 +14,18 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from cmo_xl.text import excerpt
+
 Grid = npt.NDArray[np.float64]  # always two-dimensional
+
+
+#: The largest result a function returns: about one column of a sheet. A typo such as an end
+#: year of 20300 gets a message at once instead of freezing Excel.
+MAX_RESULT_CELLS = 1_000_000
+#: Excel's sheet size: a row or a column of results must fit.
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+#: Years a function compounds through at most, one step a year: a row of a sheet's worth.
+MAX_YEARS = MAX_COLUMNS
 
 
 class UdfInputError(Exception):
@@ -27,44 +38,66 @@ def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, str):
-        return f"text {value!r}" if value.strip() else "an empty text"
+        return f"text {excerpt(value, 40)}" if value.strip() else "an empty text"
     if isinstance(value, float) and math.isnan(value):
         return "NaN"
-    return f"{value!r}"
+    if isinstance(value, complex | np.complexfloating):
+        return f"the complex number {complex(value)!r}"
+    if isinstance(value, int | float | np.number):
+        return excerpt(value.item() if isinstance(value, np.number) else value)
+    return f"a {type(value).__name__}"
 
 
-def _as_rows(value: Any) -> list[list[Any]]:
-    """Any scalar, list, list of lists or array as rows of cells (a 1-D list is one row)."""
+def _as_rows(value: Any, name: str) -> list[list[Any]]:
+    """Any scalar, list, list of lists, array or pandas object as rows of cells (a 1-D list is
+    one row)."""
+    if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas
+        value = value.to_numpy()
     if isinstance(value, np.ndarray):
         value = value.tolist()
     if not isinstance(value, list | tuple):
         return [[value]]
-    if not value:
-        return [[None]]
-    if all(isinstance(row, list | tuple) for row in value):
+    if all(isinstance(row, list | tuple) for row in value) and value:
         rows = [list(row) for row in value]
         if len({len(row) for row in rows}) != 1:
-            raise UdfInputError("the range is ragged")
-        return rows
-    return [list(value)]
+            raise UdfInputError(f"{name}: the range is ragged; give a rectangular range")
+    else:
+        rows = [list(value)]
+    if not rows[0]:
+        raise UdfInputError(f"{name}: got an empty range; need at least one cell")
+    return rows
 
 
 def grid(value: Any, name: str) -> Grid:
     """A 2-D grid of finite numbers, or UdfInputError naming the argument and the bad cell."""
-    rows = _as_rows(value)
+    rows = _as_rows(value, name)
     out = np.empty((len(rows), len(rows[0])), dtype=np.float64)
     for i, row in enumerate(rows):
         for j, cell in enumerate(row):
-            if isinstance(cell, bool) or not isinstance(cell, int | float | np.number):
+            number = _number(cell)
+            if number is None:
                 raise UdfInputError(
                     f"{name}{_where(out.shape, i, j)}: got {_describe(cell)}; need a number"
                 )
-            if not math.isfinite(cell):
+            if not math.isfinite(number):
                 raise UdfInputError(
-                    f"{name}{_where(out.shape, i, j)}: got {_describe(cell)}; need a finite number"
+                    f"{name}{_where(out.shape, i, j)}: got {_describe(cell)}; need a finite "
+                    "number (at most about 1.8e308)"
                 )
-            out[i, j] = float(cell)
+            out[i, j] = number
     return out
+
+
+def _number(cell: Any) -> float | None:
+    """The cell as a float (inf when too large for one), or None when it is not a real number."""
+    if isinstance(cell, bool | np.bool_ | complex | np.complexfloating):
+        return None
+    if not isinstance(cell, int | float | np.integer | np.floating):
+        return None
+    try:
+        return float(cell)
+    except OverflowError:  # an integer beyond the float range
+        return math.inf
 
 
 def _where(shape: tuple[int, ...], i: int, j: int) -> str:
@@ -91,7 +124,7 @@ def vector(value: Any, name: str) -> Grid:
 
 def labels(value: Any, name: str) -> list[str]:
     """One row or one column of non-blank labels."""
-    rows = _as_rows(value)
+    rows = _as_rows(value, name)
     if len(rows) != 1 and len(rows[0]) != 1:
         raise UdfInputError(f"{name}: need one row or one column of names")
     flat = [cell for row in rows for cell in row]
@@ -120,13 +153,43 @@ def broadcast(named: Sequence[tuple[str, Grid]]) -> list[Grid]:
     """Grids broadcast to one shape as Excel's array arithmetic does (a single cell fits any
     range; a row against a column makes a table), or a message naming the misfit."""
     try:
-        return list(np.broadcast_arrays(*(g for _, g in named)))
+        shape = np.broadcast_shapes(*(g.shape for _, g in named))
     except ValueError:
         sizes = ", ".join(f"{name} is {g.shape[0]} x {g.shape[1]}" for name, g in named)
         raise UdfInputError(
             f"ranges do not fit together ({sizes}); give ranges of one size, "
             "single cells, or a row and a column"
         ) from None
+    check_size(shape[0], shape[1])
+    return list(np.broadcast_arrays(*(g for _, g in named)))
+
+
+def check_size(rows: int, columns: int) -> None:
+    """Refuse a result larger than a sheet, or than :data:`MAX_RESULT_CELLS`, before computing."""
+    if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_RESULT_CELLS:
+        raise UdfInputError(
+            f"the result would be {rows:,} x {columns:,} cells; at most {MAX_RESULT_CELLS:,} "
+            f"cells, {MAX_ROWS:,} rows and {MAX_COLUMNS:,} columns"
+        )
+
+
+def check_span(start: int, end: float, name: str) -> None:
+    """Refuse compounding through more than :data:`MAX_YEARS` years, one step a year."""
+    if end - start > MAX_YEARS:
+        raise UdfInputError(
+            f"{name}: got {end:g}; at most {MAX_YEARS:,} years after base_year ({start})"
+        )
+
+
+def finite(result: Grid, inputs: str) -> Grid:
+    """``result`` when every number in it is finite; a message naming the inputs otherwise."""
+    if np.all(np.isfinite(result)):
+        return result
+    if np.any(np.isinf(result)):
+        raise UdfInputError(
+            f"the result is too large for a number (above about 1.8e308); check {inputs}"
+        )
+    raise UdfInputError(f"the result is undefined for these values; check {inputs}")
 
 
 def unwrap(result: Grid) -> float | list[list[float]]:

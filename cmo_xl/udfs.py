@@ -21,7 +21,20 @@ import numpy as np
 import pandas as pd
 
 from cmo_xl import growth
-from cmo_xl.udf_args import Grid, UdfInputError, broadcast, grid, labels, require, scalar, unwrap
+from cmo_xl.text import excerpt
+from cmo_xl.udf_args import (
+    Grid,
+    UdfInputError,
+    broadcast,
+    check_size,
+    check_span,
+    finite,
+    grid,
+    labels,
+    require,
+    scalar,
+    unwrap,
+)
 from cmo_xl.udf_args import vector as _vector
 from cmo_xl.udf_args import whole as _whole
 
@@ -43,16 +56,23 @@ except ImportError:  # xlwings is an optional extra; without it the decorators d
 
 
 def _guarded(fn: _F) -> _F:
-    """Return a readable message instead of raising, whatever goes wrong."""
+    """Return a readable one-line message instead of raising, whatever goes wrong.
+
+    numpy's overflow warnings are silenced: every result is checked for finiteness instead.
+    """
 
     @functools.wraps(fn)
     def wrapper(*args: Any) -> Any:
         try:
-            return fn(*args)
+            with np.errstate(all="ignore"):
+                return fn(*args)
         except UdfInputError as exc:
             return f"#VALUE! {fn.__name__}: {exc}"
+        except OverflowError:
+            return f"#VALUE! {fn.__name__}: the result is too large for a number (above 1.8e308)"
         except Exception as exc:  # a bug: still no traceback in the cell
-            return f"#VALUE! {fn.__name__}: unexpected {type(exc).__name__}: {exc}"
+            detail = excerpt(str(exc), 80)
+            return f"#VALUE! {fn.__name__}: unexpected {type(exc).__name__}: {detail}"
 
     return wrapper  # type: ignore[return-value]
 
@@ -106,7 +126,8 @@ def cmo_forecast(base_value: Any, cagr: Any, base_year: Any, year: Any) -> Any:
         ]
     )
     _not_before(end, start, "year", "base_year")
-    return unwrap(np.vectorize(growth.grow, otypes=[float])(value, rate, end - start))
+    result = np.vectorize(growth.grow, otypes=[float])(value, rate, end - start)
+    return unwrap(finite(result, "base_value, cagr and year"))
 
 
 @func
@@ -132,7 +153,8 @@ def cmo_cagr(start_value: Any, end_value: Any, periods: Any) -> Any:
     require(start, start > 0, "start_value", "need a value above 0")
     require(end, end >= 0, "end_value", "need a value of at least 0")
     require(n, n > 0, "periods", "need more than 0 periods")
-    return unwrap(np.vectorize(growth.implied_cagr, otypes=[float])(start, end, n))
+    result = np.vectorize(growth.implied_cagr, otypes=[float])(start, end, n)
+    return unwrap(finite(result, "start_value and end_value"))
 
 
 @func
@@ -148,7 +170,9 @@ def cmo_series(base_value: Any, cagr: Any, base_year: Any, end_year: Any) -> Any
     start, end = _year(base_year, "base_year"), _year(end_year, "end_year")
     rate = scalar(_rates(cagr, "cagr"), "cagr")
     _not_before(np.array([[end]]), np.array([[start]]), "end_year", "base_year")
+    check_size(1, end - start + 1)
     values = growth.phased_series(scalar(base_value, "base_value"), start, end, [end], [rate])
+    finite(np.array([values]), "base_value and cagr")
     return [values]
 
 
@@ -185,10 +209,11 @@ def cmo_phased(
     years = _years(year, "year")
     _not_before(years, np.full(years.shape, start), "year", "base_year")
     require(years, years <= ends[-1], "year", f"it is after the last phase end {ends[-1]:g}")
-    series = growth.phased_series(
-        value, start, int(ends[-1]), ends.astype(int).tolist(), rates.tolist()
-    )
-    return unwrap(np.vectorize(lambda y: series[int(y) - start], otypes=[float])(years))
+    last = int(years.max())  # compound only as far as the latest year asked for
+    check_span(start, last, "year")
+    series = growth.phased_series(value, start, last, ends.astype(int).tolist(), rates.tolist())
+    result = np.vectorize(lambda y: series[int(y) - start], otypes=[float])(years)
+    return unwrap(finite(result, "base_value and phase_cagrs"))
 
 
 def _mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> tuple[Grid, float]:
@@ -202,8 +227,12 @@ def _mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> tuple[Grid, float]
             "give one CAGR per share, or one for all"
         )
     require(shares, shares >= 0, "base_shares", "shares must not be negative")
-    if not shares.sum() > 0:
-        raise UdfInputError("base_shares: they sum to 0; at least one share must be above 0")
+    total = float(shares.sum())
+    if abs(total - 1.0) > growth.SUM_TOLERANCE:
+        raise UdfInputError(
+            f"base_shares: they sum to {total:.12g}; they must sum to 1 "
+            f"(within {growth.SUM_TOLERANCE:g}), or the split would be silently rescaled"
+        )
     years = scalar(years_elapsed, "years_elapsed")
     require(
         np.array([[years]]),
@@ -211,8 +240,15 @@ def _mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> tuple[Grid, float]
         "years_elapsed",
         "periods must not be negative",
     )
+    index = shares * (1.0 + rates.reshape(shares.shape)) ** years
+    if not (np.all(np.isfinite(index)) and index.sum() > 0 and np.isfinite(index.sum())):
+        raise UdfInputError(
+            f"years_elapsed: after {years:g} years at these cagrs the mix index leaves the "
+            "range of numbers (0 for every share, or above 1.8e308 for one); "
+            "use fewer years or milder cagrs"
+        )
     mixed = growth.mix_shares(shares.ravel().tolist(), rates.reshape(shares.size).tolist(), years)
-    return np.array(mixed).reshape(shares.shape), years
+    return finite(np.array(mixed).reshape(shares.shape), "cagrs and years_elapsed"), years
 
 
 @func
@@ -241,7 +277,7 @@ def cmo_split(total: Any, base_shares: Any, cagrs: Any, years_elapsed: Any) -> A
     [[60.0], [50.0]]
     """
     shares, _ = _mix(base_shares, cagrs, years_elapsed)
-    return unwrap(scalar(total, "total") * shares)
+    return unwrap(finite(scalar(total, "total") * shares, "total"))
 
 
 @func
@@ -269,10 +305,12 @@ def cmo_table(names: Any, base_values: Any, cagrs: Any, base_year: Any, end_year
         rates = np.full(values.size, rates[0])
     start, end = _year(base_year, "base_year"), _year(end_year, "end_year")
     _not_before(np.array([[end]]), np.array([[start]]), "end_year", "base_year")
+    check_size(values.size + 1, end - start + 2)  # with the header row and the name column
     rows = [
         growth.phased_series(float(v), start, end, [end], [float(g)])
         for v, g in zip(values, rates, strict=True)
     ]
+    finite(np.array(rows), "base_values and cagrs")
     table = pd.DataFrame(
         rows, index=pd.Index(row_names, name="Name"), columns=list(range(start, end + 1))
     )
