@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cmo_xl.growth import implied_cagr, mix_shares, phased_series
+from cmo_xl.growth import implied_cagr, mix_shares, phased_series, spreadsheet_sub
 from cmo_xl.spec import Spec
 
 #: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
@@ -158,6 +158,13 @@ def _split(
         emit(key, values, shares)
         out.append(values)
     return out
+
+
+def sum_gap(whole: Sequence[float], parts: Sequence[Sequence[float]]) -> float:
+    """Sum over years of |whole - sum of parts|, as the Checks sheet's
+    ``SUMPRODUCT(ABS(whole-parts))`` computes it, subtraction included."""
+    totals = [sum(col) for col in zip(*parts, strict=True)]
+    return float(sum(abs(spreadsheet_sub(w, t)) for w, t in zip(whole, totals, strict=True)))
 
 
 def series(frame: pd.DataFrame, column: str = "value") -> dict[Key, list[float]]:

@@ -13,6 +13,22 @@ from collections.abc import Sequence
 SUM_TOLERANCE = 1e-9
 
 
+def spreadsheet_sub(a: float, b: float) -> float:
+    """``a - b`` as a spreadsheet subtracts: exactly 0 when two numbers of one sign agree to
+    within 2^-48 of the smaller, so that rounding noise does not show as a difference.
+
+    LibreOffice's ``rtl::math::approxSub`` (include/rtl/math.hxx, with ``approxEqual``) does
+    this; its second threshold, half a unit in the 15th significant digit, is the same order.
+
+    >>> spreadsheet_sub(0.1 + 0.2, 0.3), spreadsheet_sub(1.0, 0.5)
+    (0.0, 0.5)
+    """
+    same_sign = (a > 0.0 and b > 0.0) or (a < 0.0 and b < 0.0)
+    if same_sign and abs(a - b) < min(abs(a), abs(b)) * 2.0**-48:
+        return 0.0
+    return a - b
+
+
 def grow(value: float, cagr: float, years: float) -> float:
     """``value`` after ``years`` of growth at ``cagr``.
 

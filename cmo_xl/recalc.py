@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from cmo_xl.errors import RecalcError
@@ -41,15 +42,31 @@ def recalculate(source: str | Path, out_dir: str | Path, timeout: float = 180) -
     ``out_dir`` must differ from the source's folder, so the source is never overwritten.
     Returns the recalculated file's path.
     """
-    source, out_dir = Path(source).resolve(), Path(out_dir).resolve()
-    if out_dir == source.parent:
-        raise RecalcError(f"{out_dir}: convert into another folder than the source's")
+    (target,) = recalculate_many([source], out_dir, timeout)
+    return target
+
+
+def recalculate_many(
+    sources: Sequence[str | Path], out_dir: str | Path, timeout: float = 600
+) -> list[Path]:
+    """:func:`recalculate` for several workbooks in one LibreOffice run (it starts once).
+
+    Their file names must differ; the results come back in the order of ``sources``.
+    """
+    paths = [Path(s).resolve() for s in sources]
+    out_dir = Path(out_dir).resolve()
+    if any(out_dir == p.parent for p in paths):
+        raise RecalcError(f"{out_dir}: convert into another folder than the sources'")
+    stems = [p.stem for p in paths]
+    if len(set(stems)) != len(stems):
+        raise RecalcError("workbooks recalculated together need different file names")
     binary = soffice()
     if binary is None:
         raise RecalcError("LibreOffice (soffice) is not installed")
     out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / f"{source.stem}.xlsx"
-    target.unlink(missing_ok=True)
+    targets = [out_dir / f"{stem}.xlsx" for stem in stems]
+    for target in targets:
+        target.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="cmo_xl_lo_") as profile:
         user = Path(profile) / "user"
         user.mkdir()
@@ -65,17 +82,20 @@ def recalculate(source: str | Path, out_dir: str | Path, timeout: float = 180) -
             "xlsx:Calc MS Excel 2007 XML",
             "--outdir",
             str(out_dir),
-            str(source),
+            *(str(p) for p in paths),
         ]
         try:
             run = subprocess.run(
                 command, capture_output=True, text=True, timeout=timeout, check=False
             )
         except subprocess.TimeoutExpired:
-            raise RecalcError(f"LibreOffice took over {timeout:.0f} s on {source}") from None
-    if not target.is_file():
+            raise RecalcError(
+                f"LibreOffice took over {timeout:.0f} s on {len(paths)} file(s)"
+            ) from None
+    missing = [t.name for t in targets if not t.is_file()]
+    if missing:
         raise RecalcError(
-            f"LibreOffice wrote no {target.name} (exit {run.returncode}): "
+            f"LibreOffice wrote no {', '.join(missing)} (exit {run.returncode}): "
             f"{run.stderr.strip() or run.stdout.strip()}"
         )
-    return target
+    return targets

@@ -189,11 +189,12 @@ def _no_base_60(node: yaml.ScalarNode) -> None:
 
 
 _SpecLoader.add_constructor("tag:yaml.org,2002:int", _SpecLoader.construct_yaml_int)
-# YAML 1.1 reads 1e5 (no dot) as text, YAML 1.2 and every user as a number.
+# YAML 1.1 reads an exponent without a dot or without a sign (1e5, 1.0e18) as text; YAML 1.2
+# and every user read it as a number (PyYAML's float pattern in yaml/resolver.py needs both).
 _SpecLoader.add_implicit_resolver(
     "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$"),
-    list("-+0123456789"),
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
 )
 _SpecLoader.add_constructor("tag:yaml.org,2002:float", _SpecLoader.construct_yaml_float)
 

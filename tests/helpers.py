@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,3 +93,56 @@ def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[st
                 f"{sheet}!{cell.address} {cell.value}: got {actual!r}, engine {cell.cached!r}"
             )
     return out
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    out: str
+    err: str
+    seconds: float
+    peak_mb: float  # the child's own peak resident memory
+
+
+def run_cli(
+    args: list[str],
+    cwd: Path,
+    *,
+    env: dict[str, str] | None = None,
+    stdout: Any = None,
+    timeout: float = 120,
+) -> Run:
+    """``python -m cmo_xl ARGS`` in ``cwd``, with its exit code, output, time and peak memory.
+
+    The child is reaped with ``os.wait4``, which reports that one process's own resource use.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "cmo_xl", *args],
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=out if stdout is None else stdout,
+            stderr=err,
+        )
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() - start > timeout:
+                proc.kill()
+                os.wait4(proc.pid, 0)
+                pytest.fail(f"cmo-xl {' '.join(args)} ran over {timeout} s")
+            time.sleep(0.005)
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Run(
+            proc.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+            seconds,
+            usage.ru_maxrss / 1024,
+        )

@@ -162,7 +162,7 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
         Check(
             "Regions add up to the world in every year",
             xlformula.abs_gap(names.WORLD_VALUES, "(" + "+".join(region_rows) + ")"),
-            _gap(world, [ctx.values[engine.region_key(r)] for r in regions.value]),
+            engine.sum_gap(world, [ctx.values[engine.region_key(r)] for r in regions.value]),
             world_scale,
         )
     ]
@@ -176,7 +176,7 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
                 Check(
                     f"{what} of {region} add up to the region in every year",
                     xlformula.abs_gap(ctx.row_ref(split.sheet, block.total), region_row),
-                    _gap(region_values, parts),
+                    engine.sum_gap(region_values, parts),
                     (xlformula.total(region_row), sum(region_values)),
                 )
             )
@@ -188,17 +188,11 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
                     xlformula.abs_gap(
                         ctx.row_ref(split.sheet, split.world.total), names.WORLD_VALUES
                     ),
-                    _gap(world, parts),
+                    engine.sum_gap(world, parts),
                     world_scale,
                 )
             )
     return checks
-
-
-def _gap(whole: list[float], parts: list[list[float]]) -> float:
-    """Sum over years of |whole - sum of parts|, added up in the formula's order."""
-    totals = [sum(col) for col in zip(*parts, strict=True)]
-    return float(sum(abs(w - t) for w, t in zip(whole, totals, strict=True)))
 
 
 def _error_check(sheet: SheetPlan) -> Check:
