@@ -112,14 +112,26 @@ def run_cli(
     stdout: Any = None,
     timeout: float = 120,
 ) -> Run:
-    """``python -m cmo_xl ARGS`` in ``cwd``, with its exit code, output, time and peak memory.
+    """``python -m cmo_xl ARGS`` in ``cwd``, with its exit code, output, time and peak memory."""
+    return run_python(["-m", "cmo_xl", *args], cwd, env=env, stdout=stdout, timeout=timeout)
+
+
+def run_python(
+    args: list[str],
+    cwd: Path,
+    *,
+    env: dict[str, str] | None = None,
+    stdout: Any = None,
+    timeout: float = 120,
+) -> Run:
+    """``python ARGS`` in ``cwd``, measured.
 
     The child is reaped with ``os.wait4``, which reports that one process's own resource use.
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
         proc = subprocess.Popen(
-            [sys.executable, "-m", "cmo_xl", *args],
+            [sys.executable, *args],
             cwd=cwd,
             env=env,
             stdin=subprocess.DEVNULL,
@@ -133,7 +145,7 @@ def run_cli(
             if time.monotonic() - start > timeout:
                 proc.kill()
                 os.wait4(proc.pid, 0)
-                pytest.fail(f"cmo-xl {' '.join(args)} ran over {timeout} s")
+                pytest.fail(f"python {' '.join(args)} ran over {timeout} s")
             time.sleep(0.005)
         seconds = time.monotonic() - start
         proc.returncode = os.waitstatus_to_exitcode(status)

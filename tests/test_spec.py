@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -260,3 +261,79 @@ def test_what_validates_builds_a_workbook_whose_checks_pass(off: float, valid: b
     plan = plan_workbook(parse_spec(data))
     master = plan.sheet("Checks").cell_at(4, 5)
     assert master is not None and master.cached == "OK"
+
+
+def test_defined_names_listed_for_the_spec_are_the_workbooks(cmo_spec: Spec) -> None:
+    """The list the spec check uses is exactly what the plan defines: no name escapes it."""
+    from cmo_xl.names import defined_names
+    from cmo_xl.workbook_plan import plan_workbook
+
+    for spec in (cmo_spec, parse_spec(small_spec_data())):
+        listed = [name for name, _ in defined_names(spec)]
+        assert len(listed) == len(set(listed))
+        assert set(listed) == set(plan_workbook(spec).names)
+
+
+def test_identifier_joins_apostrophes_and_hyphens_inside_words() -> None:
+    from cmo_xl.names import identifier
+
+    assert identifier("Buyer's channel") == "BuyersChannel"
+    assert identifier("Buyer\u2019s channel") == "BuyersChannel"
+    assert identifier("e-commerce") == "Ecommerce"
+    assert identifier("Asia-Pacific") == "AsiaPacific"
+    assert identifier("- leading - and trailing -") == "LeadingAndTrailing"
+    assert identifier("Cote d'Ivoire") == "CoteDIvoire"  # the rest of a word keeps its case
+    assert identifier("Zu\u0308rich") == "Zürich"  # decomposed accents are composed first
+    assert identifier("m²") == "M"  # only letters and the digits 0-9
+
+
+def test_flags_say_which_implied_cagr_they_quote() -> None:
+    from cmo_xl.review import flags
+
+    spec = parse_spec(small_spec_data())  # East has its own 20% in phase 2
+    ((flag, text),) = [f for f in flags(spec) if f[0].startswith("Conflicting")]
+    assert flag == "Conflicting growth figure: Said 9%"
+    world = ((60 * 1.1**2 * 1.2 + 40 * 1.1**2 * 1.05) / 100) ** (1 / 3) - 1
+    phases = (1.1**2 * 1.05) ** (1 / 3) - 1
+    assert f"{world:.2%}" == "11.32%" and f"{phases:.2%}" == "8.31%"
+    assert (
+        "the modelled world (the sum of the regions, their own CAGRs included) implies "
+        "11.32%, the market phase CAGRs alone 8.31%"
+    ) in text
+
+
+def test_players_before_the_base_year_are_set_against_the_base_year(tmp_path: Path) -> None:
+    from cmo_xl.workbook_plan import plan_workbook
+
+    data = small_spec_data()
+    data["players"] = [
+        {"name": "Early", "revenue": {"value": 5.0, "provenance": "analyst"}, "revenue_year": 2018},
+        {"name": "Later", "revenue": {"value": 5.0, "provenance": "analyst"}, "revenue_year": 2022},
+    ]
+    sheet = plan_workbook(parse_spec(data)).sheet("Players")
+    cached = {(c.row, c.col): c.cached for c in sheet.cells if c.is_formula}
+    assert [cached[(5, k)] for k in (3, 4, 5, 6)] == [2018, 2020, 100, pytest.approx(0.05)]
+    market_2022 = 60 * 1.1**2 + 40 * 1.1**2
+    assert [cached[(6, k)] for k in (3, 4)] == [2022, 2022]
+    assert cached[(6, 6)] == pytest.approx(5 / market_2022, rel=1e-12)
+
+
+def test_no_players_no_players_sheet() -> None:
+    from cmo_xl.workbook_plan import plan_workbook
+
+    data = small_spec_data()
+    del data["players"]
+    titles = [s.title for s in plan_workbook(parse_spec(data)).sheets]
+    assert "Players" not in titles and "Summary" in titles
+
+
+def test_the_plan_refuses_what_excel_cannot_hold() -> None:
+    from cmo_xl.errors import LimitError
+    from cmo_xl.plan import SheetPlan
+
+    sheet = SheetPlan("Regions")
+    sheet.put(1, 1, "=" + "1+" * 4095 + "1", cached=4096.0)  # 8,192 characters: allowed
+    with pytest.raises(LimitError, match=r"^Regions!B1: the formula would have 8,193 characters"):
+        sheet.put(1, 2, "=" + "1+" * 4095 + "12", cached=0.0)
+    with pytest.raises(LimitError, match=r"^Regions!C1: the text would have 32,768 characters"):
+        sheet.put(1, 3, "x" * 32_768)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -21,6 +23,7 @@ from cmo_xl.udfs import (
     cmo_table,
 )
 
+from helpers import run_python
 from spec_samples import small_spec_data
 
 REL = 1e-12
@@ -213,3 +216,135 @@ def test_every_function_is_listed() -> None:
     ]
     for name, function in UDFS.items():
         assert function.__name__ == name and function.__doc__
+
+
+HOSTILE: dict[str, tuple[Any, tuple[Any, ...], str]] = {
+    "an integer beyond the float range": (
+        cmo_forecast,
+        (10**400, 0.1, 2000, 2001),
+        "base_value: got a 401-digit number; need a finite number (at most about 1.8e308)",
+    ),
+    "a result beyond the float range": (
+        cmo_forecast,
+        (1e308, 1.0, 2000, 3000),
+        "the result is too large for a number (above about 1.8e308); check base_value, cagr",
+    ),
+    "an implied CAGR beyond the float range": (
+        cmo_cagr,
+        (1e-300, 1e300, 1),
+        "the result is too large for a number (above about 1.8e308); check start_value",
+    ),
+    "a mix index that underflows to 0": (
+        cmo_mix,
+        ([0.5, 0.5], [-0.5, -0.5], 1100),
+        "years_elapsed: after 1100 years at these cagrs the mix index leaves the range",
+    ),
+    "a mix index that overflows": (
+        cmo_mix,
+        ([[0.5, 0.5]], 1.0, 1024.5),
+        "years_elapsed: after 1024.5 years at these cagrs the mix index leaves the range",
+    ),
+    "shares that sum to 0": (
+        cmo_mix,
+        ([[0.0, 0.0]], 1.0, 3),
+        "base_shares: they sum to 0; they must sum to 1 (within 1e-09)",
+    ),
+    "shares that sum to 0.9": (
+        cmo_split,
+        (100, [0.5, 0.4], 0.1, 1),
+        "base_shares: they sum to 0.9; they must sum to 1 (within 1e-09), or the split would",
+    ),
+    "an empty range": (
+        cmo_forecast,
+        (100, 0.1, 2020, [[]]),
+        "year: got an empty range; need at least one cell",
+    ),
+    "empty phases": (
+        cmo_phased,
+        (73, 2022, [[]], [[]], 2023),
+        "phase_end_years: got an empty range; need at least one cell",
+    ),
+    "a complex number": (
+        cmo_cagr,
+        (complex(100, 5), 121, 2),
+        "start_value: got the complex number (100+5j); need a number",
+    ),
+    "a numpy complex number": (
+        cmo_forecast,
+        (73, np.complex128(0.1 + 0.2j), 2022, 2025),
+        "cagr: got the complex number (0.1+0.2j); need a number",
+    ),
+    "a ragged range": (
+        cmo_mix,
+        ([[0.5], [0.2, 0.3]], 0.1, 1),
+        "base_shares: the range is ragged; give a rectangular range",
+    ),
+    "a series longer than a row": (
+        cmo_series,
+        (100, 0, 0, 10**9),
+        "the result would be 1 x 1,000,000,001 cells; at most 1,000,000 cells",
+    ),
+    "compounding through more than a row of years": (
+        cmo_phased,
+        (73, 0, [10**8], [0.01], 10**7),
+        "year: got 1e+07; at most 16,384 years after base_year (0)",
+    ),
+    "ranges that make a table beyond the limit": (
+        cmo_forecast,
+        (100, [list(range(2000))], 2020, [[y] for y in range(2020, 2620)]),
+        "the result would be 600 x 2,000 cells; at most 1,000,000 cells",
+    ),
+    "a table with a typo in its end year": (
+        cmo_table,
+        (["a"] * 10_000, [1.0] * 10_000, 0.1, 2020, 20300),
+        "the result would be 10,001 x 18,282 cells",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_input_gives_a_message(case: str) -> None:
+    function, args, message = HOSTILE[case]
+    got = function(*args)
+    assert isinstance(got, str), got
+    assert got.startswith(f"#VALUE! {function.__name__}: "), got
+    assert message in got, got
+    assert "\n" not in got and len(got) < 300
+
+
+def test_a_pandas_argument_is_read_as_its_values_and_never_printed() -> None:
+    (row,) = cmo_forecast(pd.Series([100.0, 200.0]), 0.1, 2020, 2021)
+    assert row == pytest.approx([110.0, 220.0], rel=REL)
+    got = cmo_forecast(pd.Series(["a\nb", "c"]), 0.1, 2020, 2021)
+    assert got == (
+        "#VALUE! cmo_forecast: base_value (row 1, column 1 of the range): got text 'a\\nb'; "
+        "need a number"
+    )
+
+
+def test_only_the_years_asked_for_are_computed() -> None:
+    """A far phase end costs nothing: 73 for two years at 0% is 73, at once."""
+    assert cmo_phased(73, 2022, [10**8], [0.0], 2024) == 73.0
+    assert cmo_phased(100, 2022, [2023, 10**8], [0.1, 0.2], 2024) == pytest.approx(
+        100 * 1.1 * 1.2, rel=REL
+    )
+
+
+def test_unexpected_errors_are_one_short_line() -> None:
+    got = cmo_cagr(1, 2)
+    assert isinstance(got, str) and got.startswith("#VALUE! cmo_cagr: unexpected TypeError: ")
+    assert "\n" not in got and len(got) < 200
+
+
+def test_huge_requests_stay_within_10_s_and_500_mb(tmp_path: Path) -> None:
+    code = (
+        "from cmo_xl.udfs import cmo_forecast, cmo_phased, cmo_series, cmo_table\n"
+        "assert cmo_phased(73, 2022, [10**8], [0.0], 2023) == 73.0\n"
+        "for got in (cmo_series(100, 0, 0, 10**9), cmo_phased(73, 0, [10**8], [0.01], 10**7),\n"
+        "            cmo_table(['a'] * 100_000, [1.0] * 100_000, 0.1, 2020, 20300),\n"
+        "            cmo_forecast(1, [list(range(16_000))], 0, [[y] for y in range(16_000)])):\n"
+        "    assert got.startswith('#VALUE! '), got\n"
+    )
+    run = run_python(["-c", code], tmp_path)
+    assert run.code == 0, run.err
+    assert run.seconds <= 10 and run.peak_mb <= 500, (run.seconds, run.peak_mb)
