@@ -7,6 +7,7 @@ so the file shows numbers before any recalculation and tests can compare against
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +108,11 @@ class SheetPlan:
         new = Cell(row, col, value, style, fmt, cached, link, array, udf)
         if new.is_formula and cached is None:
             raise ValueError(f"{self.title}!{new.address}: formula {value!r} has no cached value")
+        if isinstance(cached, float) and not math.isfinite(cached):
+            raise LimitError(
+                f"{a1.ref(self.title, new.address)}: the model computes {cached} here; every "
+                "number must stay finite, so check the inputs this cell follows"
+            )
         if isinstance(value, str):
             most = MAX_FORMULA_CHARS if new.is_formula else MAX_CELL_CHARS
             if len(value) > most:

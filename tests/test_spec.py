@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -337,3 +338,5 @@ def test_the_plan_refuses_what_excel_cannot_hold() -> None:
         sheet.put(1, 2, "=" + "1+" * 4095 + "12", cached=0.0)
     with pytest.raises(LimitError, match=r"^Regions!C1: the text would have 32,768 characters"):
         sheet.put(1, 3, "x" * 32_768)
+    with pytest.raises(LimitError, match=r"^Regions!D1: the model computes inf here"):
+        sheet.put(1, 4, "=1/0", cached=math.inf)
