@@ -104,16 +104,9 @@ class Run:
     peak_mb: float  # the child's own peak resident memory
 
 
-def run_cli(
-    args: list[str],
-    cwd: Path,
-    *,
-    env: dict[str, str] | None = None,
-    stdout: Any = None,
-    timeout: float = 120,
-) -> Run:
-    """``python -m cmo_xl ARGS`` in ``cwd``, with its exit code, output, time and peak memory."""
-    return run_python(["-m", "cmo_xl", *args], cwd, env=env, stdout=stdout, timeout=timeout)
+def run_cli(args: list[str], cwd: Path, **options: Any) -> Run:
+    """``python -m cmo_xl ARGS`` in ``cwd``, measured as :func:`run_python` measures."""
+    return run_python(["-m", "cmo_xl", *args], cwd, **options)
 
 
 def run_python(
