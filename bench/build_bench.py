@@ -13,11 +13,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cmo_xl.build import write_workbook
-from cmo_xl.bundled import load_template
-from cmo_xl.engine import forecast
-from cmo_xl.recalc import recalculate
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.engine import forecast
+from cmo_xl.model.templates import load_template
+from cmo_xl.workbook.plan import plan_workbook
+from cmo_xl.workbook.publish import write_workbook
+from cmo_xl.workbook.recalc import recalculate
 
 
 def best_of(repeat: int, task: Callable[[], object]) -> float:

@@ -17,9 +17,10 @@ from pathlib import Path
 from types import FrameType
 
 from cmo_xl import __version__
-from cmo_xl.bundled import DEFAULT_TEMPLATE, load_template, template_dir, template_names
 from cmo_xl.errors import CmoXlError, Interrupted, OutputError, SpecError
-from cmo_xl.spec import Spec, load_spec
+from cmo_xl.model.load import load_spec
+from cmo_xl.model.schema import Spec
+from cmo_xl.model.templates import DEFAULT_TEMPLATE, load_template, template_dir, template_names
 from cmo_xl.text import cell_text_problem, excerpt, printable
 
 EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
@@ -95,7 +96,7 @@ def _load(spec_arg: str) -> tuple[Spec, str, Path | None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from cmo_xl.build import build_workbook, default_output_name
+    from cmo_xl.workbook.publish import build_workbook, default_output_name
 
     spec, label, spec_path = _load(args.spec)
     if args.output is not None:
@@ -123,8 +124,8 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from cmo_xl.review import flags, placeholders
-    from cmo_xl.workbook_plan import plan_workbook
+    from cmo_xl.model.flags import flags, placeholders
+    from cmo_xl.workbook.plan import plan_workbook
 
     spec, label, _ = _load(args.spec)
     plan_workbook(spec, label)  # what build would refuse while planning, validate refuses too

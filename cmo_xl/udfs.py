@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from cmo_xl import growth
+from cmo_xl.model import growth
 from cmo_xl.text import excerpt
 from cmo_xl.udf_args import (
     Grid,

@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from cmo_xl.build import write_workbook
-from cmo_xl.bundled import load_template
-from cmo_xl.plan import WorkbookPlan
-from cmo_xl.spec import Spec
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.schema import Spec
+from cmo_xl.model.templates import load_template
+from cmo_xl.workbook.plan import plan_workbook
+from cmo_xl.workbook.publish import write_workbook
+from cmo_xl.workbook.records import WorkbookPlan
 
 
 @pytest.fixture(scope="session")

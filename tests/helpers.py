@@ -15,8 +15,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from cmo_xl.plan import WorkbookPlan
-from cmo_xl.recalc import recalculate, soffice
+from cmo_xl.workbook.recalc import recalculate, soffice
+from cmo_xl.workbook.records import WorkbookPlan
 
 #: Formula results must match the engine this closely (abs_tol only matters near zero).
 REL_TOL = 1e-9

@@ -2,7 +2,8 @@ import re
 
 import pytest
 
-from cmo_xl import a1
+from cmo_xl.model.excel_names import sheet_name_problem
+from cmo_xl.workbook import a1
 
 
 @pytest.mark.parametrize(
@@ -65,7 +66,7 @@ def test_ref_and_area() -> None:
     ],
 )
 def test_sheet_name_problem(name: str, problem: str | None) -> None:
-    found = a1.sheet_name_problem(name)
+    found = sheet_name_problem(name)
     if problem is None:
         assert found is None
     else:

@@ -114,7 +114,7 @@ def test_bad_spec_exits_1_without_traceback_or_file(tmp_path: Path, case: str) -
     ],
 )
 def test_bad_edits_of_the_template(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
-    from cmo_xl.bundled import template_path
+    from cmo_xl.model.templates import template_path
 
     text = template_path("cmo_services").read_text(encoding="utf-8")
     assert edit[0] in text

@@ -13,10 +13,10 @@ import pytest
 import yaml
 
 import cmo_xl
-from cmo_xl.bundled import load_template, template_names
-from cmo_xl.engine import forecast
-from cmo_xl.spec import parse_spec
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.engine import forecast
+from cmo_xl.model.load import parse_spec
+from cmo_xl.model.templates import load_template, template_names
+from cmo_xl.workbook.plan import plan_workbook
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -7,8 +7,9 @@ import math
 import pandas as pd
 import pytest
 
-from cmo_xl import engine, growth
-from cmo_xl.spec import Spec, parse_spec
+from cmo_xl.model import engine, growth
+from cmo_xl.model.load import parse_spec
+from cmo_xl.model.schema import Spec
 
 from spec_samples import small_spec_data
 

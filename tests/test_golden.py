@@ -52,9 +52,9 @@ def differences(expected: dict[str, Any], actual: dict[str, Any]) -> list[str]:
                 found.append(f"{title}!{address}: formula {a[0]!r} -> {b[0]!r}")
             x, y = a[1], b[1]
             numbers = all(isinstance(v, int | float) and not isinstance(v, bool) for v in (x, y))
-            if numbers and not math.isclose(x, y, rel_tol=REL, abs_tol=1e-300):
-                found.append(f"{title}!{address}: value {x!r} -> {y!r}")
-            elif not numbers and x != y:
+            if (numbers and not math.isclose(x, y, rel_tol=REL, abs_tol=1e-300)) or (
+                not numbers and x != y
+            ):
                 found.append(f"{title}!{address}: value {x!r} -> {y!r}")
     return found
 

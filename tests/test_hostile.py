@@ -21,8 +21,8 @@ import openpyxl
 import pytest
 import yaml
 
-from cmo_xl.spec import load_spec
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.load import load_spec
+from cmo_xl.workbook.plan import plan_workbook
 
 from helpers import Run, mismatches, run_cli, values_of, without_cached_values
 from spec_samples import small_spec_data
@@ -95,8 +95,8 @@ def test_corpus(case: Path, command: str, tmp_path: Path) -> None:
 def test_corpus_workbooks_recalculate_to_the_engine(tmp_path: Path) -> None:
     """Every workbook the corpus builds matches the engine in every formula cell once
     LibreOffice recalculates it, and its master check says OK there too."""
-    from cmo_xl.build import write_workbook
-    from cmo_xl.recalc import recalculate_many
+    from cmo_xl.workbook.publish import write_workbook
+    from cmo_xl.workbook.recalc import recalculate_many
 
     plans, bare = [], []
     for case in OK_CASES:
@@ -297,13 +297,13 @@ def test_a_write_error_in_the_folder_is_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A folder that refuses new files (root ignores mode bits, so the refusal is simulated)."""
-    from cmo_xl import build
     from cmo_xl.cli import main
+    from cmo_xl.workbook import publish
 
     def refuse(*_: object, **__: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(build.os, "open", refuse)
+    monkeypatch.setattr(publish.os, "open", refuse)
     assert main(["build", "-o", str(tmp_path / "out.xlsx")]) == 1
     assert "out.xlsx: cannot write (Permission denied)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
@@ -385,7 +385,7 @@ def test_sigkill_leaves_a_staged_file_the_next_build_removes(tmp_path: Path) -> 
 
 
 def test_a_staged_file_of_a_running_build_is_left_alone(tmp_path: Path) -> None:
-    from cmo_xl.build import remove_stale_staged_files
+    from cmo_xl.workbook.publish import remove_stale_staged_files
 
     mine = tmp_path / f".cmo_xl-{os.getpid()}-0000abcd.tmp"
     other = tmp_path / ".cmo_xl-1-0000abcd.tmp"  # pid 1 always runs

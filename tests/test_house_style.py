@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 import shutil
 import subprocess
 import sys
@@ -15,59 +13,6 @@ import cmo_xl
 
 PACKAGE = Path(cmo_xl.__file__).parent
 ROOT = Path(__file__).resolve().parent.parent
-#: Modules that must not pull in openpyxl or xlwings: everything before the renderer.
-PURE = [
-    "cmo_xl.spec",
-    "cmo_xl.spec_rules",
-    "cmo_xl.names",
-    "cmo_xl.a1",
-    "cmo_xl.xlformula",
-    "cmo_xl.engine",
-    "cmo_xl.plan",
-    "cmo_xl.workbook_plan",
-    "cmo_xl.review",
-    "cmo_xl.bundled",
-    "cmo_xl.cli",
-    "cmo_xl.build",
-    "cmo_xl.cached_values",
-    "cmo_xl.growth",
-    "cmo_xl.udf_args",
-    "cmo_xl.sheets.functions",
-]
-
-
-def test_pure_modules_import_neither_openpyxl_nor_xlwings() -> None:
-    code = (
-        "import importlib, json, sys\n"
-        f"for m in {PURE!r}: importlib.import_module(m)\n"
-        "from cmo_xl.bundled import load_template\n"
-        "from cmo_xl.workbook_plan import plan_workbook\n"
-        "plan_workbook(load_template(), udfs=True)\n"
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-        "('openpyxl', 'xlwings'))))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert json.loads(result.stdout) == []
-
-
-def test_only_render_imports_openpyxl() -> None:
-    importers = sorted(
-        p.relative_to(PACKAGE).as_posix()
-        for p in PACKAGE.rglob("*.py")
-        if "import openpyxl" in p.read_text() or "from openpyxl" in p.read_text()
-    )
-    assert importers == ["render.py"]
-
-
-def test_only_udfs_imports_xlwings() -> None:
-    importers = sorted(
-        p.relative_to(PACKAGE).as_posix()
-        for p in PACKAGE.rglob("*.py")
-        if re.search(r"^\s*(import xlwings|from xlwings)", p.read_text(), re.M)
-    )
-    assert importers == ["udfs.py"]
 
 
 def test_modules_are_small() -> None:

@@ -10,12 +10,13 @@ import openpyxl
 import pytest
 import yaml
 
-from cmo_xl.build import write_workbook
-from cmo_xl.bundled import template_path
-from cmo_xl.cached_values import write_cached_values
-from cmo_xl.plan import WorkbookPlan
-from cmo_xl.spec import Spec, parse_spec
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.load import parse_spec
+from cmo_xl.model.schema import Spec
+from cmo_xl.model.templates import template_path
+from cmo_xl.workbook.cached_values import write_cached_values
+from cmo_xl.workbook.plan import plan_workbook
+from cmo_xl.workbook.publish import write_workbook
+from cmo_xl.workbook.records import WorkbookPlan
 
 from helpers import mismatches, recalculated_values, same, values_of, without_cached_values
 from spec_samples import small_spec_data

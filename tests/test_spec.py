@@ -11,11 +11,12 @@ from typing import Any
 
 import pytest
 
-from cmo_xl.bundled import load_template, template_names
 from cmo_xl.errors import SpecError
-from cmo_xl.review import flags, placeholders
-from cmo_xl.spec import Spec, parse_spec
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.flags import flags, placeholders
+from cmo_xl.model.load import parse_spec
+from cmo_xl.model.schema import Spec
+from cmo_xl.model.templates import load_template, template_names
+from cmo_xl.workbook.plan import plan_workbook
 
 from spec_samples import small_spec_data
 
@@ -97,11 +98,6 @@ BAD = {
     "wrong schema version": (
         _set(["schema_version"], 2),
         r"^schema_version: got 2; this cmo_xl reads schema_version 1$",
-    ),
-    "reserved sheet name": (
-        _set(["dimensions", 1, "name"], "regions"),
-        r"^dimensions\[1\]\.name: got 'regions'; it names a sheet and "
-        r"'Regions' is taken",
     ),
     "sheet name too long": (
         _set(["dimensions", 1, "name"], "x" * 32),
@@ -266,8 +262,8 @@ def test_what_validates_builds_a_workbook_whose_checks_pass(off: float, valid: b
 
 def test_defined_names_listed_for_the_spec_are_the_workbooks(cmo_spec: Spec) -> None:
     """The list the spec check uses is exactly what the plan defines: no name escapes it."""
-    from cmo_xl.names import defined_names
-    from cmo_xl.workbook_plan import plan_workbook
+    from cmo_xl.model.names import defined_names
+    from cmo_xl.workbook.plan import plan_workbook
 
     for spec in (cmo_spec, parse_spec(small_spec_data())):
         listed = [name for name, _ in defined_names(spec)]
@@ -276,7 +272,7 @@ def test_defined_names_listed_for_the_spec_are_the_workbooks(cmo_spec: Spec) -> 
 
 
 def test_identifier_joins_apostrophes_and_hyphens_inside_words() -> None:
-    from cmo_xl.names import identifier
+    from cmo_xl.model.names import identifier
 
     assert identifier("Buyer's channel") == "BuyersChannel"
     assert identifier("Buyer\u2019s channel") == "BuyersChannel"
@@ -289,7 +285,7 @@ def test_identifier_joins_apostrophes_and_hyphens_inside_words() -> None:
 
 
 def test_flags_say_which_implied_cagr_they_quote() -> None:
-    from cmo_xl.review import flags
+    from cmo_xl.model.flags import flags
 
     spec = parse_spec(small_spec_data())  # East has its own 20% in phase 2
     ((flag, text),) = [f for f in flags(spec) if f[0].startswith("Conflicting")]
@@ -304,7 +300,7 @@ def test_flags_say_which_implied_cagr_they_quote() -> None:
 
 
 def test_players_before_the_base_year_are_set_against_the_base_year(tmp_path: Path) -> None:
-    from cmo_xl.workbook_plan import plan_workbook
+    from cmo_xl.workbook.plan import plan_workbook
 
     data = small_spec_data()
     data["players"] = [
@@ -320,7 +316,7 @@ def test_players_before_the_base_year_are_set_against_the_base_year(tmp_path: Pa
 
 
 def test_no_players_no_players_sheet() -> None:
-    from cmo_xl.workbook_plan import plan_workbook
+    from cmo_xl.workbook.plan import plan_workbook
 
     data = small_spec_data()
     del data["players"]
@@ -330,7 +326,7 @@ def test_no_players_no_players_sheet() -> None:
 
 def test_the_plan_refuses_what_excel_cannot_hold() -> None:
     from cmo_xl.errors import LimitError
-    from cmo_xl.plan import SheetPlan
+    from cmo_xl.workbook.records import SheetPlan
 
     sheet = SheetPlan("Regions")
     sheet.put(1, 1, "=" + "1+" * 4095 + "1", cached=4096.0)  # 8,192 characters: allowed
@@ -340,3 +336,16 @@ def test_the_plan_refuses_what_excel_cannot_hold() -> None:
         sheet.put(1, 3, "x" * 32_768)
     with pytest.raises(LimitError, match=r"^Regions!D1: the model computes inf here"):
         sheet.put(1, 4, "=1/0", cached=math.inf)
+
+
+@pytest.mark.parametrize("title", ["regions", "XLWINGS.CONF", "Players"])
+def test_a_dimension_may_not_take_a_sheet_title_of_cmo_xl(title: str) -> None:
+    """Checked where the titles live, in the sheet modules; validate plans, so it refuses too."""
+    from cmo_xl.workbook.plan import plan_workbook
+
+    data = small_spec_data()
+    data["dimensions"][1]["name"] = title
+    with pytest.raises(SpecError) as info:
+        plan_workbook(parse_spec(data))
+    (problem,) = info.value.problems
+    assert re.match(rf"dimensions\[1\]\.name: got '{title}'; it names a sheet and '", problem)

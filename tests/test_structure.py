@@ -15,10 +15,9 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cmo_xl.plan import WorkbookPlan
-from cmo_xl.sheets.context import FIRST_BODY_ROW
-from cmo_xl.spec_rules import FIRST_YEAR_COL
-from cmo_xl.workbook_plan import calculation_titles
+from cmo_xl.workbook.plan import calculation_titles
+from cmo_xl.workbook.records import WorkbookPlan
+from cmo_xl.workbook.sheets.context import FIRST_BODY_ROW, FIRST_YEAR_COL
 
 FORBIDDEN_FUNCTIONS = (
     "OFFSET",

@@ -17,8 +17,8 @@ import pytest
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 
-from cmo_xl.plan import WorkbookPlan
 from cmo_xl.udfs import UDFS
+from cmo_xl.workbook.records import WorkbookPlan
 
 from helpers import mismatches, recalculated_values, same, without_cached_values
 

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cmo_xl import engine
-from cmo_xl.spec import Spec, parse_spec
+from cmo_xl.model import engine
+from cmo_xl.model.load import parse_spec
+from cmo_xl.model.schema import Spec
 from cmo_xl.udfs import (
     UDFS,
     cmo_cagr,

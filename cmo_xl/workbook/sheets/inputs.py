@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl import engine, names
-from cmo_xl.plan import SheetPlan, Validation
-from cmo_xl.sheets.context import Context
-from cmo_xl.spec import CAGR_RANGE, SHARE_RANGE, YEAR_RANGE, AnyInput
-from cmo_xl.spec_rules import SUM_TOLERANCE
+from cmo_xl.model import engine, names
+from cmo_xl.model.rules import SUM_TOLERANCE
+from cmo_xl.model.schema import CAGR_RANGE, SHARE_RANGE, YEAR_RANGE, AnyInput
+from cmo_xl.workbook.records import SheetPlan, Validation
+from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Inputs"
 LABEL, UNIT, VALUE, PROVENANCE, SOURCE, NAME, NOTE = range(1, 8)

@@ -1,6 +1,6 @@
 """The plan: plain records saying which cell holds which formula, value, style and name.
 
-Sheet builders return these records; :mod:`cmo_xl.render` is the only place that turns them
+Sheet builders return these records; :mod:`cmo_xl.workbook.render` is the only place that turns them
 into an openpyxl workbook. A formula cell always carries ``cached``, the engine's value for it,
 so the file shows numbers before any recalculation and tests can compare against it.
 """
@@ -11,8 +11,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from cmo_xl import a1
 from cmo_xl.errors import LimitError
+from cmo_xl.workbook import a1
 
 #: Style roles the renderer knows; the Cover's legend explains the first five.
 STYLES = (

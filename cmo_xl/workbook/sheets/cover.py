@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from cmo_xl import a1, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import Context
-from cmo_xl.spec_rules import all_inputs
+from cmo_xl.model import names
+from cmo_xl.model.rules import all_inputs
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Cover"
 PLACEHOLDER = "placeholder"
@@ -60,7 +61,7 @@ def build_cover_sheet(
     count = sum(1 for _, item in all_inputs(spec) if item.provenance == PLACEHOLDER)
     sheet.put(row, 1, "Placeholder inputs")
     sheet.put(
-        row, 2, "=" + xlformula.count_if_equal(span, PLACEHOLDER), "calc", "int", cached=count
+        row, 2, "=" + formula_text.count_if_equal(span, PLACEHOLDER), "calc", "int", cached=count
     )
 
     row += 2

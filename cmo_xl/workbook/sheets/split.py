@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl import a1, engine, growth, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import (
+from cmo_xl.model import engine, growth
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import (
     FIRST_BODY_ROW,
     LABEL_COL,
     UNIT_COL,
@@ -21,7 +22,7 @@ from cmo_xl.sheets.context import (
     total_row,
     year_ref,
 )
-from cmo_xl.sheets.regions import RegionRows
+from cmo_xl.workbook.sheets.regions import RegionRows
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def _world_block(
         for year, value in zip(ctx.years, values, strict=True):
             col = ctx.col(year)
             refs = [a1.cell(rows[k], col) for rows in block_value_rows]
-            sheet.put(row, col, "=" + xlformula.plus(refs), "calc", "value", cached=value)
+            sheet.put(row, col, "=" + formula_text.plus(refs), "calc", "value", cached=value)
     row += 1
     total_row(
         ctx,
@@ -158,7 +159,7 @@ def _region_block(
         shares, values = ctx.shares[key], ctx.values[key]
         for t, year in enumerate(ctx.years):
             col = ctx.col(year)
-            index = xlformula.mix_index(member.weight_name, member.cagr_name, year_ref(col))
+            index = formula_text.mix_index(member.weight_name, member.cagr_name, year_ref(col))
             sheet.put(
                 index_rows[k],
                 col,
@@ -171,7 +172,7 @@ def _region_block(
             sheet.put(
                 share_rows[k],
                 col,
-                "=" + xlformula.share_of(a1.cell(index_rows[k], col), whole),
+                "=" + formula_text.share_of(a1.cell(index_rows[k], col), whole),
                 "calc",
                 "share",
                 cached=shares[t],
@@ -180,7 +181,7 @@ def _region_block(
             sheet.put(
                 value_rows[k],
                 col,
-                "=" + xlformula.product(region_value, a1.cell(share_rows[k], col)),
+                "=" + formula_text.product(region_value, a1.cell(share_rows[k], col)),
                 "calc",
                 "value",
                 cached=values[t],

@@ -6,11 +6,12 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cmo_xl import a1, engine, growth, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import LABEL_COL, UNIT_COL, Context
-from cmo_xl.sheets.regions import RegionRows
-from cmo_xl.sheets.split import SplitRows
+from cmo_xl.model import engine, growth, names
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import LABEL_COL, UNIT_COL, Context
+from cmo_xl.workbook.sheets.regions import RegionRows
+from cmo_xl.workbook.sheets.split import SplitRows
 
 TITLE = "Summary"
 FIRST_VALUE_COL = 3
@@ -73,7 +74,7 @@ class _Table:
             sheet.put(r, UNIT_COL, ctx.spec.market.unit, "unit")
             at = [s.values[y - base_year] for y in self.boundary_years]
             for vc, value in zip(value_cols, at, strict=True):
-                formula = xlformula.at_year(
+                formula = formula_text.at_year(
                     s.row_range, names.YEARS, a1.cell(header, vc, abs_row=True)
                 )
                 sheet.put(r, vc, "=" + formula, "calc", "value", cached=value)
@@ -111,7 +112,7 @@ class _Table:
         self.sheet.put(
             row,
             col,
-            "=" + xlformula.cagr(start_ref, end_ref, years),
+            "=" + formula_text.cagr(start_ref, end_ref, years),
             "calc",
             "pct2",
             cached=_na(growth.implied_cagr(start, end, span)),
@@ -229,9 +230,9 @@ def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> None:
         sheet.put(row, 3, f"={start}", "calc", "year", cached=b.start_year)
         sheet.put(row, 4, f"={end}", "calc", "year", cached=b.end_year)
         sheet.put(row, 5, f"={names.benchmark_cagr(i)}", "calc", "pct2", cached=b.reported_cagr)
-        model = xlformula.cagr(
-            xlformula.at_year(names.WORLD_VALUES, names.YEARS, start),
-            xlformula.at_year(names.WORLD_VALUES, names.YEARS, end),
+        model = formula_text.cagr(
+            formula_text.at_year(names.WORLD_VALUES, names.YEARS, start),
+            formula_text.at_year(names.WORLD_VALUES, names.YEARS, end),
             f"({end}-{start})",
         )
         sheet.put(row, 6, "=" + model, "calc", "pct2", cached=_na(b.model_cagr))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from cmo_xl import a1, engine, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import Context
+from cmo_xl.model import engine, names
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Players"
 HEADERS = (
@@ -57,7 +58,7 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
         sheet.put(
             row,
             MARKET_YEAR,
-            "=" + xlformula.later_of(a1.cell(row, YEAR), names.BASE_YEAR),
+            "=" + formula_text.later_of(a1.cell(row, YEAR), names.BASE_YEAR),
             "calc",
             "year",
             cached=share.market_year,
@@ -65,7 +66,7 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
         sheet.put(
             row,
             MARKET,
-            "=" + xlformula.at_year(names.WORLD_VALUES, names.YEARS, a1.cell(row, MARKET_YEAR)),
+            "=" + formula_text.at_year(names.WORLD_VALUES, names.YEARS, a1.cell(row, MARKET_YEAR)),
             "calc",
             "value",
             cached=share.market,
@@ -73,7 +74,7 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
         sheet.put(
             row,
             SHARE,
-            "=" + xlformula.ratio(a1.cell(row, REVENUE), a1.cell(row, MARKET)),
+            "=" + formula_text.ratio(a1.cell(row, REVENUE), a1.cell(row, MARKET)),
             "calc",
             "share",
             cached=share.share,

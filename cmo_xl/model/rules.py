@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel
 
-from cmo_xl import a1, names
-from cmo_xl.growth import SUM_TOLERANCE as SUM_TOLERANCE  # the rule for sums, re-exported
-from cmo_xl.names import identifier
-from cmo_xl.spec import (
+from cmo_xl.model import names
+from cmo_xl.model.excel_names import sheet_name_problem
+from cmo_xl.model.growth import SUM_TOLERANCE as SUM_TOLERANCE  # the rule for sums, re-exported
+from cmo_xl.model.names import identifier
+from cmo_xl.model.schema import (
     BASE_VALUE_MIN,
     MAX_SERIES_YEARS,
     MAX_YEARS,
@@ -18,14 +19,6 @@ from cmo_xl.spec import (
     Spec,
 )
 from cmo_xl.text import cell_text_problem, excerpt
-
-#: Sheet names cmo_xl itself uses; a dimension may not take one of them (case-insensitive).
-RESERVED_SHEETS = (
-    "Cover", "Inputs", "Regions", "Countries", "Summary", "Players", "Checks", "Sources",
-    "Functions", "xlwings.conf",
-)  # fmt: skip
-#: Label column, unit column, then one column a year.
-FIRST_YEAR_COL = 3
 
 
 def rule_problems(spec: Spec) -> list[str]:
@@ -147,17 +140,11 @@ def _regions(spec: Spec) -> Iterator[str]:
 
 def _dimensions(spec: Spec) -> Iterator[str]:
     yield from _unique([d.name for d in spec.dimensions], "dimensions")
-    reserved = {name.lower(): name for name in RESERVED_SHEETS}
     regions = [r.name for r in spec.regions]
     for i, dim in enumerate(spec.dimensions):
-        problem = a1.sheet_name_problem(dim.name)
+        problem = sheet_name_problem(dim.name)
         if problem:
             yield f"dimensions[{i}].name: got {excerpt(dim.name)}; it names a sheet, and {problem}"
-        elif dim.name.lower() in reserved:
-            yield (
-                f"dimensions[{i}].name: got {excerpt(dim.name)}; it names a sheet and "
-                f"{reserved[dim.name.lower()]!r} is taken by cmo_xl"
-            )
         path = f"dimensions[{i}]"
         yield from _unique([s.name for s in dim.segments], f"{path}.segments")
         yield from _sums_to_one(

@@ -12,8 +12,8 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cmo_xl.a1 import col_letter
-from cmo_xl.plan import FORMATS, SheetPlan, Validation, WorkbookPlan
+from cmo_xl.workbook.a1 import col_letter
+from cmo_xl.workbook.records import FORMATS, SheetPlan, Validation, WorkbookPlan
 
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 _HEADER = PatternFill("solid", fgColor="1F4E78")

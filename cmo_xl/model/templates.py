@@ -5,17 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from cmo_xl.errors import SpecError
-from cmo_xl.spec import Spec, load_spec
+from cmo_xl.model.load import load_spec
+from cmo_xl.model.schema import Spec
 
 DEFAULT_TEMPLATE = "cmo_services"
 
 
 def template_dir() -> Path:
     """Where the bundled specs are: inside the installed package, or the source checkout's."""
-    packaged = Path(__file__).parent / "templates"
+    package = Path(__file__).resolve().parent.parent  # cmo_xl/
+    packaged = package / "templates"
     if packaged.is_dir():
         return packaged
-    return Path(__file__).resolve().parent.parent / "templates"  # editable install / checkout
+    return package.parent / "templates"  # editable install / checkout
 
 
 def template_names() -> list[str]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from cmo_xl import engine, names
-from cmo_xl.sheets.context import Context
-from cmo_xl.sheets.regions import RegionRows
-from cmo_xl.sheets.split import Block, Member, SplitRows, build_split_sheet
+from cmo_xl.model import engine, names
+from cmo_xl.workbook.sheets.context import Context
+from cmo_xl.workbook.sheets.regions import RegionRows
+from cmo_xl.workbook.sheets.split import Block, Member, SplitRows, build_split_sheet
 
 
 def build_segment_sheet(ctx: Context, dim_index: int, regions: RegionRows) -> SplitRows:

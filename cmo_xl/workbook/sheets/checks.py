@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from cmo_xl import a1, engine, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import Context
-from cmo_xl.sheets.inputs import CHECK_TOLERANCE
-from cmo_xl.sheets.regions import RegionRows
-from cmo_xl.sheets.split import SplitRows
-from cmo_xl.spec_rules import effective_segment_shares
+from cmo_xl.model import engine, names
+from cmo_xl.model.rules import effective_segment_shares
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import Context
+from cmo_xl.workbook.sheets.inputs import CHECK_TOLERANCE
+from cmo_xl.workbook.sheets.regions import RegionRows
+from cmo_xl.workbook.sheets.split import SplitRows
 
 TITLE = "Checks"
 LABEL, GAP, TOLERANCE, FLAG, STATUS = range(1, 6)
@@ -69,7 +70,7 @@ def build_checks_sheet(
         sheet.put(
             row,
             FLAG,
-            "=" + xlformula.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE)),
+            "=" + formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE)),
             "calc",
             "int",
             cached=fails,
@@ -77,7 +78,7 @@ def build_checks_sheet(
         sheet.put(
             row,
             STATUS,
-            "=" + xlformula.status(a1.cell(row, FLAG)),
+            "=" + formula_text.status(a1.cell(row, FLAG)),
             "check",
             cached="OK" if not fails else "CHECK",
         )
@@ -87,12 +88,14 @@ def build_checks_sheet(
     sheet.put(
         MASTER_ROW,
         STATUS,
-        "=" + xlformula.status(xlformula.total(flags)),
+        "=" + formula_text.status(formula_text.total(flags)),
         "check",
         cached="OK" if not failing else "CHECK",
     )
     sheet.put(MASTER_ROW + 1, LABEL, "Checks failing")
-    sheet.put(MASTER_ROW + 1, STATUS, "=" + xlformula.total(flags), "calc", "int", cached=failing)
+    sheet.put(
+        MASTER_ROW + 1, STATUS, "=" + formula_text.total(flags), "calc", "int", cached=failing
+    )
     ctx.define(names.MASTER_CHECK, sheet, MASTER_ROW, STATUS)
     sheet.freeze = a1.cell(FIRST_CHECK_ROW, 1)
     return sheet
@@ -100,7 +103,7 @@ def build_checks_sheet(
 
 def _sum_to_one(label: str, range_: str, values: list[float]) -> Check:
     """Shares in ``range_`` (a defined name or a reference) add up to 1."""
-    return Check(label, xlformula.total(range_) + "-1", sum(values) - 1)
+    return Check(label, formula_text.total(range_) + "-1", sum(values) - 1)
 
 
 def _share_checks(ctx: Context, splits: list[SplitRows]) -> list[Check]:
@@ -157,11 +160,11 @@ def _phase_checks(ctx: Context) -> list[Check]:
 def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> list[Check]:
     world = ctx.values[engine.world_key()]
     region_rows = [ctx.row_ref(regions.sheet, row) for row in regions.value.values()]
-    world_scale = (xlformula.total(names.WORLD_VALUES), sum(world))
+    world_scale = (formula_text.total(names.WORLD_VALUES), sum(world))
     checks = [
         Check(
             "Regions add up to the world in every year",
-            xlformula.abs_gap(names.WORLD_VALUES, "(" + "+".join(region_rows) + ")"),
+            formula_text.abs_gap(names.WORLD_VALUES, "(" + "+".join(region_rows) + ")"),
             engine.sum_gap(world, [ctx.values[engine.region_key(r)] for r in regions.value]),
             world_scale,
         )
@@ -175,9 +178,9 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
             checks.append(
                 Check(
                     f"{what} of {region} add up to the region in every year",
-                    xlformula.abs_gap(ctx.row_ref(split.sheet, block.total), region_row),
+                    formula_text.abs_gap(ctx.row_ref(split.sheet, block.total), region_row),
                     engine.sum_gap(region_values, parts),
-                    (xlformula.total(region_row), sum(region_values)),
+                    (formula_text.total(region_row), sum(region_values)),
                 )
             )
         if split.world is not None:
@@ -185,7 +188,7 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
             checks.append(
                 Check(
                     f"{what} add up to the world in every year",
-                    xlformula.abs_gap(
+                    formula_text.abs_gap(
                         ctx.row_ref(split.sheet, split.world.total), names.WORLD_VALUES
                     ),
                     engine.sum_gap(world, parts),
@@ -199,4 +202,4 @@ def _error_check(sheet: SheetPlan) -> Check:
     last_row = max(c.row for c in sheet.cells)
     last_col = max(c.col for c in sheet.cells)
     area = a1.ref(sheet.title, a1.area(1, 1, last_row, last_col, absolute=True))
-    return Check(f"No error values on {sheet.title}", xlformula.error_count(area), 0)
+    return Check(f"No error values on {sheet.title}", formula_text.error_count(area), 0)

@@ -7,10 +7,10 @@ from functools import cached_property
 
 import pandas as pd
 
-from cmo_xl import a1, engine, growth, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.spec import Spec
-from cmo_xl.spec_rules import FIRST_YEAR_COL
+from cmo_xl.model import engine, growth, names
+from cmo_xl.model.schema import Spec
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
 
 TITLE_ROW = 1
 SUBTITLE_ROW = 2
@@ -19,6 +19,8 @@ PHASE_ROW = 5
 FIRST_BODY_ROW = 7
 LABEL_COL = 1
 UNIT_COL = 2
+#: Label column, unit column, then one column a year.
+FIRST_YEAR_COL = 3
 
 
 @dataclass
@@ -94,7 +96,7 @@ def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
         sheet.put(
             PHASE_ROW,
             col,
-            "=" + xlformula.phase_of(a1.cell(YEAR_ROW, col, abs_row=True)),
+            "=" + formula_text.phase_of(a1.cell(YEAR_ROW, col, abs_row=True)),
             "calc",
             "int",
             cached=growth.phase_number(year, ends),
@@ -128,7 +130,7 @@ def total_row(
         sheet.put(
             row,
             col,
-            "=" + xlformula.total(a1.area(top, col, bottom, col)),
+            "=" + formula_text.total(a1.area(top, col, bottom, col)),
             "total",
             "value",
             cached=value,

@@ -3,13 +3,44 @@
 from __future__ import annotations
 
 from cmo_xl import __version__
-from cmo_xl.plan import WorkbookPlan
-from cmo_xl.sheets import checks, cover, functions, inputs, players, sources, summary
-from cmo_xl.sheets.context import Context
-from cmo_xl.sheets.countries import build_countries_sheet
-from cmo_xl.sheets.regions import build_regions_sheet
-from cmo_xl.sheets.segments import build_segment_sheet
-from cmo_xl.spec import Spec
+from cmo_xl.errors import SpecError
+from cmo_xl.model.schema import Spec
+from cmo_xl.text import excerpt
+from cmo_xl.workbook.records import WorkbookPlan
+from cmo_xl.workbook.sheets import checks, cover, functions, inputs, players, sources, summary
+from cmo_xl.workbook.sheets import countries as countries_sheet
+from cmo_xl.workbook.sheets import regions as regions_sheet
+from cmo_xl.workbook.sheets.context import Context
+from cmo_xl.workbook.sheets.countries import build_countries_sheet
+from cmo_xl.workbook.sheets.regions import build_regions_sheet
+from cmo_xl.workbook.sheets.segments import build_segment_sheet
+
+#: The titles cmo_xl's own sheets take, read from their modules; a dimension's sheet may not
+#: take one (Excel compares sheet names ignoring case).
+FIXED_TITLES = (
+    cover.TITLE,
+    inputs.TITLE,
+    regions_sheet.TITLE,
+    countries_sheet.TITLE,
+    summary.TITLE,
+    players.TITLE,
+    checks.TITLE,
+    sources.TITLE,
+    functions.TITLE,
+    functions.CONFIG_TITLE,
+)
+
+
+def _dimension_titles(spec: Spec) -> None:
+    taken = {title.casefold(): title for title in FIXED_TITLES}
+    problems = [
+        f"dimensions[{i}].name: got {excerpt(d.name)}; it names a sheet and "
+        f"{taken[d.name.casefold()]!r} is taken by cmo_xl"
+        for i, d in enumerate(spec.dimensions)
+        if d.name.casefold() in taken
+    ]
+    if problems:
+        raise SpecError(problems)
 
 
 def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -> WorkbookPlan:
@@ -18,6 +49,7 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     With ``udfs``, a Functions sheet calls the cmo_xl UDFs beside native formulas, and an
     ``xlwings.conf`` sheet points the xlwings add-in at them; without, no cell calls a UDF.
     """
+    _dimension_titles(spec)
     ctx = Context.of(spec)
     inputs_sheet = inputs.build_inputs_sheet(ctx)
     regions = build_regions_sheet(ctx)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cmo_xl import engine
-from cmo_xl.spec import Spec
-from cmo_xl.spec_rules import all_inputs
+from cmo_xl.model import engine
+from cmo_xl.model.rules import all_inputs
+from cmo_xl.model.schema import Spec
 
 
 def placeholders(spec: Spec) -> list[str]:

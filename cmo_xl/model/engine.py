@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cmo_xl.growth import implied_cagr, mix_shares, phased_series, spreadsheet_sub
-from cmo_xl.spec import Spec
+from cmo_xl.model.growth import implied_cagr, mix_shares, phased_series, spreadsheet_sub
+from cmo_xl.model.schema import Spec
 
 #: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
 #: name a user gives (a region called "World", a dimension called "Country") can clash with

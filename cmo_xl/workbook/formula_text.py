@@ -7,7 +7,7 @@ so the same text computes in Excel 2010+ and LibreOffice 7.4.
 
 from __future__ import annotations
 
-from cmo_xl import names
+from cmo_xl.model import names
 
 
 def growth(prev: str, rate: str) -> str:

@@ -9,17 +9,17 @@ import stat
 from io import BytesIO
 from pathlib import Path
 
-from cmo_xl.cached_values import write_cached_values
 from cmo_xl.errors import OutputError
-from cmo_xl.plan import WorkbookPlan
-from cmo_xl.spec import Spec
-from cmo_xl.workbook_plan import plan_workbook
+from cmo_xl.model.schema import Spec
+from cmo_xl.workbook.cached_values import write_cached_values
+from cmo_xl.workbook.plan import plan_workbook
+from cmo_xl.workbook.records import WorkbookPlan
 
 
 def default_output_name(spec: Spec) -> str:
     """File name for a spec's workbook, from the market name.
 
-    >>> from cmo_xl.bundled import load_template
+    >>> from cmo_xl.model.templates import load_template
     >>> default_output_name(load_template("cmo_services"))
     'contract_manufacturing_organization_cmo_services.xlsx'
     """
@@ -37,7 +37,7 @@ def build_workbook(
 ) -> Path:
     """Write the workbook for ``spec`` to ``out``; refuse to overwrite unless ``force``.
 
-    ``udfs`` adds the Functions and xlwings.conf sheets (see :mod:`cmo_xl.sheets.functions`).
+    ``udfs`` adds the Functions and xlwings.conf sheets (see :mod:`.sheets.functions`).
     """
     return write_workbook(plan_workbook(spec, spec_label, udfs=udfs), out, force=force)
 
@@ -86,7 +86,7 @@ def write_workbook(plan: WorkbookPlan, out: str | Path, *, force: bool = False) 
     The staged file gets the mode a new file would get, or, with ``force``, the mode of the
     file it replaces, so a private workbook stays private.
     """
-    from cmo_xl.render import render  # openpyxl is needed only from here on
+    from cmo_xl.workbook.render import render  # openpyxl is needed only from here on
 
     out = Path(out)
     check_output(out, force=force)

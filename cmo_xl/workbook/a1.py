@@ -6,8 +6,6 @@ import re
 
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
-MAX_SHEET_NAME = 31
-_FORBIDDEN_IN_SHEET_NAME = set("[]:*?/\\")
 _BARE_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)")
 
@@ -77,17 +75,3 @@ def ref(sheet: str, address: str) -> str:
     "'Client type'!$C$5:$M$5"
     """
     return f"{quote_sheet(sheet)}!{address}"
-
-
-def sheet_name_problem(name: str) -> str | None:
-    """Why Excel would refuse ``name`` as a sheet name, or None if it is fine."""
-    if not name.strip():
-        return "a sheet name must not be blank"
-    if len(name) > MAX_SHEET_NAME:
-        return f"a sheet name has at most {MAX_SHEET_NAME} characters (this has {len(name)})"
-    bad = sorted(set(name) & _FORBIDDEN_IN_SHEET_NAME)
-    if bad:
-        return f"a sheet name must not contain {' '.join(bad)}"
-    if name.startswith("'") or name.endswith("'"):
-        return "a sheet name must not start or end with an apostrophe"
-    return None

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl import a1, engine, growth, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import (
+from cmo_xl.model import engine, growth, names
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import (
     FIRST_BODY_ROW,
     LABEL_COL,
     PHASE_ROW,
@@ -49,7 +50,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
             sheet.put(
                 row,
                 col,
-                "=" + xlformula.pick(names.region_cagrs(r.name), phase),
+                "=" + formula_text.pick(names.region_cagrs(r.name), phase),
                 "calc",
                 "pct2",
                 cached=rates[growth.phase_number(year, ends) - 1],
@@ -75,7 +76,9 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         for year, value in zip(ctx.years[1:], values[1:], strict=True):
             col = ctx.col(year)
             prev, rate = a1.cell(row, col - 1), a1.cell(rate_rows[r.name], col)
-            sheet.put(row, col, "=" + xlformula.growth(prev, rate), "calc", "value", cached=value)
+            sheet.put(
+                row, col, "=" + formula_text.growth(prev, rate), "calc", "value", cached=value
+            )
 
     row += 1
     world_row = row
@@ -96,7 +99,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     for year in ctx.years[1:]:
         col = ctx.col(year)
         now, before = world[year - m.base_year], world[year - m.base_year - 1]
-        formula = xlformula.ratio(a1.cell(world_row, col), a1.cell(world_row, col - 1)) + "-1"
+        formula = formula_text.ratio(a1.cell(world_row, col), a1.cell(world_row, col - 1)) + "-1"
         sheet.put(row, col, "=" + formula, "calc", "pct2", cached=now / before - 1)
 
     ctx.define(names.YEARS, sheet, YEAR_ROW, first, YEAR_ROW, last)

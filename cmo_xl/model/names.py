@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from cmo_xl.spec import Spec
+    from cmo_xl.model.schema import Spec
 
 BASE_YEAR = "base_year"
 END_YEAR = "end_year"

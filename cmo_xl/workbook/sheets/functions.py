@@ -8,9 +8,10 @@ returns an array and show only its first value.
 
 from __future__ import annotations
 
-from cmo_xl import a1, engine, growth, names, xlformula
-from cmo_xl.plan import SheetPlan
-from cmo_xl.sheets.context import (
+from cmo_xl.model import engine, growth, names
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import (
     FIRST_BODY_ROW,
     LABEL_COL,
     UNIT_COL,
@@ -19,8 +20,8 @@ from cmo_xl.sheets.context import (
     timeline_sheet,
     year_ref,
 )
-from cmo_xl.sheets.regions import RegionRows
-from cmo_xl.sheets.split import SplitRows
+from cmo_xl.workbook.sheets.regions import RegionRows
+from cmo_xl.workbook.sheets.split import SplitRows
 
 TITLE = "Functions"
 CONFIG_TITLE = "xlwings.conf"  # the sheet name xlwings reads its workbook settings from
@@ -195,7 +196,7 @@ def build_functions_sheet(
         f"cmo_forecast({base},{names.region_cagr(region, 1)},{names.BASE_YEAR},"
         f"{names.phase_end(1)})",
         growth.grow(values[0], rates[0], p1 - m.base_year),
-        xlformula.at_year(timeline, names.YEARS, names.phase_end(1)),
+        formula_text.at_year(timeline, names.YEARS, names.phase_end(1)),
         values[p1 - m.base_year],
         "value",
     )
@@ -206,14 +207,14 @@ def build_functions_sheet(
         growth.phased_series(
             values[0], m.base_year, m.end_year, [ph.end_year for ph in spec.phases], rates
         )[-1],
-        xlformula.at_year(timeline, names.YEARS, names.END_YEAR),
+        formula_text.at_year(timeline, names.YEARS, names.END_YEAR),
         values[-1],
         "value",
     )
     world = ctx.values[engine.world_key()]
     span = f"({names.END_YEAR}-{names.BASE_YEAR})"
-    start = xlformula.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
-    end = xlformula.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
+    start = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
+    end = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
     implied = growth.implied_cagr(world[0], world[-1], m.end_year - m.base_year)
     blocks.scalar(
         "cmo_cagr: the world's implied CAGR over the whole timeline",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.plan import SheetPlan
-from cmo_xl.review import flags
-from cmo_xl.sheets.context import Context
+from cmo_xl.model.flags import flags
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Sources"
 

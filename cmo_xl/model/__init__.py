@@ -1,0 +1,1 @@
+"""The model: the spec, its rules, the resolved model and the engine. Never imports the workbook."""

@@ -1,1 +1,0 @@
-"""One module per sheet; each has one entry point that returns a :class:`~cmo_xl.plan.SheetPlan`."""

@@ -1,0 +1,1 @@
+"""The workbook: plan records, sheets, rendering with openpyxl, publishing the file."""

@@ -1,0 +1,1 @@
+"""One module per sheet; each has one entry point that returns a SheetPlan."""
