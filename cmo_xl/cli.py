@@ -124,14 +124,16 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from cmo_xl.model.engine import forecast
     from cmo_xl.model.flags import flags, placeholders
     from cmo_xl.workbook.plan import plan_workbook
 
     spec, label, _ = _load(args.spec)
     plan_workbook(spec, label)  # what build would refuse while planning, validate refuses too
+    result = forecast(spec)
     lines = [f"{label}: valid (schema_version {spec.schema_version})"]
-    lines += [f"warning: {flag}. {action}" for flag, action in flags(spec)]
-    lines += [f"warning: placeholder: {path}" for path in placeholders(spec)]
+    lines += [f"warning: {flag}. {action}" for flag, action in flags(result)]
+    lines += [f"warning: placeholder: {path}" for path in placeholders(result.model)]
     if not _say(lines):
         _warn("could not print the report to standard output")
         return EXIT_PROBLEM

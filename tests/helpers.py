@@ -88,9 +88,9 @@ def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[st
         if cell.udf:
             continue
         actual = values.get(sheet, {}).get(cell.address)
-        if not same(actual, cell.cached):
+        if not same(actual, cell.value):
             out.append(
-                f"{sheet}!{cell.address} {cell.value}: got {actual!r}, engine {cell.cached!r}"
+                f"{sheet}!{cell.address} ={cell.formula}: got {actual!r}, engine {cell.value!r}"
             )
     return out
 

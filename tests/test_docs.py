@@ -39,7 +39,7 @@ def test_readme_spec_examples_are_valid() -> None:
     assert full
     for data in full:
         spec = parse_spec(data)
-        assert len(forecast(spec)) > 0
+        assert len(forecast(spec).frame) > 0
         for udfs in (False, True):
             assert plan_workbook(spec, udfs=udfs).formula_cells()
 

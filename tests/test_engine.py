@@ -28,7 +28,7 @@ def value(frame: pd.DataFrame, key: engine.Key, year: int) -> float:
 
 
 def test_world_totals_by_hand(cmo_spec: Spec) -> None:
-    frame = engine.forecast(cmo_spec)
+    frame = engine.forecast(cmo_spec).frame
     world_2025 = value(frame, ("market", "", "", "World"), 2025)
     world_2032 = value(frame, ("market", "", "", "World"), 2032)
     assert world_2025 == pytest.approx(73 * 1.06**3, rel=1e-12)
@@ -40,7 +40,7 @@ def test_world_totals_by_hand(cmo_spec: Spec) -> None:
 
 
 def test_tidy_shape(cmo_spec: Spec) -> None:
-    frame = engine.forecast(cmo_spec)
+    frame = engine.forecast(cmo_spec).frame
     assert list(frame.columns) == engine.COLUMNS
     assert not frame.duplicated(["level", "dimension", "region", "member", "year"]).any()
     # 1 world + 5 regions + 23 countries + (3 + 4) segments in 5 regions + 7 world segments
@@ -48,7 +48,7 @@ def test_tidy_shape(cmo_spec: Spec) -> None:
 
 
 def test_splits_add_up_to_their_region(cmo_spec: Spec) -> None:
-    frame = engine.forecast(cmo_spec)
+    frame = engine.forecast(cmo_spec).frame
     regions = frame[frame.level == "region"].set_index(["member", "year"]).value
     for level, dimension in (
         ("country", ""),
@@ -73,7 +73,7 @@ def test_mix_shift_by_hand() -> None:
 
 def test_phases_and_region_override_by_hand() -> None:
     spec = parse_spec(small_spec_data())
-    frame = engine.forecast(spec)
+    frame = engine.forecast(spec).frame
     # East: 60 of 100, 10% for 2 years then its own 20% for 1 year
     assert value(frame, ("region", "", "East", "East"), 2023) == pytest.approx(
         60 * 1.1**2 * 1.2, rel=1e-14
@@ -92,18 +92,18 @@ def test_phases_and_region_override_by_hand() -> None:
 
 
 def test_implied_cagrs(cmo_spec: Spec) -> None:
-    frame = engine.forecast(cmo_spec)
-    table = engine.implied_cagrs(cmo_spec, frame)
-    world = table[(table.member == "World")]
-    assert world.implied_cagr.tolist() == pytest.approx(
-        [0.06, 0.114, (185.11294598 / 73) ** 0.1 - 1], rel=1e-8
-    )
-    latam = table[(table.member == "Latin America") & (table.level == "region")]
-    assert latam.implied_cagr.isna().all()  # nothing to grow from
+    result = engine.forecast(cmo_spec)
+    world = engine.world_key()
+    assert result.implied(world, 2022, 2025) == pytest.approx(0.06, rel=1e-12)
+    assert result.implied(world, 2025, 2032) == pytest.approx(0.114, rel=1e-12)
+    whole = (1.06**3 * 1.114**7) ** 0.1 - 1
+    assert result.implied(world, 2022, 2032) == pytest.approx(whole, rel=1e-12)
+    latam = engine.region_key("Latin America")
+    assert math.isnan(result.implied(latam, 2022, 2032))  # nothing to grow from
 
 
 def test_benchmark_conflict(cmo_spec: Spec) -> None:
-    (row,) = engine.benchmarks(cmo_spec, engine.forecast(cmo_spec))
+    (row,) = engine.forecast(cmo_spec).benchmarks
     assert (row.start_year, row.end_year, row.reported_cagr) == (2022, 2030, 0.07)
     assert row.model_cagr == pytest.approx((1.06**3 * 1.114**5) ** (1 / 8) - 1, rel=1e-12)
     assert row.phases_cagr == pytest.approx((1.06**3 * 1.114**5) ** (1 / 8) - 1, rel=1e-12)
@@ -125,7 +125,7 @@ def test_names_the_engine_could_confuse_are_all_distinct() -> None:
         ],
     }
     spec = parse_spec(data)
-    frame = engine.forecast(spec)
+    frame = engine.forecast(spec).frame
     assert not frame.duplicated(["level", "dimension", "region", "member", "year"]).any()
     world = 100 * (0.6 * 1.1**2 * 1.2 + 0.4 * 1.1**2 * 1.05)
     assert value(frame, ("market", "", "", "World"), 2023) == pytest.approx(world, rel=1e-14)

@@ -88,7 +88,7 @@ def test_recalculation_is_forced(cmo_plan: WorkbookPlan, built: Path, tmp_path: 
         poisoned,
         {
             s.title: {
-                c.address: (-1.0 if isinstance(c.cached, float | int) else "poison")
+                c.address: (-1.0 if isinstance(c.value, float | int) else "poison")
                 for c in s.cells
                 if c.is_formula
             }

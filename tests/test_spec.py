@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from cmo_xl.errors import SpecError
+from cmo_xl.model.engine import forecast
 from cmo_xl.model.flags import flags, placeholders
 from cmo_xl.model.load import parse_spec
+from cmo_xl.model.resolve import resolve
 from cmo_xl.model.schema import Spec
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.workbook.plan import plan_workbook
@@ -232,11 +234,11 @@ def test_the_cmo_template_is_faithful() -> None:
 
 
 def test_the_mess_is_flagged(cmo_spec: Spec) -> None:
-    text = "\n".join(f"{a} {b}" for a, b in flags(cmo_spec))
+    text = "\n".join(f"{a} {b}" for a, b in flags(forecast(cmo_spec)))
     assert "Conflicting growth figure" in text and "9.34%" in text
     assert "Not quantified: Latin America" in text
     assert "Not quantified: Middle East & Africa" in text
-    assert len(placeholders(cmo_spec)) == 2 + 23 + 7  # two shares, countries, segments
+    assert len(placeholders(resolve(cmo_spec))) == 2 + 23 + 7  # two shares, countries, segments
 
 
 def test_every_bundled_template_validates() -> None:
@@ -256,17 +258,14 @@ def test_what_validates_builds_a_workbook_whose_checks_pass(off: float, valid: b
             parse_spec(data)
         return
     plan = plan_workbook(parse_spec(data))
-    master = plan.sheet("Checks").cell_at(4, 5)
-    assert master is not None and master.cached == "OK"
+    (master,) = [c for c in plan.sheet("Checks").cells if (c.row, c.col) == (4, 5)]
+    assert master.value == "OK"
 
 
 def test_defined_names_listed_for_the_spec_are_the_workbooks(cmo_spec: Spec) -> None:
     """The list the spec check uses is exactly what the plan defines: no name escapes it."""
-    from cmo_xl.model.names import defined_names
-    from cmo_xl.workbook.plan import plan_workbook
-
     for spec in (cmo_spec, parse_spec(small_spec_data())):
-        listed = [name for name, _ in defined_names(spec)]
+        listed = [name for name, _ in resolve(spec).defined_names()]
         assert len(listed) == len(set(listed))
         assert set(listed) == set(plan_workbook(spec).names)
 
@@ -285,10 +284,8 @@ def test_identifier_joins_apostrophes_and_hyphens_inside_words() -> None:
 
 
 def test_flags_say_which_implied_cagr_they_quote() -> None:
-    from cmo_xl.model.flags import flags
-
     spec = parse_spec(small_spec_data())  # East has its own 20% in phase 2
-    ((flag, text),) = [f for f in flags(spec) if f[0].startswith("Conflicting")]
+    ((flag, text),) = [f for f in flags(forecast(spec)) if f[0].startswith("Conflicting")]
     assert flag == "Conflicting growth figure: Said 9%"
     world = ((60 * 1.1**2 * 1.2 + 40 * 1.1**2 * 1.05) / 100) ** (1 / 3) - 1
     phases = (1.1**2 * 1.05) ** (1 / 3) - 1
@@ -308,7 +305,7 @@ def test_players_before_the_base_year_are_set_against_the_base_year(tmp_path: Pa
         {"name": "Later", "revenue": {"value": 5.0, "provenance": "analyst"}, "revenue_year": 2022},
     ]
     sheet = plan_workbook(parse_spec(data)).sheet("Players")
-    cached = {(c.row, c.col): c.cached for c in sheet.cells if c.is_formula}
+    cached = {(c.row, c.col): c.value for c in sheet.cells if c.is_formula}
     assert [cached[(5, k)] for k in (3, 4, 5, 6)] == [2018, 2020, 100, pytest.approx(0.05)]
     market_2022 = 60 * 1.1**2 + 40 * 1.1**2
     assert [cached[(6, k)] for k in (3, 4)] == [2022, 2022]
@@ -329,13 +326,14 @@ def test_the_plan_refuses_what_excel_cannot_hold() -> None:
     from cmo_xl.workbook.records import SheetPlan
 
     sheet = SheetPlan("Regions")
-    sheet.put(1, 1, "=" + "1+" * 4095 + "1", cached=4096.0)  # 8,192 characters: allowed
+    sheet.formula(1, 1, "1+" * 4095 + "1", cached=4096.0)  # 8,192 characters with "="
     with pytest.raises(LimitError, match=r"^Regions!B1: the formula would have 8,193 characters"):
-        sheet.put(1, 2, "=" + "1+" * 4095 + "12", cached=0.0)
+        sheet.formula(1, 2, "1+" * 4095 + "12", cached=0.0)
     with pytest.raises(LimitError, match=r"^Regions!C1: the text would have 32,768 characters"):
         sheet.put(1, 3, "x" * 32_768)
     with pytest.raises(LimitError, match=r"^Regions!D1: the model computes inf here"):
-        sheet.put(1, 4, "=1/0", cached=math.inf)
+        sheet.formula(1, 4, "1/0", cached=math.inf)
+    assert sheet.put(1, 5, "=cmd|' /C calc'!A0").formula is None  # text stays text
 
 
 @pytest.mark.parametrize("title", ["regions", "XLWINGS.CONF", "Players"])

@@ -1,19 +1,29 @@
-"""The reference engine: pure pandas/Python numbers that the workbook formulas must reproduce.
+"""The engine: every number the workbook shows or caches, computed from the resolved model.
 
-Every number here is computed the way the generated formulas compute it (year-by-year
-compounding for regions, ``w*(1+g)^(t-t0)`` mix shift for countries and segments), so a
-recalculated workbook can be compared cell by cell with :func:`forecast`.
+Each number is computed the way the generated formulas compute it (year-by-year compounding for
+regions, ``w*(1+g)^(t-t0)`` mix shift for countries and segments, subtraction as a spreadsheet
+subtracts), so a recalculated workbook can be compared cell by cell with :func:`forecast`.
+Sheet builders place formulas and look these numbers up; they compute nothing themselves.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 
-from cmo_xl.model.growth import implied_cagr, mix_shares, phased_series, spreadsheet_sub
+from cmo_xl.model.growth import (
+    implied_cagr,
+    mix_index,
+    mix_shares,
+    phase_number,
+    phased_series,
+)
+from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolved import Member, Model
 from cmo_xl.model.schema import Spec
 
 #: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
@@ -25,8 +35,6 @@ COLUMNS = ["level", "dimension", "region", "member", "year", "value", "share"]
 #: (level, dimension, region, member): ``region`` is "" for world-level rows, ``dimension`` is
 #: "" outside segment dimensions.
 Key = tuple[str, str, str, str]
-#: Records one member's rows: its key, values by year and shares by year.
-Emit = Callable[[Key, Sequence[float], Sequence[float]], None]
 
 
 def world_key() -> Key:
@@ -46,203 +54,6 @@ def segment_key(dimension: str, segment: str, region: str | None = None) -> Key:
     return (SEGMENT, dimension, region or "", segment)
 
 
-# -- the spec's defaults ------------------------------------------------------------------------
-
-
-def headline_cagr(spec: Spec) -> float:
-    """The final phase's market CAGR: the default for country and segment CAGRs."""
-    return spec.phases[-1].cagr.value
-
-
-def region_rates(spec: Spec, region_index: int) -> list[float]:
-    """A region's CAGR for each phase, the market's where the spec gives none."""
-    given = spec.regions[region_index].cagr or [None] * len(spec.phases)
-    return [
-        g.value if g is not None else ph.cagr.value
-        for g, ph in zip(given, spec.phases, strict=True)
-    ]
-
-
-def segment_mix(spec: Spec, dim_index: int, region: str) -> tuple[list[float], list[float]]:
-    """Base shares and CAGRs of a dimension's segments in ``region``, overrides applied."""
-    dim = spec.dimensions[dim_index]
-    default = headline_cagr(spec)
-    shares = [s.share.value for s in dim.segments]
-    cagrs = [s.cagr.value if s.cagr else default for s in dim.segments]
-    names = [s.name for s in dim.segments]
-    for o in dim.overrides:
-        if o.region == region:
-            k = names.index(o.segment)
-            if o.share is not None:
-                shares[k] = o.share.value
-            if o.cagr is not None:
-                cagrs[k] = o.cagr.value
-    return shares, cagrs
-
-
-# -- the forecast -------------------------------------------------------------------------------
-
-
-def forecast(spec: Spec) -> pd.DataFrame:
-    """Tidy forecast: one row per (level, dimension, region, member, year) with value and share.
-
-    ``share`` is the member's share of its parent (the region, or the world) in that year.
-    """
-    m = spec.market
-    years = list(range(m.base_year, m.end_year + 1))
-    ends = [ph.end_year for ph in spec.phases]
-    rows: list[tuple[str, str, str, str, int, float, float]] = []
-
-    def emit(key: Key, values: Sequence[float], shares: Sequence[float]) -> None:
-        rows.extend((*key, y, v, s) for y, v, s in zip(years, values, shares, strict=True))
-
-    region_values = {
-        r.name: phased_series(
-            m.base_value.value * r.share.value, m.base_year, m.end_year, ends, region_rates(spec, i)
-        )
-        for i, r in enumerate(spec.regions)
-    }
-    world = [sum(col) for col in zip(*region_values.values(), strict=True)]
-    emit(world_key(), world, [1.0] * len(years))
-    for name, values in region_values.items():
-        emit(region_key(name), values, _ratio(values, world))
-
-    default = headline_cagr(spec)
-    for r in spec.regions:
-        weights = [c.weight.value for c in r.countries]
-        cagrs = [c.cagr.value if c.cagr else default for c in r.countries]
-        _split(
-            emit,
-            [country_key(r.name, c.name) for c in r.countries],
-            weights,
-            cagrs,
-            region_values[r.name],
-            years,
-        )
-
-    for d_index, dim in enumerate(spec.dimensions):
-        names = [s.name for s in dim.segments]
-        totals = [[0.0] * len(years) for _ in names]
-        for r in spec.regions:
-            weights, cagrs = segment_mix(spec, d_index, r.name)
-            keys = [segment_key(dim.name, name, r.name) for name in names]
-            split = _split(emit, keys, weights, cagrs, region_values[r.name], years)
-            totals = [
-                [a + b for a, b in zip(t, s, strict=True)]
-                for t, s in zip(totals, split, strict=True)
-            ]
-        for name, total in zip(names, totals, strict=True):
-            emit(segment_key(dim.name, name), total, _ratio(total, world))
-
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _ratio(part: Sequence[float], whole: Sequence[float]) -> list[float]:
-    return [p / w if w else math.nan for p, w in zip(part, whole, strict=True)]
-
-
-def _split(
-    emit: Emit,
-    keys: list[Key],
-    weights: list[float],
-    cagrs: list[float],
-    region_values: list[float],
-    years: list[int],
-) -> list[list[float]]:
-    """Split a region's values among members by mix shift; emit and return each member's row."""
-    shares_by_year = [mix_shares(weights, cagrs, y - years[0]) for y in years]
-    out = []
-    for k, key in enumerate(keys):
-        shares = [s[k] for s in shares_by_year]
-        values = [v * s for v, s in zip(region_values, shares, strict=True)]
-        emit(key, values, shares)
-        out.append(values)
-    return out
-
-
-def sum_gap(whole: Sequence[float], parts: Sequence[Sequence[float]]) -> float:
-    """Sum over years of |whole - sum of parts|, as the Checks sheet's
-    ``SUMPRODUCT(ABS(whole-parts))`` computes it, subtraction included."""
-    totals = [sum(col) for col in zip(*parts, strict=True)]
-    return float(sum(abs(spreadsheet_sub(w, t)) for w, t in zip(whole, totals, strict=True)))
-
-
-def series(frame: pd.DataFrame, column: str = "value") -> dict[Key, list[float]]:
-    """``(level, dimension, region, member) -> column by year``, for lookups while planning."""
-    out: dict[Key, list[float]] = {}
-    for key, group in frame.groupby(["level", "dimension", "region", "member"], sort=False):
-        level, dimension, region, member = (str(part) for part in key)
-        out[(level, dimension, region, member)] = group[column].tolist()
-    return out
-
-
-def implied_cagrs(spec: Spec, frame: pd.DataFrame) -> pd.DataFrame:
-    """Input versus implied CAGR: each phase for the market and regions, the whole horizon for all.
-
-    ``input_cagr`` is NaN where the model has no single input rate (the market over the whole
-    horizon, a segment summed over the world); ``implied_cagr`` is NaN where the start value is
-    zero.
-    """
-    m = spec.market
-    year0 = m.base_year
-    rows = []
-    periods = [(ph.start_year, ph.end_year, k) for k, ph in enumerate(spec.phases)]
-    region_index = {r.name: i for i, r in enumerate(spec.regions)}
-    for key, vals in series(frame).items():
-        level, _, region, _ = key
-        if level in (MARKET, REGION):
-            for start, end, k in periods:
-                given = (
-                    spec.phases[k].cagr.value
-                    if level == MARKET
-                    else region_rates(spec, region_index[region])[k]
-                )
-                rows.append(
-                    (
-                        *key,
-                        start,
-                        end,
-                        given,
-                        implied_cagr(vals[start - year0], vals[end - year0], end - start),
-                    )
-                )
-        rows.append(
-            (
-                *key,
-                m.base_year,
-                m.end_year,
-                _member_input_cagr(spec, key),
-                implied_cagr(vals[0], vals[-1], m.end_year - m.base_year),
-            )
-        )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "level",
-            "dimension",
-            "region",
-            "member",
-            "start_year",
-            "end_year",
-            "input_cagr",
-            "implied_cagr",
-        ],
-    )
-
-
-def _member_input_cagr(spec: Spec, key: Key) -> float:
-    level, dimension, region, member = key
-    if level == COUNTRY:
-        r = next(r for r in spec.regions if r.name == region)
-        country = next(c for c in r.countries if c.name == member)
-        return country.cagr.value if country.cagr else headline_cagr(spec)
-    if level == SEGMENT and region:
-        d_index = [d.name for d in spec.dimensions].index(dimension)
-        _, cagrs = segment_mix(spec, d_index, region)
-        return cagrs[[s.name for s in spec.dimensions[d_index].segments].index(member)]
-    return math.nan
-
-
 @dataclass(frozen=True)
 class BenchmarkComparison:
     label: str
@@ -259,35 +70,6 @@ class BenchmarkComparison:
         return self.model_cagr - self.reported_cagr
 
 
-def benchmarks(spec: Spec, frame: pd.DataFrame) -> list[BenchmarkComparison]:
-    """Each reported growth figure beside the model's implied market CAGR over the same period."""
-    world = series(frame)[world_key()]
-    m = spec.market
-    year0 = m.base_year
-    phases_only = phased_series(
-        m.base_value.value,
-        m.base_year,
-        m.end_year,
-        [ph.end_year for ph in spec.phases],
-        [ph.cagr.value for ph in spec.phases],
-    )
-
-    def implied(values: list[float], start: int, end: int) -> float:
-        return implied_cagr(values[start - year0], values[end - year0], end - start)
-
-    return [
-        BenchmarkComparison(
-            b.label,
-            b.start_year,
-            b.end_year,
-            b.cagr.value,
-            implied(world, b.start_year, b.end_year),
-            implied(phases_only, b.start_year, b.end_year),
-        )
-        for b in spec.benchmarks
-    ]
-
-
 @dataclass(frozen=True)
 class PlayerShare:
     name: str
@@ -297,22 +79,152 @@ class PlayerShare:
     #: revenue reported before the model starts.
     market_year: int
     market: float
+    share: float
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """Everything the engine computes for one model."""
+
+    model: Model
+    frame: pd.DataFrame  # tidy: one row per level, dimension, region, member and year
+    values: dict[Key, list[float]]
+    shares: dict[Key, list[float]]
+    mix_index: dict[Key, list[float]]  # countries and segments in a region
+    phase_of_year: list[int]  # the phase of the growth step that ends in each year
+    region_rates: dict[str, list[float]]  # each region's growth rate in each year
+    world_growth: list[float]  # on the year before, from the second year
+    players: list[PlayerShare]
+    benchmarks: list[BenchmarkComparison]
 
     @property
-    def share(self) -> float:
-        return self.revenue / self.market
+    def world(self) -> list[float]:
+        return self.values[world_key()]
+
+    def at(self, key: Key, year: int) -> float:
+        return self.values[key][year - self.model.years[0]]
+
+    def implied(self, key: Key, start_year: int, end_year: int) -> float:
+        """The CAGR that takes the series from ``start_year`` to ``end_year``; NaN where the
+        start value is 0 (the workbook shows "n/a")."""
+        return implied_cagr(self.at(key, start_year), self.at(key, end_year), end_year - start_year)
 
 
-def player_shares(spec: Spec, frame: pd.DataFrame) -> list[PlayerShare]:
-    """Each player with a reported revenue, set against the modelled market."""
-    world = series(frame)[world_key()]
-    m = spec.market
+def forecast(spec: Spec | Model) -> Forecast:
+    """Every number of the workbook for a spec (resolved here) or an already resolved model."""
+    model = resolve(spec) if isinstance(spec, Spec) else spec
+    years = model.years
+    ends = [int(p.end.value) for p in model.phases]
+    base = model.base_value.value
+    rows: list[tuple[str, str, str, str, int, float, float]] = []
+    values: dict[Key, list[float]] = {}
+    shares: dict[Key, list[float]] = {}
+    index: dict[Key, list[float]] = {}
+
+    def emit(key: Key, row_values: Sequence[float], row_shares: Sequence[float]) -> None:
+        values[key], shares[key] = list(row_values), list(row_shares)
+        rows.extend((*key, y, v, s) for y, v, s in zip(years, row_values, row_shares, strict=True))
+
+    region_values = {
+        r.name: phased_series(base * r.share.value, years[0], years[-1], ends, r.rates)
+        for r in model.regions
+    }
+    world = [sum(col) for col in zip(*region_values.values(), strict=True)]
+    emit(world_key(), world, [1.0] * len(years))
+    for name, row in region_values.items():
+        emit(region_key(name), row, _ratio(row, world))
+
+    def split(keys: list[Key], members: Sequence[Member], region: str) -> list[list[float]]:
+        weights = [m.weight.value for m in members]
+        cagrs = [m.cagr.value for m in members]
+        by_year = [mix_shares(weights, cagrs, y - years[0]) for y in years]
+        out = []
+        for k, (key, member) in enumerate(zip(keys, members, strict=True)):
+            index[key] = [
+                mix_index(member.weight.value, member.cagr.value, y - years[0]) for y in years
+            ]
+            member_shares = [s[k] for s in by_year]
+            member_values = [
+                v * s for v, s in zip(region_values[region], member_shares, strict=True)
+            ]
+            emit(key, member_values, member_shares)
+            out.append(member_values)
+        return out
+
+    for r in model.regions:
+        split([country_key(r.name, c.name) for c in r.countries], r.countries, r.name)
+    for d in model.dimensions:
+        totals = [[0.0] * len(years) for _ in d.segments]
+        for r in model.regions:
+            keys = [segment_key(d.name, s, r.name) for s in d.segments]
+            parts = split(keys, d.by_region[r.name], r.name)
+            totals = [
+                [a + b for a, b in zip(t, p, strict=True)]
+                for t, p in zip(totals, parts, strict=True)
+            ]
+        for name, total in zip(d.segments, totals, strict=True):
+            emit(segment_key(d.name, name), total, _ratio(total, world))
+
+    phases = [phase_number(y, ends) for y in years]
+    return Forecast(
+        model=model,
+        frame=pd.DataFrame(rows, columns=COLUMNS),
+        values=values,
+        shares=shares,
+        mix_index=index,
+        phase_of_year=phases,
+        region_rates={r.name: [r.rates[p - 1] for p in phases] for r in model.regions},
+        world_growth=[now / before - 1 for before, now in pairwise(world)],
+        players=_players(model, world),
+        benchmarks=_benchmarks(model, world),
+    )
+
+
+def _ratio(part: Sequence[float], whole: Sequence[float]) -> list[float]:
+    return [p / w if w else math.nan for p, w in zip(part, whole, strict=True)]
+
+
+def _players(model: Model, world: list[float]) -> list[PlayerShare]:
     out = []
-    for p in spec.players:
-        if p.revenue is None or p.revenue_year is None:
+    first = model.years[0]
+    for p in model.players:
+        if p.revenue is None or p.year is None:
             continue
-        year = max(p.revenue_year, m.base_year)
+        year = int(p.year.value)
+        market_year = max(year, first)
+        market = world[market_year - first]
         out.append(
-            PlayerShare(p.name, p.revenue.value, p.revenue_year, year, world[year - m.base_year])
+            PlayerShare(
+                p.name, p.revenue.value, year, market_year, market, p.revenue.value / market
+            )
+        )
+    return out
+
+
+def _benchmarks(model: Model, world: list[float]) -> list[BenchmarkComparison]:
+    years = model.years
+    phases_only = phased_series(
+        model.base_value.value,
+        years[0],
+        years[-1],
+        [int(p.end.value) for p in model.phases],
+        [p.cagr.value for p in model.phases],
+    )
+
+    def implied(row: list[float], start: int, end: int) -> float:
+        return implied_cagr(row[start - years[0]], row[end - years[0]], end - start)
+
+    out = []
+    for b in model.benchmarks:
+        start, end = int(b.start.value), int(b.end.value)
+        out.append(
+            BenchmarkComparison(
+                b.label,
+                start,
+                end,
+                b.cagr.value,
+                implied(world, start, end),
+                implied(phases_only, start, end),
+            )
         )
     return out

@@ -5,23 +5,19 @@ Shown on the Sources sheet and printed as warnings by ``cmo-xl validate``.
 
 from __future__ import annotations
 
-import pandas as pd
-
-from cmo_xl.model import engine
-from cmo_xl.model.rules import all_inputs
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.engine import Forecast
+from cmo_xl.model.resolved import Model
 
 
-def placeholders(spec: Spec) -> list[str]:
+def placeholders(model: Model) -> list[str]:
     """Field paths of the inputs whose provenance is ``placeholder``."""
-    return [path for path, item in all_inputs(spec) if item.provenance == "placeholder"]
+    return [item.path for item in model.inputs() if item.provenance == "placeholder"]
 
 
-def flags(spec: Spec, frame: pd.DataFrame | None = None) -> list[tuple[str, str]]:
+def flags(result: Forecast) -> list[tuple[str, str]]:
     """(flag, what the model does about it), in spec order."""
-    frame = engine.forecast(spec) if frame is None else frame
     out = []
-    for b in engine.benchmarks(spec, frame):
+    for b in result.benchmarks:
         if abs(b.model_cagr - b.phases_cagr) < 5e-5:  # the same at the precision shown
             implied = f"the model implies {b.model_cagr:.2%} (world and market phases alike)"
         else:
@@ -36,7 +32,7 @@ def flags(spec: Spec, frame: pd.DataFrame | None = None) -> list[tuple[str, str]
                 "Shown on Summary; not used as an input.",
             )
         )
-    for r in spec.regions:
+    for r in result.model.regions:
         if r.share.value == 0:
             out.append(
                 (
@@ -45,7 +41,7 @@ def flags(spec: Spec, frame: pd.DataFrame | None = None) -> list[tuple[str, str]
                     "year until someone sets a share.",
                 )
             )
-    count = len(placeholders(spec))
+    count = len(placeholders(result.model))
     if count:
         out.append(
             (

@@ -9,11 +9,6 @@ reference (``AB12``) or an R1C1 reference.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from cmo_xl.model.schema import Spec
 
 BASE_YEAR = "base_year"
 END_YEAR = "end_year"
@@ -25,6 +20,8 @@ MASTER_CHECK = "master_check"
 YEARS = "timeline_years"
 WORLD_VALUES = "world_values"
 
+#: Names of calculated cells and rows, defined by the sheets that hold them.
+CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES)
 #: Excel's longest defined name.
 MAX_NAME_LENGTH = 255
 REGION_SHARES = "region_shares"
@@ -142,45 +139,3 @@ def benchmark_start(index: int) -> str:
 
 def benchmark_end(index: int) -> str:
     return f"benchmark_end_{index}"
-
-
-def defined_names(spec: Spec) -> Iterator[tuple[str, str]]:
-    """Every workbook-scoped name the workbook for ``spec`` defines, with the spec field it comes
-    from (``""`` for the fixed names), in spec order."""
-    for name in (BASE_YEAR, END_YEAR, BASE_VALUE, CHECK_TOLERANCE, PHASE_ENDS, MARKET_CAGRS):
-        yield name, ""
-    for name in (MASTER_CHECK, YEARS, WORLD_VALUES, REGION_SHARES):
-        yield name, ""
-    for k in range(1, len(spec.phases) + 1):
-        yield phase_end(k), f"phases[{k - 1}]"
-        yield market_cagr(k), f"phases[{k - 1}]"
-    for i, r in enumerate(spec.regions):
-        path = f"regions[{i}].name"
-        yield region_share(r.name), path
-        yield region_cagrs(r.name), path
-        for k in range(1, len(spec.phases) + 1):
-            yield region_cagr(r.name, k), path
-        if r.countries:
-            yield country_weights(r.name), path
-            yield country_cagrs(r.name), path
-        for j, c in enumerate(r.countries):
-            yield country_weight(r.name, c.name), f"regions[{i}].countries[{j}].name"
-            yield country_cagr(r.name, c.name), f"regions[{i}].countries[{j}].name"
-    for i, d in enumerate(spec.dimensions):
-        yield segment_shares(d.name), f"dimensions[{i}].name"
-        for j, seg in enumerate(d.segments):
-            yield segment_share(d.name, seg.name), f"dimensions[{i}].segments[{j}].name"
-            yield segment_cagr(d.name, seg.name), f"dimensions[{i}].segments[{j}].name"
-        for j, o in enumerate(d.overrides):
-            path = f"dimensions[{i}].overrides[{j}]"
-            if o.share is not None:
-                yield segment_share(d.name, o.segment, o.region), path
-            if o.cagr is not None:
-                yield segment_cagr(d.name, o.segment, o.region), path
-    for i, p in enumerate(spec.players):
-        if p.revenue is not None:
-            yield player_revenue(p.name), f"players[{i}].name"
-            yield player_year(p.name), f"players[{i}].name"
-    for i in range(1, len(spec.benchmarks) + 1):
-        for name in (benchmark_cagr(i), benchmark_start(i), benchmark_end(i)):
-            yield name, f"benchmarks[{i - 1}]"

@@ -10,23 +10,22 @@ from cmo_xl.model import names
 from cmo_xl.model.excel_names import sheet_name_problem
 from cmo_xl.model.growth import SUM_TOLERANCE as SUM_TOLERANCE  # the rule for sums, re-exported
 from cmo_xl.model.names import identifier
-from cmo_xl.model.schema import (
-    BASE_VALUE_MIN,
-    MAX_SERIES_YEARS,
-    MAX_YEARS,
-    AnyInput,
-    Override,
-    Spec,
-)
+from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolved import Model
+from cmo_xl.model.schema import BASE_VALUE_MIN, MAX_SERIES_YEARS, MAX_YEARS, Override, Spec
 from cmo_xl.text import cell_text_problem, excerpt
 
 
 def rule_problems(spec: Spec) -> list[str]:
     """Every cross-field problem in ``spec``, in spec order."""
-    checks = (_texts, _years, _phases, _regions, _dimensions, _players, _benchmarks, _sources)
+    checks = (_texts, _years, _phases, _regions, _dimensions, _players, _benchmarks, _source_ids)
     problems = [problem for check in checks for problem in check(spec)]
-    # Names and size are worth checking only on a spec whose parts are sound.
-    return problems or [*_defined_names(spec), *_size(spec)]
+    if problems:
+        return problems
+    # The rest needs the resolved model, which needs a spec whose parts are sound.
+    model = resolve(spec)
+    model_checks = (_override_sums, _source_references, _defined_names, _size)
+    return [problem for check in model_checks for problem in check(model)]
 
 
 def _texts(spec: Spec) -> Iterator[str]:
@@ -150,18 +149,7 @@ def _dimensions(spec: Spec) -> Iterator[str]:
         yield from _sums_to_one(
             [s.share.value for s in dim.segments], f"{path}.segments[*].share", "segment shares"
         )
-        override_problems = list(
-            _overrides(dim.overrides, [s.name for s in dim.segments], regions, path)
-        )
-        yield from override_problems
-        for region in regions if not override_problems else []:
-            shares = effective_segment_shares(spec, i, region)
-            if any(o.region == region and o.share for o in dim.overrides):
-                yield from _sums_to_one(
-                    list(shares.values()),
-                    f"{path}.overrides (region {excerpt(region)})",
-                    "segment shares after overrides",
-                )
+        yield from _overrides(dim.overrides, [s.name for s in dim.segments], regions, path)
 
 
 def _overrides(
@@ -182,16 +170,6 @@ def _overrides(
                 "give one"
             )
         seen.add((o.region, o.segment))
-
-
-def effective_segment_shares(spec: Spec, dim_index: int, region: str) -> dict[str, float]:
-    """Base shares of a dimension's segments in ``region``, overrides applied."""
-    dim = spec.dimensions[dim_index]
-    shares = {s.name: s.share.value for s in dim.segments}
-    for o in dim.overrides:
-        if o.region == region and o.share is not None and o.segment in shares:
-            shares[o.segment] = o.share.value
-    return shares
 
 
 def _players(spec: Spec) -> Iterator[str]:
@@ -221,59 +199,49 @@ def _benchmarks(spec: Spec) -> Iterator[str]:
             )
 
 
-def all_inputs(spec: Spec) -> Iterator[tuple[str, AnyInput]]:
-    """Every provenance-carrying input with its field path, in spec order."""
-    yield "market.base_value", spec.market.base_value
-    for i, ph in enumerate(spec.phases):
-        yield f"phases[{i}].cagr", ph.cagr
-    for i, r in enumerate(spec.regions):
-        yield f"regions[{i}].share", r.share
-        for k, g in enumerate(r.cagr or []):
-            if g is not None:
-                yield f"regions[{i}].cagr[{k}]", g
-        for j, c in enumerate(r.countries):
-            yield f"regions[{i}].countries[{j}].weight", c.weight
-            if c.cagr is not None:
-                yield f"regions[{i}].countries[{j}].cagr", c.cagr
-    for i, d in enumerate(spec.dimensions):
-        for j, s in enumerate(d.segments):
-            yield f"dimensions[{i}].segments[{j}].share", s.share
-            if s.cagr is not None:
-                yield f"dimensions[{i}].segments[{j}].cagr", s.cagr
-        for j, o in enumerate(d.overrides):
-            for field in ("share", "cagr"):
-                value = getattr(o, field)
-                if value is not None:
-                    yield f"dimensions[{i}].overrides[{j}].{field}", value
-    for i, p in enumerate(spec.players):
-        if p.revenue is not None:
-            yield f"players[{i}].revenue", p.revenue
-    for i, b in enumerate(spec.benchmarks):
-        yield f"benchmarks[{i}].cagr", b.cagr
-
-
-def _sources(spec: Spec) -> Iterator[str]:
+def _source_ids(spec: Spec) -> Iterator[str]:
     ids = [s.id for s in spec.sources]
     for i, sid in enumerate(ids):
         if sid in ids[:i]:
             yield f"sources[{i}].id: got {excerpt(sid)}; source ids must be unique"
-    for path, item in all_inputs(spec):
-        if item.provenance == "source" and item.source is None:
-            yield f"{path}.source: missing; provenance 'source' needs the id of a sources entry"
-        if item.source is not None and item.source not in ids:
+
+
+def _source_references(model: Model) -> Iterator[str]:
+    ids = [s.id for s in model.spec.sources]
+    for item in model.inputs():
+        # Years of phases, players and benchmarks carry their figure's provenance: checked there.
+        if not item.typed or item.kind not in ("value", "share", "cagr"):
+            continue
+        if item.provenance == "source" and not item.source:
             yield (
-                f"{path}.source: got {excerpt(item.source)}; must be one of the sources ids "
+                f"{item.path}.source: missing; provenance 'source' needs the id of a sources entry"
+            )
+        if item.source and item.source not in ids:
+            yield (
+                f"{item.path}.source: got {excerpt(item.source)}; must be one of the sources ids "
                 f"{excerpt(ids)}"
             )
 
 
-def _defined_names(spec: Spec) -> Iterator[str]:
+def _override_sums(model: Model) -> Iterator[str]:
+    for i, dim in enumerate(model.dimensions):
+        for region, members in dim.by_region.items():
+            if dim.shares_overridden_in(region):
+                yield from _sums_to_one(
+                    [m.weight.value for m in members],
+                    f"dimensions[{i}].overrides (region {excerpt(region)})",
+                    "segment shares after overrides",
+                )
+
+
+def _defined_names(model: Model) -> Iterator[str]:
     """Every defined name the workbook will hold must fit Excel and differ from every other one,
     ignoring case as Excel and LibreOffice do; otherwise one input would silently take
-    another's value."""
+    another's value. With names of at most 100 characters no name reaches 255; the length is
+    checked all the same, in case the name scheme grows."""
     seen: dict[str, tuple[str, str]] = {}
-    for name, path in names.defined_names(spec):
-        where = path or "(a name cmo_xl uses)"
+    for name, path in model.defined_names():
+        where = _owner(path) or "(a name cmo_xl uses)"
         if len(name) > names.MAX_NAME_LENGTH:
             yield (
                 f"{where}: gives the defined name {excerpt(name)} of {len(name)} characters; "
@@ -281,17 +249,31 @@ def _defined_names(spec: Spec) -> Iterator[str]:
             )
             continue
         key = name.casefold()
-        if key in seen:
-            other_name, other_path = seen[key]
-            if other_path == path:
-                continue  # one field that gives several names (a region's ranges)
+        if key not in seen:
+            seen[key] = (name, where)
+            continue
+        other_name, other_where = seen[key]
+        if other_where != where:
             yield (
                 f"{where}: gives the defined name {name}, which Excel cannot tell apart from "
-                f"{other_name} given by {other_path or '(a name cmo_xl uses)'} (names are "
-                "compared ignoring case); rename one of them"
+                f"{other_name} given by {other_where} (names are compared ignoring case); "
+                "rename one of them"
             )
-        else:
-            seen[key] = (name, path)
+
+
+def _owner(path: str) -> str:
+    """The field whose name a defined name is made of: ``regions[0].countries[1].cagr`` ->
+    ``regions[0].countries[1].name``; a phase, override or benchmark is named by position."""
+    if not path:
+        return ""
+    head = path.split(".")
+    for depth in range(len(head), 0, -1):
+        part = head[depth - 1]
+        if part.startswith(("countries[", "segments[", "regions[", "players[")):
+            return ".".join(head[:depth]) + ".name"
+        if part.startswith(("phases[", "overrides[", "benchmarks[")):
+            return ".".join(head[:depth])
+    return path
 
 
 def series_years(spec: Spec) -> int:
@@ -303,8 +285,8 @@ def series_years(spec: Spec) -> int:
     return series * (spec.market.end_year - spec.market.base_year + 1)
 
 
-def _size(spec: Spec) -> Iterator[str]:
-    size = series_years(spec)
+def _size(model: Model) -> Iterator[str]:
+    size = series_years(model.spec)
     if size > MAX_SERIES_YEARS:
         yield (
             f"(top level): the model has {size:,} series-years (regions, countries and segments "

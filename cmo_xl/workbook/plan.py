@@ -51,21 +51,23 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     """
     _dimension_titles(spec)
     ctx = Context.of(spec)
+    model = ctx.model
     inputs_sheet = inputs.build_inputs_sheet(ctx)
     regions = build_regions_sheet(ctx)
     countries = (
-        build_countries_sheet(ctx, regions) if any(r.countries for r in spec.regions) else None
+        build_countries_sheet(ctx, regions) if any(r.countries for r in model.regions) else None
     )
     splits = [s for s in [countries] if s is not None]
-    splits += [build_segment_sheet(ctx, i, regions) for i in range(len(spec.dimensions))]
+    splits += [build_segment_sheet(ctx, d, regions) for d in model.dimensions]
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
-    players_sheet = players.build_players_sheet(ctx) if spec.players else None
+    players_sheet = players.build_players_sheet(ctx) if model.players else None
     calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet]
     calc_sheets += [players_sheet] if players_sheet else []
-    checks_sheet = checks.build_checks_sheet(ctx, regions, splits, [inputs_sheet, *calc_sheets])
+    scanned = [inputs_sheet.sheet, *calc_sheets]
+    checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
 
     described = [
-        (inputs_sheet, "Every assumption, with provenance and a defined name"),
+        (inputs_sheet.sheet, "Every assumption, with provenance and a defined name"),
         (regions.sheet, "Growth rate and value of each region; the world total"),
         *((s.sheet, f"Each region split by {s.sheet.title.lower()} (mix shift)") for s in splits),
         (summary_sheet, "Values at phase ends; input against implied CAGRs"),
@@ -77,20 +79,18 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
         functions_sheet, comparisons = functions.build_functions_sheet(ctx, regions, countries)
         described.append((functions_sheet, "The cmo_xl UDFs beside the same native formulas"))
     described += [
-        (checks_sheet, "Every check, its tolerance and the master check"),
+        (checks_sheet.sheet, "Every check, its tolerance and the master check"),
         (sources.build_sources_sheet(ctx), "Quoted figures, conflicts and corrections"),
     ]
     if udfs:
         described.append((functions.build_xlwings_conf_sheet(), "Settings for the xlwings add-in"))
-    master = checks_sheet.cell_at(checks.MASTER_ROW, checks.STATUS)
-    assert master is not None
     cover_sheet = cover.build_cover_sheet(
         ctx,
-        spec_label,
-        __version__,
-        [(s.title, what) for s, what in described],
-        inputs_sheet,
-        master.cached,
+        spec_label=spec_label,
+        version=__version__,
+        contents=[(s.title, what) for s, what in described],
+        inputs=inputs_sheet,
+        master_status=checks_sheet.master_status,
     )
     sheets = [cover_sheet, *(s for s, _ in described)]
     return WorkbookPlan(sheets, dict(ctx.names), comparisons)

@@ -90,7 +90,7 @@ def write_workbook(plan: WorkbookPlan, out: str | Path, *, force: bool = False) 
 
     out = Path(out)
     check_output(out, force=force)
-    cached = {s.title: {c.address: c.cached for c in s.cells if c.is_formula} for s in plan.sheets}
+    cached = {s.title: {c.address: c.value for c in s.cells if c.is_formula} for s in plan.sheets}
     remove_stale_staged_files(out.parent)
     staged: Path | None = None
     try:

@@ -1,21 +1,21 @@
-"""The plan: plain records saying which cell holds which formula, value, style and name.
+"""The plan's records: which cell holds which value or formula, style, format and name.
 
-Sheet builders return these records; :mod:`cmo_xl.workbook.render` is the only place that turns them
-into an openpyxl workbook. A formula cell always carries ``cached``, the engine's value for it,
-so the file shows numbers before any recalculation and tests can compare against it.
+Sheet builders return these records; :mod:`cmo_xl.workbook.render` is the only place that turns
+them into an openpyxl workbook. A formula cell always carries the engine's value for it, so the
+file shows numbers before any recalculation and tests can compare against it.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Literal
 
 from cmo_xl.errors import LimitError
 from cmo_xl.workbook import a1
 
 #: Style roles the renderer knows; the Cover's legend explains the first five.
-STYLES = (
+Style = Literal[
     "input",
     "link",
     "calc",
@@ -29,12 +29,10 @@ STYLES = (
     "label",
     "unit",
     "hyperlink",
-)
-#: Excel's limits on what one cell holds.
-MAX_FORMULA_CHARS = 8_192
-MAX_CELL_CHARS = 32_767
-#: Number formats by token.
-FORMATS = {
+]
+#: Number-format tokens, and the Excel format each stands for.
+NumberFormat = Literal["value", "pct", "pct2", "share", "year", "int", "sci", "weight"]
+FORMATS: dict[NumberFormat, str] = {
     "value": "#,##0.000",
     "pct": "0.0%",
     "pct2": "0.00%",
@@ -44,16 +42,22 @@ FORMATS = {
     "sci": "0.0E+00",
     "weight": "0.0000",
 }
+#: Excel's limits on what one cell holds.
+MAX_FORMULA_CHARS = 8_192
+MAX_CELL_CHARS = 32_767
+Value = str | float | int | bool
 
 
 @dataclass(frozen=True)
 class Cell:
+    """One cell: a typed value, or a formula with the engine's value for it as ``value``."""
+
     row: int
     col: int
-    value: Any
-    style: str = "label"
-    fmt: str | None = None
-    cached: Any = None
+    value: Value
+    formula: str | None = None  # the formula's text, without the leading "="
+    style: Style = "label"
+    fmt: NumberFormat | None = None
     link: str | None = None  # an internal hyperlink target, e.g. "'Client type'!A1"
     array: str | None = None  # a formula entered as an array over this range, e.g. "C9:M9"
     udf: bool = False  # the value needs the cmo_xl UDFs (LibreOffice cannot compute it)
@@ -64,7 +68,7 @@ class Cell:
 
     @property
     def is_formula(self) -> bool:
-        return isinstance(self.value, str) and self.value.startswith("=")
+        return self.formula is not None
 
 
 @dataclass(frozen=True)
@@ -92,37 +96,52 @@ class SheetPlan:
         self,
         row: int,
         col: int,
-        value: Any,
-        style: str = "label",
-        fmt: str | None = None,
-        cached: Any = None,
+        value: Value,
+        style: Style = "label",
+        fmt: NumberFormat | None = None,
+        *,
         link: str | None = None,
+        udf: bool = False,
+    ) -> Cell:
+        """Place a value: text is always text, whatever it starts with."""
+        if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+            raise LimitError(
+                f"{self._where(row, col)}: the text would have {len(value):,} characters; "
+                f"Excel allows {MAX_CELL_CHARS:,}. Shorten the text it is made of"
+            )
+        return self._add(Cell(row, col, value, None, style, fmt, link, None, udf))
+
+    def formula(
+        self,
+        row: int,
+        col: int,
+        text: str,
+        *,
+        cached: Value,
+        style: Style = "calc",
+        fmt: NumberFormat | None = None,
         array: str | None = None,
         udf: bool = False,
     ) -> Cell:
-        """Add a cell; a formula must come with the engine's value for it."""
-        if style not in STYLES:
-            raise ValueError(f"unknown style {style!r}")
-        if fmt is not None and fmt not in FORMATS:
-            raise ValueError(f"unknown number format {fmt!r}")
-        new = Cell(row, col, value, style, fmt, cached, link, array, udf)
-        if new.is_formula and cached is None:
-            raise ValueError(f"{self.title}!{new.address}: formula {value!r} has no cached value")
+        """Place a formula (``text`` without "=") with the engine's value for it."""
+        if len(text) + 1 > MAX_FORMULA_CHARS:
+            raise LimitError(
+                f"{self._where(row, col)}: the formula would have {len(text) + 1:,} characters; "
+                f"Excel allows {MAX_FORMULA_CHARS:,}. Shorten the names or text it is made of"
+            )
         if isinstance(cached, float) and not math.isfinite(cached):
             raise LimitError(
-                f"{a1.ref(self.title, new.address)}: the model computes {cached} here; every "
-                "number must stay finite, so check the inputs this cell follows"
+                f"{self._where(row, col)}: the model computes {cached} here; every number must "
+                "stay finite, so check the inputs this cell follows"
             )
-        if isinstance(value, str):
-            most = MAX_FORMULA_CHARS if new.is_formula else MAX_CELL_CHARS
-            if len(value) > most:
-                what = "formula" if new.is_formula else "text"
-                raise LimitError(
-                    f"{a1.ref(self.title, new.address)}: the {what} would have {len(value):,} "
-                    f"characters; Excel allows {most:,}. Shorten the names or text it is made of"
-                )
-        self.cells.append(new)
-        return new
+        return self._add(Cell(row, col, cached, text, style, fmt, None, array, udf))
+
+    def _where(self, row: int, col: int) -> str:
+        return a1.ref(self.title, a1.cell(row, col))
+
+    def _add(self, cell: Cell) -> Cell:
+        self.cells.append(cell)
+        return cell
 
     def ref(self, row: int, col: int, *, abs_row: bool = False, abs_col: bool = False) -> str:
         """A reference to one of this sheet's cells from another sheet."""
@@ -130,9 +149,6 @@ class SheetPlan:
 
     def area_ref(self, row1: int, col1: int, row2: int, col2: int) -> str:
         return a1.ref(self.title, a1.area(row1, col1, row2, col2, absolute=True))
-
-    def cell_at(self, row: int, col: int) -> Cell | None:
-        return next((c for c in self.cells if (c.row, c.col) == (row, col)), None)
 
 
 @dataclass

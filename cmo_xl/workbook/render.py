@@ -61,9 +61,13 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
         cell = ws.cell(row=c.row, column=c.col)
         # An array formula sits in its range's top-left cell; the other cells of the range hold
         # only results, which is how Excel itself stores them (ECMA-376 Part 1, 18.3.1.40).
-        cell.value = ArrayFormula(c.array, c.value) if c.array else c.value
-        if isinstance(c.value, str) and not c.is_formula:
-            cell.data_type = "s"
+        if c.formula is None:
+            cell.value = c.value
+            if isinstance(c.value, str):
+                cell.data_type = "s"  # text is text, even if it starts with "="
+        else:
+            text = "=" + c.formula
+            cell.value = ArrayFormula(c.array, text) if c.array else text
         font, fill, border, alignment = STYLE[c.style]
         cell.font = font
         if fill is not None:

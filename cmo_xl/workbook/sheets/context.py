@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 
-import pandas as pd
-
-from cmo_xl.model import engine, growth, names
+from cmo_xl.model import names
+from cmo_xl.model.engine import Forecast, Key, forecast
+from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolved import Model
 from cmo_xl.model.schema import Spec
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
@@ -25,26 +25,32 @@ FIRST_YEAR_COL = 3
 
 @dataclass
 class Context:
-    spec: Spec
-    frame: pd.DataFrame
+    """The resolved model, the engine's numbers for it, and the defined names placed so far."""
+
+    model: Model
+    result: Forecast
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, spec: Spec) -> Context:
-        return cls(spec, engine.forecast(spec))
+        model = resolve(spec)
+        return cls(model, forecast(model))
 
-    @cached_property
-    def values(self) -> dict[engine.Key, list[float]]:
-        return engine.series(self.frame)
+    @property
+    def spec(self) -> Spec:
+        return self.model.spec
 
-    @cached_property
-    def shares(self) -> dict[engine.Key, list[float]]:
-        return engine.series(self.frame, "share")
+    @property
+    def values(self) -> dict[Key, list[float]]:
+        return self.result.values
+
+    @property
+    def shares(self) -> dict[Key, list[float]]:
+        return self.result.shares
 
     @property
     def years(self) -> list[int]:
-        m = self.spec.market
-        return list(range(m.base_year, m.end_year + 1))
+        return self.model.years
 
     @property
     def first_col(self) -> int:
@@ -55,7 +61,7 @@ class Context:
         return FIRST_YEAR_COL + len(self.years) - 1
 
     def col(self, year: int) -> int:
-        return FIRST_YEAR_COL + year - self.spec.market.base_year
+        return FIRST_YEAR_COL + year - self.years[0]
 
     def define(
         self,
@@ -85,22 +91,15 @@ def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
     sheet.put(YEAR_ROW, LABEL_COL, "Year", "header")
     sheet.put(YEAR_ROW, UNIT_COL, "", "header")
     sheet.put(PHASE_ROW, LABEL_COL, "Growth phase of the year", "label")
-    ends = [ph.end_year for ph in ctx.spec.phases]
-    for year in ctx.years:
+    for year, phase in zip(ctx.years, ctx.result.phase_of_year, strict=True):
         col = ctx.col(year)
         if col == ctx.first_col:
-            sheet.put(YEAR_ROW, col, f"={names.BASE_YEAR}", "header", "year", cached=year)
+            sheet.formula(YEAR_ROW, col, names.BASE_YEAR, cached=year, style="header", fmt="year")
             continue
         prev = a1.cell(YEAR_ROW, col - 1)
-        sheet.put(YEAR_ROW, col, f"={prev}+1", "header", "year", cached=year)
-        sheet.put(
-            PHASE_ROW,
-            col,
-            "=" + formula_text.phase_of(a1.cell(YEAR_ROW, col, abs_row=True)),
-            "calc",
-            "int",
-            cached=growth.phase_number(year, ends),
-        )
+        sheet.formula(YEAR_ROW, col, f"{prev}+1", cached=year, style="header", fmt="year")
+        text = formula_text.phase_of(a1.cell(YEAR_ROW, col, abs_row=True))
+        sheet.formula(PHASE_ROW, col, text, cached=phase, fmt="int")
     sheet.widths = {LABEL_COL: 38, UNIT_COL: 10}
     sheet.widths.update({c: 11 for c in range(ctx.first_col, ctx.last_col + 1)})
     sheet.freeze = a1.cell(YEAR_ROW + 2, ctx.first_col)
@@ -127,11 +126,5 @@ def total_row(
     sheet.put(row, UNIT_COL, ctx.spec.market.unit, "total")
     for year, value in zip(ctx.years, cached, strict=True):
         col = ctx.col(year)
-        sheet.put(
-            row,
-            col,
-            "=" + formula_text.total(a1.area(top, col, bottom, col)),
-            "total",
-            "value",
-            cached=value,
-        )
+        text = formula_text.total(a1.area(top, col, bottom, col))
+        sheet.formula(row, col, text, cached=value, style="total", fmt="value")

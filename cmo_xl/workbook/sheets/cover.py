@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from cmo_xl.model import names
-from cmo_xl.model.rules import all_inputs
+from cmo_xl.model.flags import placeholders
 from cmo_xl.workbook import a1, formula_text
-from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.records import SheetPlan, Style
 from cmo_xl.workbook.sheets.context import Context
+from cmo_xl.workbook.sheets.inputs import InputsSheet
 
 TITLE = "Cover"
 PLACEHOLDER = "placeholder"
 
-LEGEND = (
+LEGEND: tuple[tuple[Style, str, str], ...] = (
     ("input", "Input", "Typed by you (blue on yellow), on the Inputs sheet only"),
     ("link", "Default", "Follows another input until you type a number (green on yellow)"),
     ("calc", "Calculation", "A formula; never type over it"),
@@ -22,10 +23,11 @@ LEGEND = (
 
 def build_cover_sheet(
     ctx: Context,
+    *,
     spec_label: str,
     version: str,
     contents: list[tuple[str, str]],
-    inputs: SheetPlan,
+    inputs: InputsSheet,
     master_status: str,
 ) -> SheetPlan:
     """``contents`` lists (sheet title, what it holds) in workbook order."""
@@ -54,15 +56,12 @@ def build_cover_sheet(
         row += 1
     row += 1
     sheet.put(row, 1, "Master check", "total")
-    sheet.put(row, 2, f"={names.MASTER_CHECK}", "check", cached=master_status)
+    sheet.formula(row, 2, names.MASTER_CHECK, cached=master_status, style="check")
     row += 1
-    provenance = [c for c in inputs.cells if c.col == 4 and c.row > 4]
-    span = a1.ref(inputs.title, a1.area(5, 4, max(c.row for c in provenance), 4, absolute=True))
-    count = sum(1 for _, item in all_inputs(spec) if item.provenance == PLACEHOLDER)
+    count = len(placeholders(ctx.model))
     sheet.put(row, 1, "Placeholder inputs")
-    sheet.put(
-        row, 2, "=" + formula_text.count_if_equal(span, PLACEHOLDER), "calc", "int", cached=count
-    )
+    text = formula_text.count_if_equal(inputs.provenance_range, PLACEHOLDER)
+    sheet.formula(row, 2, text, cached=count, fmt="int")
 
     row += 2
     sheet.put(row, 1, "Contents", "section")

@@ -8,9 +8,9 @@ returns an array and show only its first value.
 
 from __future__ import annotations
 
-from cmo_xl.model import engine, growth, names
+from cmo_xl.model import engine, names, udf_examples
 from cmo_xl.workbook import a1, formula_text
-from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.records import NumberFormat, SheetPlan, Style
 from cmo_xl.workbook.sheets.context import (
     FIRST_BODY_ROW,
     LABEL_COL,
@@ -54,22 +54,26 @@ class _Blocks:
         native_value: float,
     ) -> None:
         u, n = a1.cell(*udf), a1.cell(*native)
-        self.sheet.put(*at, f"={u}-{n}", "check", "sci", cached=udf_value - native_value, udf=True)
+        difference = udf_examples.difference(udf_value, native_value)
+        self.sheet.formula(*at, f"{u}-{n}", cached=difference, style="check", fmt="sci", udf=True)
         self.comparisons.append((self.sheet.title, u, n))
 
     def _array(
-        self, row: int, col: int, grid: list[list[float | str]], call: str, fmt: str
+        self, row: int, col: int, grid: list[list[float | str]], call: str, fmt: NumberFormat
     ) -> None:
         """An array formula over ``grid``'s shape; the other cells hold its cached results."""
         ref = a1.area(row, col, row + len(grid) - 1, col + len(grid[0]) - 1)
         for i, line in enumerate(grid):
             for j, value in enumerate(line):
-                style, cell_fmt = ("calc", fmt) if isinstance(value, float) else ("label", None)
-                if isinstance(value, int):
+                style: Style = "calc"
+                cell_fmt: NumberFormat | None = fmt
+                if isinstance(value, str):
+                    style, cell_fmt = "label", None
+                elif isinstance(value, int):
                     style, cell_fmt = "header", "year"
                 if (i, j) == (0, 0):
-                    self.sheet.put(
-                        row, col, "=" + call, style, cell_fmt, cached=value, array=ref, udf=True
+                    self.sheet.formula(
+                        row, col, call, cached=value, style=style, fmt=cell_fmt, array=ref, udf=True
                     )
                 else:
                     self.sheet.put(row + i, col + j, value, style, cell_fmt, udf=True)
@@ -81,11 +85,17 @@ class _Blocks:
         return self.row + 1
 
     def scalar(
-        self, title: str, call: str, value: float, native: str, native_value: float, fmt: str
+        self,
+        title: str,
+        call: str,
+        value: float,
+        native: str,
+        native_value: float,
+        fmt: NumberFormat,
     ) -> None:
         top, col = self._heading(title), self.ctx.first_col
-        self.sheet.put(top, col, "=" + call, "calc", fmt, cached=value, udf=True)
-        self.sheet.put(top + 1, col, "=" + native, "calc", fmt, cached=native_value)
+        self.sheet.formula(top, col, call, cached=value, fmt=fmt, udf=True)
+        self.sheet.formula(top + 1, col, native, cached=native_value, fmt=fmt)
         self._difference((top, col), (top + 1, col), (top + 2, col), value, native_value)
         self.row = top + 4
 
@@ -96,7 +106,7 @@ class _Blocks:
         values: list[float],
         natives: list[str],
         native_values: list[float],
-        fmt: str,
+        fmt: NumberFormat,
     ) -> None:
         """A one-row result under the timeline's years."""
         top, first = self._heading(title), self.ctx.first_col
@@ -104,7 +114,7 @@ class _Blocks:
         for k, (native, value, native_value) in enumerate(
             zip(natives, values, native_values, strict=True)
         ):
-            self.sheet.put(top + 1, first + k, "=" + native, "calc", fmt, cached=native_value)
+            self.sheet.formula(top + 1, first + k, native, cached=native_value, fmt=fmt)
             self._difference(
                 (top, first + k), (top + 1, first + k), (top + 2, first + k), value, native_value
             )
@@ -118,7 +128,7 @@ class _Blocks:
         values: list[float],
         natives: list[str],
         native_values: list[float],
-        fmt: str,
+        fmt: NumberFormat,
     ) -> None:
         """A one-column result, a row per member: UDF, native and difference side by side."""
         section(self.ctx, self.sheet, self.row, title)
@@ -132,7 +142,7 @@ class _Blocks:
             zip(labels, natives, values, native_values, strict=True)
         ):
             self.sheet.put(top + k, LABEL_COL, label)
-            self.sheet.put(top + k, col + 1, "=" + native, "calc", fmt, cached=native_value)
+            self.sheet.formula(top + k, col + 1, native, cached=native_value, fmt=fmt)
             self._difference(
                 (top + k, col), (top + k, col + 1), (top + k, col + 2), value, native_value
             )
@@ -159,9 +169,8 @@ class _Blocks:
         for i, (formulas, values) in enumerate(zip(natives, native_values, strict=True)):
             for j, (formula, value) in enumerate(zip(formulas, values, strict=True)):
                 at = (base + i, col + 1 + j)
-                self.sheet.put(*at, "=" + formula, "calc", "value", cached=value)
-                udf_value = table[i + 1][j + 1]
-                assert isinstance(udf_value, float)
+                self.sheet.formula(*at, formula, cached=value, fmt="value")
+                udf_value = float(table[i + 1][j + 1])
                 self._difference(
                     (top + 1 + i, col + 1 + j), at, (diff + i, col + 1 + j), udf_value, value
                 )
@@ -172,7 +181,6 @@ def build_functions_sheet(
     ctx: Context, regions: RegionRows, countries: SplitRows | None
 ) -> tuple[SheetPlan, list[Comparison]]:
     """The Functions sheet, and the (sheet, UDF cell, native cell) pairs that must agree."""
-    spec, m = ctx.spec, ctx.spec.market
     sheet = timeline_sheet(
         ctx,
         TITLE,
@@ -182,46 +190,40 @@ def build_functions_sheet(
         "#NAME? after a recalculation.",
     )
     blocks = _Blocks(ctx, sheet)
-    region = next(
-        (r.name for r in spec.regions if r.countries and r.share.value > 0), spec.regions[0].name
-    )
+    examples = udf_examples.function_examples(ctx.result)
+    region = examples.region
     values = ctx.values[engine.region_key(region)]
-    rates = engine.region_rates(spec, [r.name for r in spec.regions].index(region))
+    first_year, p1 = ctx.years[0], int(ctx.model.phases[0].end.value)
     base = regions.sheet.ref(regions.value[region], ctx.first_col, abs_row=True, abs_col=True)
     timeline = ctx.row_ref(regions.sheet, regions.value[region])
-    p1 = spec.phases[0].end_year
 
     blocks.scalar(
         f"cmo_forecast: {region} at the end of phase 1, at its phase 1 CAGR",
         f"cmo_forecast({base},{names.region_cagr(region, 1)},{names.BASE_YEAR},"
         f"{names.phase_end(1)})",
-        growth.grow(values[0], rates[0], p1 - m.base_year),
+        examples.forecast_phase1,
         formula_text.at_year(timeline, names.YEARS, names.phase_end(1)),
-        values[p1 - m.base_year],
+        values[p1 - first_year],
         "value",
     )
     blocks.scalar(
         f"cmo_phased: {region} in the end year, through every phase",
         f"cmo_phased({base},{names.BASE_YEAR},{names.PHASE_ENDS},{names.region_cagrs(region)},"
         f"{names.END_YEAR})",
-        growth.phased_series(
-            values[0], m.base_year, m.end_year, [ph.end_year for ph in spec.phases], rates
-        )[-1],
+        examples.phased_end,
         formula_text.at_year(timeline, names.YEARS, names.END_YEAR),
         values[-1],
         "value",
     )
-    world = ctx.values[engine.world_key()]
     span = f"({names.END_YEAR}-{names.BASE_YEAR})"
     start = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
     end = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
-    implied = growth.implied_cagr(world[0], world[-1], m.end_year - m.base_year)
     blocks.scalar(
         "cmo_cagr: the world's implied CAGR over the whole timeline",
         f"cmo_cagr({start},{end},{span})",
-        implied,
+        examples.world_cagr,
         f"({end}/{start})^(1/{span})-1",
-        implied,
+        examples.world_cagr,
         "pct2",
     )
 
@@ -230,67 +232,62 @@ def build_functions_sheet(
     blocks.across(
         f"cmo_series: {region} at its phase 1 CAGR in every year",
         f"cmo_series({base},{rate},{names.BASE_YEAR},{names.END_YEAR})",
-        growth.phased_series(values[0], m.base_year, m.end_year, [m.end_year], [rates[0]]),
+        examples.series,
         [f"{base}*(1+{rate})^({year_ref(c)}-{names.BASE_YEAR})" for c in columns],
-        [growth.grow(values[0], rates[0], y - m.base_year) for y in ctx.years],
+        examples.series_native,
         "value",
     )
 
     if countries is not None and region in countries.blocks:
-        _mix_blocks(ctx, blocks, region, regions, countries)
-    _table_block(ctx, blocks, regions)
+        _mix_blocks(ctx, blocks, examples, regions, countries)
+    _table_block(ctx, blocks, examples, regions)
     return sheet, blocks.comparisons
 
 
 def _mix_blocks(
-    ctx: Context, blocks: _Blocks, region: str, regions: RegionRows, countries: SplitRows
+    ctx: Context,
+    blocks: _Blocks,
+    examples: udf_examples.FunctionExamples,
+    regions: RegionRows,
+    countries: SplitRows,
 ) -> None:
-    spec, m = ctx.spec, ctx.spec.market
-    r = next(r for r in spec.regions if r.name == region)
-    default = engine.headline_cagr(spec)
-    weights = [c.weight.value for c in r.countries]
-    cagrs = [c.cagr.value if c.cagr else default for c in r.countries]
-    labels = [c.name for c in r.countries]
+    region = examples.region
+    labels = [c.name for c in ctx.model.region(region).countries]
     span = f"{names.END_YEAR}-{names.BASE_YEAR}"
     mix_args = f"{names.country_weights(region)},{names.country_cagrs(region)},{span}"
     block, last = countries.blocks[region], ctx.last_col
-    shares = growth.mix_shares(weights, cagrs, m.end_year - m.base_year)
     blocks.down(
         f"cmo_mix: shares of {region}'s countries in the end year",
         labels,
         f"cmo_mix({mix_args})",
-        shares,
+        examples.mix,
         [countries.sheet.ref(block.share[c], last, abs_row=True, abs_col=True) for c in labels],
         [ctx.shares[engine.country_key(region, c)][-1] for c in labels],
         "share",
     )
-    total = ctx.values[engine.region_key(region)][-1]
     region_end = regions.sheet.ref(regions.value[region], last, abs_row=True, abs_col=True)
     blocks.down(
         f"cmo_split: {region}'s end-year value split among its countries",
         labels,
         f"cmo_split({region_end},{mix_args})",
-        [total * s for s in shares],
+        examples.split,
         [countries.sheet.ref(block.value[c], last, abs_row=True, abs_col=True) for c in labels],
         [ctx.values[engine.country_key(region, c)][-1] for c in labels],
         "value",
     )
 
 
-def _table_block(ctx: Context, blocks: _Blocks, regions: RegionRows) -> None:
-    spec, m = ctx.spec, ctx.spec.market
+def _table_block(
+    ctx: Context, blocks: _Blocks, examples: udf_examples.FunctionExamples, regions: RegionRows
+) -> None:
     rows = list(regions.value.values())
     first = ctx.first_col
     labels = regions.sheet.area_ref(min(rows), LABEL_COL, max(rows), LABEL_COL)
     bases = regions.sheet.area_ref(min(rows), first, max(rows), first)
-    g = spec.phases[0].cagr.value
     table: list[list[float | str]] = [["Name", *ctx.years]]
-    natives, native_values = [], []
-    for r in spec.regions:
-        start = ctx.values[engine.region_key(r.name)][0]
-        table.append(
-            [r.name, *growth.phased_series(start, m.base_year, m.end_year, [m.end_year], [g])]
-        )
+    natives = []
+    for r, row in zip(ctx.model.regions, examples.table, strict=True):
+        table.append([r.name, *row])
         cell = regions.sheet.ref(regions.value[r.name], first, abs_row=True, abs_col=True)
         natives.append(
             [
@@ -298,11 +295,10 @@ def _table_block(ctx: Context, blocks: _Blocks, regions: RegionRows) -> None:
                 for c in range(first, ctx.last_col + 1)
             ]
         )
-        native_values.append([growth.grow(start, g, y - m.base_year) for y in ctx.years])
     blocks.table(
         "cmo_table: every region at the market's phase 1 CAGR",
         f"cmo_table({labels},{bases},{names.market_cagr(1)},{names.BASE_YEAR},{names.END_YEAR})",
         table,
         natives,
-        native_values,
+        examples.table_native,
     )

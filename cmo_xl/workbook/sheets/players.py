@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmo_xl.model import engine, names
+from cmo_xl.model import names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -22,7 +22,7 @@ PLAYER, REVENUE, YEAR, MARKET_YEAR, MARKET, SHARE, NOTE = range(1, 8)
 
 def build_players_sheet(ctx: Context) -> SheetPlan:
     """The sheet for a spec that lists players (the workbook has none otherwise)."""
-    spec, m = ctx.spec, ctx.spec.market
+    m = ctx.spec.market
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Players", "title")
     sheet.put(
@@ -38,45 +38,23 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
     sheet.widths = {PLAYER: 30, REVENUE: 12, YEAR: 8, MARKET_YEAR: 12, MARKET: 18, SHARE: 22}
     sheet.widths[NOTE] = 90
     sheet.freeze = "A5"
-    shares = {s.name: s for s in engine.player_shares(spec, ctx.frame)}
+    shares = {s.name: s for s in ctx.result.players}
     row = 4
-    for p in spec.players:
+    for p in ctx.model.players:
         row += 1
         sheet.put(row, PLAYER, p.name)
         notes = " ".join(t for t in (p.revenue.note if p.revenue else "", p.note) if t)
         sheet.put(row, NOTE, notes, "note")
-        if p.name not in shares:
+        if p.revenue is None or p.year is None:
             sheet.put(row, REVENUE, "not stated", "unit")
             continue
         share = shares[p.name]
-        sheet.put(
-            row, REVENUE, f"={names.player_revenue(p.name)}", "calc", "value", cached=share.revenue
-        )
-        sheet.put(
-            row, YEAR, f"={names.player_year(p.name)}", "calc", "year", cached=share.revenue_year
-        )
-        sheet.put(
-            row,
-            MARKET_YEAR,
-            "=" + formula_text.later_of(a1.cell(row, YEAR), names.BASE_YEAR),
-            "calc",
-            "year",
-            cached=share.market_year,
-        )
-        sheet.put(
-            row,
-            MARKET,
-            "=" + formula_text.at_year(names.WORLD_VALUES, names.YEARS, a1.cell(row, MARKET_YEAR)),
-            "calc",
-            "value",
-            cached=share.market,
-        )
-        sheet.put(
-            row,
-            SHARE,
-            "=" + formula_text.ratio(a1.cell(row, REVENUE), a1.cell(row, MARKET)),
-            "calc",
-            "share",
-            cached=share.share,
-        )
+        sheet.formula(row, REVENUE, p.revenue.name, cached=share.revenue, fmt="value")
+        sheet.formula(row, YEAR, p.year.name, cached=share.revenue_year, fmt="year")
+        text = formula_text.later_of(a1.cell(row, YEAR), names.BASE_YEAR)
+        sheet.formula(row, MARKET_YEAR, text, cached=share.market_year, fmt="year")
+        text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, a1.cell(row, MARKET_YEAR))
+        sheet.formula(row, MARKET, text, cached=share.market, fmt="value")
+        text = formula_text.ratio(a1.cell(row, REVENUE), a1.cell(row, MARKET))
+        sheet.formula(row, SHARE, text, cached=share.share, fmt="share")
     return sheet

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model import engine, growth, names
+from cmo_xl.model import engine, names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import (
@@ -31,58 +31,42 @@ class RegionRows:
 
 
 def build_regions_sheet(ctx: Context) -> RegionRows:
-    spec, m = ctx.spec, ctx.spec.market
+    model, m = ctx.model, ctx.spec.market
     sheet = timeline_sheet(ctx, TITLE, f"{m.name}: value by region, {m.unit}")
     first, last = ctx.first_col, ctx.last_col
     row = FIRST_BODY_ROW
     section(ctx, sheet, row, "Growth rate: the region's CAGR for the year's phase")
     rate_rows: dict[str, int] = {}
-    for i, r in enumerate(spec.regions):
+    for r in model.regions:
         row += 1
         rate_rows[r.name] = row
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, "%", "unit")
-        rates = engine.region_rates(spec, i)
-        ends = [ph.end_year for ph in spec.phases]
-        for year in ctx.years[1:]:
+        rates = ctx.result.region_rates[r.name]
+        for t, year in enumerate(ctx.years[1:], start=1):
             col = ctx.col(year)
             phase = a1.cell(PHASE_ROW, col, abs_row=True)
-            sheet.put(
-                row,
-                col,
-                "=" + formula_text.pick(names.region_cagrs(r.name), phase),
-                "calc",
-                "pct2",
-                cached=rates[growth.phase_number(year, ends) - 1],
-            )
+            text = formula_text.pick(names.region_cagrs(r.name), phase)
+            sheet.formula(row, col, text, cached=rates[t], fmt="pct2")
 
     row += 2
     section(ctx, sheet, row, f"Value ({m.unit})")
     value_rows: dict[str, int] = {}
-    for r in spec.regions:
+    for r in model.regions:
         row += 1
         value_rows[r.name] = row
         values = ctx.values[engine.region_key(r.name)]
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, m.unit, "unit")
-        sheet.put(
-            row,
-            first,
-            f"={names.BASE_VALUE}*{names.region_share(r.name)}",
-            "calc",
-            "value",
-            cached=values[0],
-        )
+        start = formula_text.product(names.BASE_VALUE, names.region_share(r.name))
+        sheet.formula(row, first, start, cached=values[0], fmt="value")
         for year, value in zip(ctx.years[1:], values[1:], strict=True):
             col = ctx.col(year)
             prev, rate = a1.cell(row, col - 1), a1.cell(rate_rows[r.name], col)
-            sheet.put(
-                row, col, "=" + formula_text.growth(prev, rate), "calc", "value", cached=value
-            )
+            sheet.formula(row, col, formula_text.growth(prev, rate), cached=value, fmt="value")
 
     row += 1
     world_row = row
-    world = ctx.values[engine.world_key()]
     total_row(
         ctx,
         sheet,
@@ -90,17 +74,16 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         "World (sum of regions)",
         min(value_rows.values()),
         max(value_rows.values()),
-        world,
+        ctx.result.world,
     )
 
     row += 1
     sheet.put(row, LABEL_COL, "World growth on the year before")
     sheet.put(row, UNIT_COL, "%", "unit")
-    for year in ctx.years[1:]:
+    for year, growth in zip(ctx.years[1:], ctx.result.world_growth, strict=True):
         col = ctx.col(year)
-        now, before = world[year - m.base_year], world[year - m.base_year - 1]
-        formula = formula_text.ratio(a1.cell(world_row, col), a1.cell(world_row, col - 1)) + "-1"
-        sheet.put(row, col, "=" + formula, "calc", "pct2", cached=now / before - 1)
+        text = formula_text.ratio(a1.cell(world_row, col), a1.cell(world_row, col - 1)) + "-1"
+        sheet.formula(row, col, text, cached=growth, fmt="pct2")
 
     ctx.define(names.YEARS, sheet, YEAR_ROW, first, YEAR_ROW, last)
     ctx.define(names.WORLD_VALUES, sheet, world_row, first, world_row, last)

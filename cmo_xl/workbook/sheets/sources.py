@@ -58,7 +58,7 @@ def build_sources_sheet(ctx: Context) -> SheetPlan:
         row,
         "Flags",
         ("Flag", "What the model does"),
-        flags(spec, ctx.frame),
+        flags(ctx.result),
         "Nothing flagged.",
     )
     _table(

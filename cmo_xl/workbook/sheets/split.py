@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model import engine, growth
+from cmo_xl.model import engine
+from cmo_xl.model.resolved import Member, Model
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import (
@@ -26,18 +27,9 @@ from cmo_xl.workbook.sheets.regions import RegionRows
 
 
 @dataclass(frozen=True)
-class Member:
-    name: str
-    weight_name: str
-    cagr_name: str
-    weight: float
-    cagr: float
-
-
-@dataclass(frozen=True)
 class Block:
     region: str
-    members: list[Member]
+    members: tuple[Member, ...]  # as the resolved model gives them for this region
 
 
 @dataclass(frozen=True)
@@ -59,6 +51,12 @@ class SplitRows:
     def key(self, region: str | None, member: str) -> engine.Key:
         """The engine's key of ``member`` in ``region`` (None: summed over the world)."""
         return (self.level, self.dimension, region or "", member)
+
+    def members(self, model: Model, region: str) -> tuple[Member, ...]:
+        """The resolved members this sheet splits ``region`` among."""
+        if self.level == engine.COUNTRY:
+            return model.region(region).countries
+        return model.dimension(self.dimension).by_region[region]
 
 
 def _block_height(members: int) -> int:
@@ -118,8 +116,8 @@ def _world_block(
         values = ctx.values[rows.key(None, name)]
         for year, value in zip(ctx.years, values, strict=True):
             col = ctx.col(year)
-            refs = [a1.cell(rows[k], col) for rows in block_value_rows]
-            sheet.put(row, col, "=" + formula_text.plus(refs), "calc", "value", cached=value)
+            refs = [a1.cell(block[k], col) for block in block_value_rows]
+            sheet.formula(row, col, formula_text.plus(refs), cached=value, fmt="value")
     row += 1
     total_row(
         ctx,
@@ -147,7 +145,6 @@ def _region_block(
     index_rows = range(row + 1, row + 1 + n)
     share_rows = range(row + 1 + n, row + 1 + 2 * n)
     value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)
-    base_year = ctx.spec.market.base_year
     for k, member in enumerate(block.members):
         key = rows.key(block.region, member.name)
         sheet.put(index_rows[k], LABEL_COL, f"Mix index: {member.name}")
@@ -156,36 +153,17 @@ def _region_block(
         sheet.put(share_rows[k], UNIT_COL, "%", "unit")
         sheet.put(value_rows[k], LABEL_COL, member.name)
         sheet.put(value_rows[k], UNIT_COL, unit, "unit")
-        shares, values = ctx.shares[key], ctx.values[key]
+        index, shares, values = ctx.result.mix_index[key], ctx.shares[key], ctx.values[key]
         for t, year in enumerate(ctx.years):
             col = ctx.col(year)
-            index = formula_text.mix_index(member.weight_name, member.cagr_name, year_ref(col))
-            sheet.put(
-                index_rows[k],
-                col,
-                "=" + index,
-                "calc",
-                "weight",
-                cached=growth.mix_index(member.weight, member.cagr, year - base_year),
-            )
+            text = formula_text.mix_index(member.weight.name, member.cagr.name, year_ref(col))
+            sheet.formula(index_rows[k], col, text, cached=index[t], fmt="weight")
             whole = a1.column_span(col, index_rows[0], index_rows[-1])
-            sheet.put(
-                share_rows[k],
-                col,
-                "=" + formula_text.share_of(a1.cell(index_rows[k], col), whole),
-                "calc",
-                "share",
-                cached=shares[t],
-            )
+            text = formula_text.share_of(a1.cell(index_rows[k], col), whole)
+            sheet.formula(share_rows[k], col, text, cached=shares[t], fmt="share")
             region_value = regions_sheet.ref(region_row, col, abs_row=True)
-            sheet.put(
-                value_rows[k],
-                col,
-                "=" + formula_text.product(region_value, a1.cell(share_rows[k], col)),
-                "calc",
-                "value",
-                cached=values[t],
-            )
+            text = formula_text.product(region_value, a1.cell(share_rows[k], col))
+            sheet.formula(value_rows[k], col, text, cached=values[t], fmt="value")
     total = row + 1 + 3 * n
     region_values = ctx.values[engine.region_key(block.region)]
     total_row(

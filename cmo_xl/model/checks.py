@@ -1,0 +1,137 @@
+"""The checks the workbook computes, computed here first: each one's gap, tolerance and verdict.
+
+The Checks sheet writes formulas that compute the same; this module decides which checks a model
+has and what each of them finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Literal
+
+from cmo_xl.model.engine import (
+    COUNTRY,
+    SEGMENT,
+    Forecast,
+    region_key,
+    segment_key,
+)
+from cmo_xl.model.growth import spreadsheet_sub
+from cmo_xl.model.resolved import CHECK_TOLERANCE, Model
+
+CheckKind = Literal[
+    "region_shares",
+    "country_weights",
+    "segment_shares",
+    "override_shares",
+    "phases",
+    "regions_sum",
+    "split_region",
+    "split_world",
+    "no_errors",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One check as the Checks sheet computes it: the gap, its tolerance, and the verdict."""
+
+    kind: CheckKind
+    level: str = ""  # COUNTRY or SEGMENT for the split checks
+    dimension: str = ""
+    region: str = ""
+    gap: float = 0.0
+    #: The sum of the values compared, for gaps in the model's unit; None for shares and counts.
+    scale: float | None = None
+
+    @property
+    def tolerance(self) -> float:
+        return CHECK_TOLERANCE if self.scale is None else CHECK_TOLERANCE * self.scale
+
+    @property
+    def fails(self) -> int:
+        return int(abs(self.gap) > self.tolerance)
+
+    @property
+    def status(self) -> str:
+        return "CHECK" if self.fails else "OK"
+
+
+def sum_gap(whole: Sequence[float], parts: Sequence[Sequence[float]]) -> float:
+    """Sum over years of |whole - sum of parts|, as the Checks sheet's
+    ``SUMPRODUCT(ABS(whole-parts))`` computes it, subtraction included."""
+    totals = [sum(col) for col in zip(*parts, strict=True)]
+    return float(sum(abs(spreadsheet_sub(w, t)) for w, t in zip(whole, totals, strict=True)))
+
+
+def share_checks(model: Model) -> list[Check]:
+    """Shares and weights that must sum to 1, in the Checks sheet's order."""
+    checks = [Check("region_shares", gap=sum(r.share.value for r in model.regions) - 1)]
+    for r in model.regions:
+        if r.countries:
+            gap = sum(c.weight.value for c in r.countries) - 1
+            checks.append(Check("country_weights", COUNTRY, region=r.name, gap=gap))
+    for d in model.dimensions:
+        checks.append(
+            Check("segment_shares", SEGMENT, d.name, gap=sum(s.value for s in d.shares) - 1)
+        )
+        for r in model.regions:
+            if d.shares_overridden_in(r.name):
+                gap = sum(m.weight.value for m in d.by_region[r.name]) - 1
+                checks.append(Check("override_shares", SEGMENT, d.name, r.name, gap))
+    return checks
+
+
+def phase_check(model: Model) -> Check:
+    """Phase end years ascend from the base year and the last is the end year: the count of
+    steps that break this."""
+    bounds = [model.base_year.value, *(p.end.value for p in model.phases)]
+    broken = sum(later <= earlier for earlier, later in pairwise(bounds))
+    broken += bounds[-1] != model.end_year.value
+    return Check("phases", gap=float(broken))
+
+
+def sum_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -> list[Check]:
+    """Regions add up to the world, and each split (level, dimension) adds up to its regions
+    and, for a dimension, to the world."""
+    model, world = result.model, result.world
+    regions = [r.name for r in model.regions]
+    checks = [
+        Check(
+            "regions_sum",
+            gap=sum_gap(world, [result.values[region_key(r)] for r in regions]),
+            scale=sum(world),
+        )
+    ]
+    for level, dimension in split_levels:
+        members = (
+            {r.name: [c.name for c in r.countries] for r in model.regions if r.countries}
+            if level == COUNTRY
+            else {r: list(model.dimension(dimension).segments) for r in regions}
+        )
+        for region, names in members.items():
+            whole = result.values[region_key(region)]
+            parts = [result.values[(level, dimension, region, n)] for n in names]
+            checks.append(
+                Check("split_region", level, dimension, region, sum_gap(whole, parts), sum(whole))
+            )
+        if level == SEGMENT:
+            parts = [
+                result.values[segment_key(dimension, n)]
+                for n in model.dimension(dimension).segments
+            ]
+            checks.append(
+                Check("split_world", level, dimension, gap=sum_gap(world, parts), scale=sum(world))
+            )
+    return checks
+
+
+def no_errors_check() -> Check:
+    """No error value on a sheet: the engine computes none, so the count is 0."""
+    return Check("no_errors")
+
+
+def failing(checks: Sequence[Check]) -> int:
+    return sum(c.fails for c in checks)

@@ -1,0 +1,304 @@
+"""Resolving a spec: every input and member, with its rules settled once.
+
+``resolve(spec)`` is the one place that decides what follows what: a region's CAGR that the spec
+leaves out follows the market's, a country's or segment's follows the last phase's, an override
+replaces a segment's base share or CAGR in one region. It gives each input its effective value,
+whether it was typed or follows a default (and which input), its defined name, label, unit,
+provenance, source and note. The engine computes from it; the sheets place it.
+"""
+
+from __future__ import annotations
+
+from cmo_xl.model import names
+from cmo_xl.model.resolved import (
+    CHECK_TOLERANCE,
+    DEFAULT,
+    STRUCTURE,
+    Benchmark,
+    Dimension,
+    Input,
+    InputKind,
+    Member,
+    Model,
+    Phase,
+    Player,
+    Region,
+)
+from cmo_xl.model.schema import AnyInput, Spec
+from cmo_xl.model.schema import Phase as SpecPhase
+
+__all__ = ["Input", "Member", "Model", "resolve"]
+
+
+def _given(path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput) -> Input:
+    return Input(
+        path, name, label, unit, kind, item.value, item.provenance, item.source or "", item.note
+    )
+
+
+def _default(path: str, name: str, label: str, follows: Input, note: str) -> Input:
+    return Input(path, name, label, "%", "cagr", follows.value, DEFAULT, note=note, follows=follows)
+
+
+def resolve(spec: Spec) -> Model:
+    """The resolved model of a valid spec (one that passed :mod:`cmo_xl.model.rules`)."""
+    m = spec.market
+    rebuild = "Fixed when the workbook is built: change it in the spec and rebuild."
+    base_year = Input(
+        "market.base_year",
+        names.BASE_YEAR,
+        "Base year",
+        "year",
+        "fixed_year",
+        m.base_year,
+        STRUCTURE,
+        note=rebuild,
+    )
+    end_year = Input(
+        "market.end_year",
+        names.END_YEAR,
+        "End year",
+        "year",
+        "fixed_year",
+        m.end_year,
+        STRUCTURE,
+        note=rebuild,
+    )
+    base_value = _given(
+        "market.base_value",
+        names.BASE_VALUE,
+        f"Market value in {m.base_year}",
+        m.unit,
+        "value",
+        m.base_value,
+    )
+    tolerance = Input(
+        "",
+        names.CHECK_TOLERANCE,
+        "Tolerance of the checks",
+        "relative",
+        "tolerance",
+        CHECK_TOLERANCE,
+        "analyst",
+        note="Relative: a check passes when its gap is at most this times the values it "
+        "compares (or this itself, for shares and counts).",
+    )
+    phases = tuple(_phase(k, ph) for k, ph in enumerate(spec.phases, start=1))
+    headline = phases[-1].cagr
+    regions = tuple(_region(i, spec, phases, headline) for i in range(len(spec.regions)))
+    dimensions = tuple(_dimension(i, spec, headline) for i in range(len(spec.dimensions)))
+    model = Model(
+        spec,
+        base_year,
+        end_year,
+        base_value,
+        tolerance,
+        phases,
+        regions,
+        dimensions,
+        tuple(_player(i, spec) for i in range(len(spec.players))),
+        tuple(_benchmark(i, spec) for i in range(len(spec.benchmarks))),
+    )
+    model.ranges.update(_ranges(model))
+    return model
+
+
+def _phase(k: int, ph: SpecPhase) -> Phase:
+    path = f"phases[{k - 1}]"
+    end = Input(
+        f"{path}.end_year",
+        names.phase_end(k),
+        f"Phase {k} end year",
+        "year",
+        "year",
+        ph.end_year,
+        ph.cagr.provenance,
+        ph.cagr.source or "",
+        "Each phase starts where the one before ends; the last must end at the end year.",
+    )
+    cagr = _given(
+        f"{path}.cagr",
+        names.market_cagr(k),
+        f"Market CAGR, phase {k} ({ph.start_year}-{ph.end_year})",
+        "%",
+        "cagr",
+        ph.cagr,
+    )
+    return Phase(k, ph.start_year, ph.end_year, end, cagr)
+
+
+MIX_NOTE = (
+    "Follows the market CAGR of the last phase, so mix stays constant; "
+    "type a number to shift the mix."
+)
+
+
+def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> Region:
+    r = spec.regions[i]
+    path = f"regions[{i}]"
+    share = _given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
+    given = r.cagr or [None] * len(phases)
+    cagrs = []
+    for ph, g in zip(phases, given, strict=True):
+        k = ph.number
+        name = names.region_cagr(r.name, k)
+        label = f"{r.name}, phase {k} ({ph.start_year}-{ph.end_year})"
+        if g is not None:
+            cagrs.append(_given(f"{path}.cagr[{k - 1}]", name, label, "%", "cagr", g))
+        else:
+            note = f"Follows the market CAGR of phase {k}; type a number to override."
+            cagrs.append(_default(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note))
+    countries = []
+    for j, c in enumerate(r.countries):
+        where = f"{path}.countries[{j}]"
+        weight = _given(
+            f"{where}.weight",
+            names.country_weight(r.name, c.name),
+            f"{c.name}: weight",
+            "%",
+            "share",
+            c.weight,
+        )
+        name, label = names.country_cagr(r.name, c.name), f"{c.name}: CAGR (mix shift)"
+        cagr = (
+            _given(f"{where}.cagr", name, label, "%", "cagr", c.cagr)
+            if c.cagr is not None
+            else _default(f"{where}.cagr", name, label, headline, MIX_NOTE)
+        )
+        countries.append(Member(c.name, weight, cagr))
+    return Region(r.name, share, tuple(cagrs), tuple(countries))
+
+
+def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
+    d = spec.dimensions[i]
+    path = f"dimensions[{i}]"
+    shares, cagrs = [], []
+    for j, s in enumerate(d.segments):
+        where = f"{path}.segments[{j}]"
+        shares.append(
+            _given(
+                f"{where}.share",
+                names.segment_share(d.name, s.name),
+                f"{s.name}: share",
+                "%",
+                "share",
+                s.share,
+            )
+        )
+        name, label = names.segment_cagr(d.name, s.name), f"{s.name}: CAGR (mix shift)"
+        cagrs.append(
+            _given(f"{where}.cagr", name, label, "%", "cagr", s.cagr)
+            if s.cagr is not None
+            else _default(f"{where}.cagr", name, label, headline, MIX_NOTE)
+        )
+    overrides: list[Input] = []
+    replaced: dict[tuple[str, str, str], Input] = {}  # (region, segment, field) -> override
+    for j, o in enumerate(d.overrides):
+        where = f"{path}.overrides[{j}]"
+        if o.share is not None:
+            item = _given(
+                f"{where}.share",
+                names.segment_share(d.name, o.segment, o.region),
+                f"{o.segment} in {o.region}: share",
+                "%",
+                "share",
+                o.share,
+            )
+            overrides.append(item)
+            replaced[(o.region, o.segment, "share")] = item
+        if o.cagr is not None:
+            item = _given(
+                f"{where}.cagr",
+                names.segment_cagr(d.name, o.segment, o.region),
+                f"{o.segment} in {o.region}: CAGR (mix shift)",
+                "%",
+                "cagr",
+                o.cagr,
+            )
+            overrides.append(item)
+            replaced[(o.region, o.segment, "cagr")] = item
+    by_region = {
+        r.name: tuple(
+            Member(
+                s.name,
+                replaced.get((r.name, s.name, "share"), share),
+                replaced.get((r.name, s.name, "cagr"), cagr),
+            )
+            for s, share, cagr in zip(d.segments, shares, cagrs, strict=True)
+        )
+        for r in spec.regions
+    }
+    segments = tuple(s.name for s in d.segments)
+    return Dimension(d.name, segments, tuple(shares), tuple(cagrs), tuple(overrides), by_region)
+
+
+def _player(i: int, spec: Spec) -> Player:
+    p = spec.players[i]
+    if p.revenue is None or p.revenue_year is None:
+        return Player(p.name, p.note, None, None)
+    path = f"players[{i}]"
+    revenue = _given(
+        f"{path}.revenue",
+        names.player_revenue(p.name),
+        f"{p.name}: revenue",
+        spec.market.unit,
+        "value",
+        p.revenue,
+    )
+    year = Input(
+        f"{path}.revenue_year",
+        names.player_year(p.name),
+        f"{p.name}: year of that revenue",
+        "year",
+        "revenue_year",
+        p.revenue_year,
+        p.revenue.provenance,
+        p.revenue.source or "",
+        p.note,
+    )
+    return Player(p.name, p.note, revenue, year)
+
+
+def _benchmark(i: int, spec: Spec) -> Benchmark:
+    b = spec.benchmarks[i]
+    k, path = i + 1, f"benchmarks[{i}]"
+    source = b.cagr.source or ""
+    cagr = _given(f"{path}.cagr", names.benchmark_cagr(k), f"{b.label}: CAGR", "%", "cagr", b.cagr)
+    start = Input(
+        f"{path}.start_year",
+        names.benchmark_start(k),
+        f"{b.label}: from year",
+        "year",
+        "year",
+        b.start_year,
+        b.cagr.provenance,
+        source,
+    )
+    end = Input(
+        f"{path}.end_year",
+        names.benchmark_end(k),
+        f"{b.label}: to year",
+        "year",
+        "year",
+        b.end_year,
+        b.cagr.provenance,
+        source,
+    )
+    return Benchmark(b.label, cagr, start, end)
+
+
+def _ranges(model: Model) -> dict[str, tuple[Input, ...]]:
+    ranges = {
+        names.PHASE_ENDS: tuple(p.end for p in model.phases),
+        names.MARKET_CAGRS: tuple(p.cagr for p in model.phases),
+        names.REGION_SHARES: tuple(r.share for r in model.regions),
+    }
+    for r in model.regions:
+        ranges[names.region_cagrs(r.name)] = r.cagrs
+    for r in model.regions:
+        if r.countries:
+            ranges[names.country_weights(r.name)] = tuple(c.weight for c in r.countries)
+            ranges[names.country_cagrs(r.name)] = tuple(c.cagr for c in r.countries)
+    for d in model.dimensions:
+        ranges[names.segment_shares(d.name)] = d.shares
+    return ranges

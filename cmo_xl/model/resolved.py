@@ -1,0 +1,173 @@
+"""The resolved model's records: every input and member of a spec with its rules settled.
+
+:mod:`cmo_xl.model.resolve` makes them; the engine computes from them; the sheets place them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+from cmo_xl.model import names
+from cmo_xl.model.growth import SUM_TOLERANCE
+from cmo_xl.model.schema import Spec
+
+#: What an input holds, which decides its data validation and number format.
+InputKind = Literal["value", "share", "cagr", "year", "fixed_year", "revenue_year", "tolerance"]
+#: Provenance of an input the spec does not give: a default link, or the timeline itself.
+DEFAULT, STRUCTURE = "default", "structure"
+#: The checks' tolerance: the spec's own rule for sums, relative to what a check compares.
+CHECK_TOLERANCE = SUM_TOLERANCE
+
+
+@dataclass(frozen=True)
+class Input:
+    """One assumption as the workbook holds it: a typed value, or a link to another input."""
+
+    path: str  # the spec field it comes from ("" for cmo_xl's own, e.g. the check tolerance)
+    name: str  # its defined name
+    label: str
+    unit: str
+    kind: InputKind
+    value: float
+    provenance: str
+    source: str = ""
+    note: str = ""
+    follows: Input | None = None  # the input it follows while the spec gives no value
+
+    @property
+    def typed(self) -> bool:
+        return self.follows is None
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int  # from 1, as the workbook shows it
+    start_year: int
+    end_year: int
+    end: Input
+    cagr: Input
+
+
+@dataclass(frozen=True)
+class Member:
+    """A country in its region, or a segment in one region: what the mix shift splits by."""
+
+    name: str
+    weight: Input  # the base share or weight, the region's override applied
+    cagr: Input  # the mix CAGR, the region's override or the default applied
+
+
+@dataclass(frozen=True)
+class Region:
+    name: str
+    share: Input
+    cagrs: tuple[Input, ...]  # one per phase
+    countries: tuple[Member, ...]
+
+    @property
+    def rates(self) -> list[float]:
+        return [c.value for c in self.cagrs]
+
+
+@dataclass(frozen=True)
+class Dimension:
+    name: str
+    segments: tuple[str, ...]
+    shares: tuple[Input, ...]  # base shares, one per segment
+    cagrs: tuple[Input, ...]  # base mix CAGRs, one per segment
+    overrides: tuple[Input, ...]  # in spec order, share before CAGR
+    by_region: dict[str, tuple[Member, ...]]  # the members as each region splits by them
+
+    def shares_overridden_in(self, region: str) -> bool:
+        """Whether an override sets a segment's share in ``region``."""
+        return any(m.weight in self.overrides for m in self.by_region[region])
+
+
+@dataclass(frozen=True)
+class Player:
+    name: str
+    note: str
+    revenue: Input | None
+    year: Input | None
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    label: str
+    cagr: Input
+    start: Input
+    end: Input
+
+
+@dataclass(frozen=True)
+class Model:
+    spec: Spec
+    base_year: Input
+    end_year: Input
+    base_value: Input
+    tolerance: Input
+    phases: tuple[Phase, ...]
+    regions: tuple[Region, ...]
+    dimensions: tuple[Dimension, ...]
+    players: tuple[Player, ...]
+    benchmarks: tuple[Benchmark, ...]
+    #: Named ranges over inputs: name -> the inputs, contiguous on the Inputs sheet.
+    ranges: dict[str, tuple[Input, ...]] = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(int(self.base_year.value), int(self.end_year.value) + 1))
+
+    @property
+    def unit(self) -> str:
+        return self.spec.market.unit
+
+    @property
+    def headline_cagr(self) -> Input:
+        """The last phase's market CAGR: what country and segment CAGRs follow."""
+        return self.phases[-1].cagr
+
+    def region(self, name: str) -> Region:
+        return next(r for r in self.regions if r.name == name)
+
+    def dimension(self, name: str) -> Dimension:
+        return next(d for d in self.dimensions if d.name == name)
+
+    def inputs(self) -> Iterator[Input]:
+        """Every input, in the Inputs sheet's order."""
+        yield from (self.base_year, self.end_year, self.base_value, self.tolerance)
+        yield from (p.end for p in self.phases)
+        yield from (p.cagr for p in self.phases)
+        yield from (r.share for r in self.regions)
+        for r in self.regions:
+            yield from r.cagrs
+        for r in self.regions:
+            yield from (c.weight for c in r.countries)
+            yield from (c.cagr for c in r.countries)
+        for d in self.dimensions:
+            yield from d.shares
+            yield from d.cagrs
+            yield from d.overrides
+        for p in self.players:
+            yield from (i for i in (p.revenue, p.year) if i is not None)
+        for b in self.benchmarks:
+            yield from (b.cagr, b.start, b.end)
+
+    def defined_names(self) -> Iterator[tuple[str, str]]:
+        """Every workbook-scoped name with the spec field it comes from ("" for cmo_xl's own):
+        the inputs, the ranges over them, and the names of calculated cells."""
+        for item in self.inputs():
+            yield item.name, item.path
+        for name, items in self.ranges.items():
+            yield name, _common_field(items)
+        for name in names.CALCULATED:
+            yield name, ""
+
+
+def _common_field(items: tuple[Input, ...]) -> str:
+    """The field a range belongs to: a region's or a dimension's name, else cmo_xl's own."""
+    paths = {i.path.split(".")[0] for i in items}
+    (path,) = paths if len(paths) == 1 else ("",)
+    return f"{path}.name" if path.startswith(("regions[", "dimensions[")) else ""
