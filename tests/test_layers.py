@@ -105,3 +105,12 @@ def test_planning_loads_neither_openpyxl_nor_xlwings() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout) == []
+
+
+def test_only_the_engine_the_resolver_and_the_udfs_use_the_growth_math() -> None:
+    """Every other module looks the engine's numbers up instead of computing its own."""
+    assert importers_of("cmo_xl.model.growth") == [
+        "cmo_xl.model.engine",
+        "cmo_xl.model.resolve",
+        "cmo_xl.udfs",
+    ]

@@ -17,9 +17,10 @@ from cmo_xl.model.engine import (
     Forecast,
     region_key,
     segment_key,
+    sum_gap,
 )
-from cmo_xl.model.growth import spreadsheet_sub
-from cmo_xl.model.resolved import CHECK_TOLERANCE, Model
+from cmo_xl.model.resolve import CHECK_TOLERANCE
+from cmo_xl.model.resolved import Model
 
 CheckKind = Literal[
     "region_shares",
@@ -57,13 +58,6 @@ class Check:
     @property
     def status(self) -> str:
         return "CHECK" if self.fails else "OK"
-
-
-def sum_gap(whole: Sequence[float], parts: Sequence[Sequence[float]]) -> float:
-    """Sum over years of |whole - sum of parts|, as the Checks sheet's
-    ``SUMPRODUCT(ABS(whole-parts))`` computes it, subtraction included."""
-    totals = [sum(col) for col in zip(*parts, strict=True)]
-    return float(sum(abs(spreadsheet_sub(w, t)) for w, t in zip(whole, totals, strict=True)))
 
 
 def share_checks(model: Model) -> list[Check]:

@@ -10,8 +10,8 @@ provenance, source and note. The engine computes from it; the sheets place it.
 from __future__ import annotations
 
 from cmo_xl.model import names
+from cmo_xl.model.growth import SUM_TOLERANCE
 from cmo_xl.model.resolved import (
-    CHECK_TOLERANCE,
     DEFAULT,
     STRUCTURE,
     Benchmark,
@@ -27,7 +27,10 @@ from cmo_xl.model.resolved import (
 from cmo_xl.model.schema import AnyInput, Spec
 from cmo_xl.model.schema import Phase as SpecPhase
 
-__all__ = ["Input", "Member", "Model", "resolve"]
+__all__ = ["CHECK_TOLERANCE", "SUM_TOLERANCE", "Input", "Member", "Model", "resolve"]
+#: The checks' tolerance: the spec's own rule for sums (shared with the UDFs' base_shares),
+#: relative to what a check compares.
+CHECK_TOLERANCE = SUM_TOLERANCE
 
 
 def _given(path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput) -> Input:

@@ -10,15 +10,12 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cmo_xl.model import names
-from cmo_xl.model.growth import SUM_TOLERANCE
 from cmo_xl.model.schema import Spec
 
 #: What an input holds, which decides its data validation and number format.
 InputKind = Literal["value", "share", "cagr", "year", "fixed_year", "revenue_year", "tolerance"]
 #: Provenance of an input the spec does not give: a default link, or the timeline itself.
 DEFAULT, STRUCTURE = "default", "structure"
-#: The checks' tolerance: the spec's own rule for sums, relative to what a check compares.
-CHECK_TOLERANCE = SUM_TOLERANCE
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,8 @@ from pydantic import BaseModel
 
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import sheet_name_problem
-from cmo_xl.model.growth import SUM_TOLERANCE as SUM_TOLERANCE  # the rule for sums, re-exported
 from cmo_xl.model.names import identifier
-from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
 from cmo_xl.model.resolved import Model
 from cmo_xl.model.schema import BASE_VALUE_MIN, MAX_SERIES_YEARS, MAX_YEARS, Override, Spec
 from cmo_xl.text import cell_text_problem, excerpt

@@ -8,7 +8,7 @@ returns an array and show only its first value.
 
 from __future__ import annotations
 
-from cmo_xl.model import engine, names, udf_examples
+from cmo_xl.model import engine, names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan, Style
 from cmo_xl.workbook.sheets.context import (
@@ -54,7 +54,7 @@ class _Blocks:
         native_value: float,
     ) -> None:
         u, n = a1.cell(*udf), a1.cell(*native)
-        difference = udf_examples.difference(udf_value, native_value)
+        difference = engine.difference(udf_value, native_value)
         self.sheet.formula(*at, f"{u}-{n}", cached=difference, style="check", fmt="sci", udf=True)
         self.comparisons.append((self.sheet.title, u, n))
 
@@ -190,7 +190,7 @@ def build_functions_sheet(
         "#NAME? after a recalculation.",
     )
     blocks = _Blocks(ctx, sheet)
-    examples = udf_examples.function_examples(ctx.result)
+    examples = engine.function_examples(ctx.result)
     region = examples.region
     values = ctx.values[engine.region_key(region)]
     first_year, p1 = ctx.years[0], int(ctx.model.phases[0].end.value)
@@ -247,7 +247,7 @@ def build_functions_sheet(
 def _mix_blocks(
     ctx: Context,
     blocks: _Blocks,
-    examples: udf_examples.FunctionExamples,
+    examples: engine.FunctionExamples,
     regions: RegionRows,
     countries: SplitRows,
 ) -> None:
@@ -278,7 +278,7 @@ def _mix_blocks(
 
 
 def _table_block(
-    ctx: Context, blocks: _Blocks, examples: udf_examples.FunctionExamples, regions: RegionRows
+    ctx: Context, blocks: _Blocks, examples: engine.FunctionExamples, regions: RegionRows
 ) -> None:
     rows = list(regions.value.values())
     first = ctx.first_col
