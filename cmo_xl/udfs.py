@@ -52,7 +52,10 @@ def _no_options(*_: Any, **__: Any) -> Callable[[_F], _F]:
 try:
     from xlwings import arg, func, ret
 except ImportError:  # xlwings is an optional extra; without it the decorators do nothing
-    func, arg, ret = _as_is, _no_options, _no_options  # type: ignore[assignment]
+    func, arg, ret = _no_options, _no_options, _no_options  # type: ignore[assignment]
+
+#: The group the functions appear under in Excel's function wizard.
+CATEGORY = "cmo_xl"
 
 
 def _guarded(fn: _F) -> _F:
@@ -100,22 +103,17 @@ def _not_before(later: Grid, earlier: Grid, later_name: str, earlier_name: str) 
     )
 
 
-@func
-@arg("base_value", ndim=2)
-@arg("cagr", ndim=2)
-@arg("base_year", ndim=2)
-@arg("year", ndim=2)
+@func(category=CATEGORY)
+@arg("base_value", ndim=2, doc="The value in base_year: a cell or a range.")
+@arg("cagr", ndim=2, doc="The yearly growth rate, e.g. 0.06 for 6%: a cell or a range.")
+@arg("base_year", ndim=2, doc="The year of base_value: a cell or a range.")
+@arg("year", ndim=2, doc="The year to forecast, not before base_year: a cell or a range.")
 @_guarded
 def cmo_forecast(base_value: Any, cagr: Any, base_year: Any, year: Any) -> Any:
-    """Value in ``year`` of ``base_value`` growing at ``cagr`` a year since ``base_year``.
+    """The value in a year of a base value growing at a constant CAGR.
 
-    Each argument is a cell or a range; ranges combine like Excel's array arithmetic.
-
-    >>> round(cmo_forecast(73, 0.06, 2022, 2025), 6)
-    86.944168
-    >>> [[round(v, 9) for v in row] for row in cmo_forecast(100, [[0.1, 0.2]], 2022,
-    ...                                                     [[2023], [2024]])]
-    [[110.0, 120.0], [121.0, 144.0]]
+    Ranges combine like Excel's array arithmetic: a row of CAGRs against a column of years
+    gives a table.
     """
     value, rate, start, end = broadcast(
         [
@@ -130,19 +128,13 @@ def cmo_forecast(base_value: Any, cagr: Any, base_year: Any, year: Any) -> Any:
     return unwrap(finite(result, "base_value, cagr and year"))
 
 
-@func
-@arg("start_value", ndim=2)
-@arg("end_value", ndim=2)
-@arg("periods", ndim=2)
+@func(category=CATEGORY)
+@arg("start_value", ndim=2, doc="The value at the start, above 0: a cell or a range.")
+@arg("end_value", ndim=2, doc="The value at the end, at least 0: a cell or a range.")
+@arg("periods", ndim=2, doc="The number of years between them, above 0: a cell or a range.")
 @_guarded
 def cmo_cagr(start_value: Any, end_value: Any, periods: Any) -> Any:
-    """Constant yearly growth rate that takes ``start_value`` to ``end_value`` in ``periods``.
-
-    >>> round(cmo_cagr(100, 121, 2), 12)
-    0.1
-    >>> cmo_cagr(0, 5, 2)
-    '#VALUE! cmo_cagr: start_value: got 0; need a value above 0'
-    """
+    """The constant yearly growth rate that takes a start value to an end value."""
     start, end, n = broadcast(
         [
             ("start_value", grid(start_value, "start_value")),
@@ -157,15 +149,16 @@ def cmo_cagr(start_value: Any, end_value: Any, periods: Any) -> Any:
     return unwrap(finite(result, "start_value and end_value"))
 
 
-@func
+@func(category=CATEGORY)
+@arg("base_value", doc="The value in base_year.")
+@arg("cagr", doc="The yearly growth rate, e.g. 0.06 for 6%.")
+@arg("base_year", doc="The first year of the row.")
+@arg("end_year", doc="The last year of the row, not before base_year.")
 @_guarded
 def cmo_series(base_value: Any, cagr: Any, base_year: Any, end_year: Any) -> Any:
-    """One row: the value in each year ``base_year..end_year``, compounding yearly at ``cagr``.
+    """One row: the value in each year from base_year to end_year, compounding yearly.
 
     In Excel 365 it spills; elsewhere enter it as an array formula over a row.
-
-    >>> cmo_series(100, 0.1, 2022, 2024)
-    [[100.0, 110.00000000000001, 121.00000000000003]]
     """
     start, end = _year(base_year, "base_year"), _year(end_year, "end_year")
     rate = scalar(_rates(cagr, "cagr"), "cagr")
@@ -176,20 +169,20 @@ def cmo_series(base_value: Any, cagr: Any, base_year: Any, end_year: Any) -> Any
     return [values]
 
 
-@func
-@arg("phase_end_years", ndim=2)
-@arg("phase_cagrs", ndim=2)
-@arg("year", ndim=2)
+@func(category=CATEGORY)
+@arg("base_value", doc="The value in base_year.")
+@arg("base_year", doc="The year the first phase starts.")
+@arg("phase_end_years", ndim=2, doc="The year each phase ends: one row or one column.")
+@arg("phase_cagrs", ndim=2, doc="The yearly growth rate of each phase: one row or column.")
+@arg("year", ndim=2, doc="The year to forecast, within the phases: a cell or a range.")
 @_guarded
 def cmo_phased(
     base_value: Any, base_year: Any, phase_end_years: Any, phase_cagrs: Any, year: Any
 ) -> Any:
-    """Value in ``year`` under consecutive growth phases, exactly as the workbook's phases:
-    phase k runs from the previous end year (or ``base_year``) to ``phase_end_years[k]`` at
-    ``phase_cagrs[k]``, compounding yearly. ``year`` may be a range.
+    """The value in a year under consecutive growth phases, as the workbook's phases.
 
-    >>> round(cmo_phased(73, 2022, [2025, 2032], [0.06, 0.114], 2032), 4)
-    185.1129
+    Each phase runs from the end of the one before (or base_year) to its end year at its
+    CAGR, compounding yearly.
     """
     value, start = scalar(base_value, "base_value"), _year(base_year, "base_year")
     ends = _whole(_vector(phase_end_years, "phase_end_years"), "phase_end_years").ravel()
@@ -251,48 +244,40 @@ def _mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> tuple[Grid, float]
     return finite(np.array(mixed).reshape(shares.shape), "cagrs and years_elapsed"), years
 
 
-@func
-@arg("base_shares", ndim=2)
-@arg("cagrs", ndim=2)
+@func(category=CATEGORY)
+@arg("base_shares", ndim=2, doc="The shares in the base year, summing to 1: a row or column.")
+@arg("cagrs", ndim=2, doc="Each share's yearly growth rate, or one rate for all.")
+@arg("years_elapsed", doc="The years since the base year, at least 0.")
 @_guarded
 def cmo_mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> Any:
-    """Mix-shifted shares after ``years_elapsed``: ``w_k (1+g_k)^t / sum_j w_j (1+g_j)^t``.
-
-    They sum to 1 and keep the orientation of ``base_shares`` (a row or a column).
-
-    >>> [round(s, 12) for s in cmo_mix([[0.5, 0.5]], [[0.2, 0.0]], 1)[0]]
-    [0.545454545455, 0.454545454545]
-    """
+    """Shares after some years of mix shift: each share grows at its CAGR, then all are
+    scaled to sum to 1. The result has the orientation of base_shares."""
     return unwrap(_mix(base_shares, cagrs, years_elapsed)[0])
 
 
-@func
-@arg("base_shares", ndim=2)
-@arg("cagrs", ndim=2)
+@func(category=CATEGORY)
+@arg("total", doc="The value to split.")
+@arg("base_shares", ndim=2, doc="The shares in the base year, summing to 1: a row or column.")
+@arg("cagrs", ndim=2, doc="Each share's yearly growth rate, or one rate for all.")
+@arg("years_elapsed", doc="The years since the base year, at least 0.")
 @_guarded
 def cmo_split(total: Any, base_shares: Any, cagrs: Any, years_elapsed: Any) -> Any:
-    """``total`` divided among segments by mix shift, as the workbook's split sheets do.
-
-    >>> [[round(v, 9)] for [v] in cmo_split(110, [[0.5], [0.5]], [[0.2], [0.0]], 1)]
-    [[60.0], [50.0]]
-    """
+    """A total divided among segments by mix shift, as the workbook's split sheets do."""
     shares, _ = _mix(base_shares, cagrs, years_elapsed)
     return unwrap(finite(scalar(total, "total") * shares, "total"))
 
 
-@func
-@arg("names", ndim=2)
-@arg("base_values", ndim=2)
-@arg("cagrs", ndim=2)
+@func(category=CATEGORY)
+@arg("names", ndim=2, doc="The name of each row: one row or one column.")
+@arg("base_values", ndim=2, doc="Each row's value in base_year, one per name.")
+@arg("cagrs", ndim=2, doc="Each row's yearly growth rate, or one rate for all.")
+@arg("base_year", doc="The first year of the table.")
+@arg("end_year", doc="The last year of the table, not before base_year.")
 @ret(index=True, header=True)
 @_guarded
 def cmo_table(names: Any, base_values: Any, cagrs: Any, base_year: Any, end_year: Any) -> Any:
-    """A forecast table: a name column and a header row of years ``base_year..end_year``; each
-    row compounds its base value yearly at its CAGR (one CAGR, or one per name).
-
-    >>> cmo_table(["A", "B"], [100, 50], 0.1, 2022, 2023).round(9).to_dict("index")
-    {'A': {2022: 100.0, 2023: 110.0}, 'B': {2022: 50.0, 2023: 55.0}}
-    """
+    """A forecast table: a name column, a header row of years, and one row per name
+    compounding its base value yearly at its CAGR."""
     row_names = labels(names, "names")
     values = _vector(base_values, "base_values").ravel()
     rates = _rates(cagrs, "cagrs").ravel()
