@@ -22,7 +22,12 @@ DEFAULT_NAME = "contract_manufacturing_organization_cmo_services.xlsx"
 
 def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        ["cmo-xl", *args], cwd=cwd, capture_output=True, text=True, check=False, timeout=120
+        [sys.executable, "-m", "cmo_xl", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
 
 

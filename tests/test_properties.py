@@ -1,0 +1,165 @@
+"""Property tests: random valid specs build, and LibreOffice computes what the engine computes.
+
+Hypothesis draws the specs (a fixed sequence by default, so CI is repeatable); each is built
+into a workbook whose caches are then dropped, LibreOffice recalculates them in batches, and
+every formula cell must equal the engine within 1e-9 relative, with the master check OK.
+
+``CMO_XL_PROPERTY_EXAMPLES=2000 pytest tests/test_properties.py`` runs a longer, randomly
+seeded exploration (README, "Tests").
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cmo_xl.model.load import parse_spec
+from cmo_xl.workbook.plan import plan_workbook
+from cmo_xl.workbook.publish import write_workbook
+from cmo_xl.workbook.recalc import recalculate_many
+
+from helpers import mismatches, need_libreoffice, values_of, without_cached_values
+
+LONG_RUN = os.environ.get("CMO_XL_PROPERTY_EXAMPLES")
+EXAMPLES = int(LONG_RUN or 200)
+BATCH = 50  # workbooks per LibreOffice start
+#: Letters and marks names are made of: accents, a ligature, spaces, & and apostrophes.
+ALPHABET = "abcdefghijklmnopqrstuvwxyzÀÉÎÕÜßçéñøåŁżЖ &'-"
+
+pytestmark = pytest.mark.libreoffice
+
+
+def inp(value: float) -> dict[str, Any]:
+    return {"value": value, "provenance": "analyst"}
+
+
+@st.composite
+def names(draw: st.DrawFn, tag: str, count: int, most: int = 40) -> list[str]:
+    """``count`` names that differ once reduced to defined names: each ends in its own tag
+    and number (``... R3``), so a country cannot be read as a phase (``P1``)."""
+    words = st.text(ALPHABET, min_size=0, max_size=most - 6).map(lambda s: s.strip(" '"))
+    return [f"{draw(words)} {tag}{k}".strip() for k in range(count)]
+
+
+@st.composite
+def shares(draw: st.DrawFn, count: int, zeros: bool = True) -> list[float]:
+    """``count`` shares summing to 1 within 1e-12; some may be 0."""
+    low = 0 if zeros else 1
+    weights = draw(st.lists(st.integers(low, 20), min_size=count, max_size=count))
+    if sum(weights) == 0:
+        weights[-1] = 1
+    total = sum(weights)
+    out = [w / total for w in weights[:-1]]
+    return [*out, max(0.0, 1.0 - sum(out))]
+
+
+cagrs = st.floats(-0.5, 1.0, allow_nan=False, allow_infinity=False)
+
+
+@st.composite
+def specs(draw: st.DrawFn) -> dict[str, Any]:
+    base_year = draw(st.integers(1990, 2030))
+    horizon = draw(st.integers(1, 40))
+    phase_count = draw(st.integers(1, min(4, horizon)))
+    inner = sorted(draw(st.sets(st.integers(1, horizon - 1), min_size=phase_count - 1,
+                                max_size=phase_count - 1))) if horizon > 1 else []  # fmt: skip
+    bounds = [base_year, *(base_year + k for k in inner), base_year + horizon]
+    phases = [
+        {"start_year": a, "end_year": b, "cagr": inp(draw(cagrs))}
+        for a, b in zip(bounds, bounds[1:], strict=False)
+    ]
+    region_names = draw(names("R", draw(st.integers(1, 8))))
+    regions = []
+    for name, share in zip(region_names, draw(shares(len(region_names))), strict=True):
+        region: dict[str, Any] = {"name": name, "share": inp(share)}
+        if draw(st.booleans()):
+            region["cagr"] = [draw(st.none() | cagrs.map(inp)) for _ in phases]
+        country_count = draw(st.integers(0, 4))
+        if country_count:
+            country_names = draw(names("C", country_count))
+            weights = draw(shares(country_count, zeros=False))
+            region["countries"] = [
+                {"name": c, "weight": inp(w), **({"cagr": inp(draw(cagrs))} if draw(
+                    st.booleans()) else {})}
+                for c, w in zip(country_names, weights, strict=True)
+            ]  # fmt: skip
+        regions.append(region)
+    dimensions = []
+    for d, dim_name in enumerate(draw(names("D", draw(st.integers(0, 3)), most=31))):
+        segment_names = draw(names("S", draw(st.integers(1, 4))))
+        segments = [
+            {"name": s, "share": inp(v), **({"cagr": inp(draw(cagrs))} if draw(st.booleans())
+                                            else {})}
+            for s, v in zip(segment_names, draw(shares(len(segment_names))), strict=True)
+        ]  # fmt: skip
+        overrides = []
+        for r in region_names:
+            if draw(st.integers(0, 3)) == 0:  # a region with its own shares, some own CAGRs
+                own = draw(shares(len(segment_names), zeros=False))
+                for s, v in zip(segment_names, own, strict=True):
+                    override = {"region": r, "segment": s, "share": inp(v)}
+                    if draw(st.booleans()):
+                        override["cagr"] = inp(draw(cagrs))
+                    overrides.append(override)
+        dimensions.append(
+            {"name": dim_name or f"D{d}", "segments": segments, "overrides": overrides}
+        )
+    base_value = draw(st.floats(-3, 12).map(lambda e: round(10**e, 9) or 1e-3))
+    return {
+        "schema_version": 1,
+        "market": {
+            "name": "Property market",
+            "currency": "EUR",
+            "unit": "EUR m",
+            "base_year": base_year,
+            "end_year": base_year + horizon,
+            "base_value": inp(base_value),
+        },
+        "phases": phases,
+        "regions": regions,
+        "dimensions": dimensions,
+    }
+
+
+def test_random_specs_build_and_recalculate_to_the_engine(tmp_path: Path) -> None:
+    need_libreoffice()
+    built: list[tuple[dict[str, Any], Any, Path]] = []
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=LONG_RUN is None,
+        database=None,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
+    @given(specs())
+    def build(data: dict[str, Any]) -> None:
+        spec = parse_spec(data)
+        plan = plan_workbook(spec)
+        k = len(built)
+        path = write_workbook(plan, tmp_path / "built" / f"spec_{k}.xlsx")
+        built.append((data, plan, without_cached_values(path, tmp_path / f"spec_{k}.xlsx")))
+
+    (tmp_path / "built").mkdir()
+    build()
+    assert len(built) >= EXAMPLES
+    failures = []
+    for start in range(0, len(built), BATCH):
+        batch = built[start : start + BATCH]
+        outputs = recalculate_many([path for _, _, path in batch], tmp_path / "recalculated")
+        for (data, plan, path), output in zip(batch, outputs, strict=True):
+            values = values_of(output)
+            wrong = mismatches(plan, values)
+            master = values["Checks"].get("E4")
+            if wrong or master != "OK":
+                failures.append(
+                    f"{path.name}: master check {master!r}; {wrong[:3]}\n"
+                    + yaml.safe_dump(data, allow_unicode=True)
+                )
+    assert failures == [], failures[0]
