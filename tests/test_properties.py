@@ -11,6 +11,7 @@ seeded exploration (README, "Tests").
 from __future__ import annotations
 
 import os
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +72,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
                                 max_size=phase_count - 1))) if horizon > 1 else []  # fmt: skip
     bounds = [base_year, *(base_year + k for k in inner), base_year + horizon]
     phases = [
-        {"start_year": a, "end_year": b, "cagr": inp(draw(cagrs))}
-        for a, b in zip(bounds, bounds[1:], strict=False)
+        {"start_year": a, "end_year": b, "cagr": inp(draw(cagrs))} for a, b in pairwise(bounds)
     ]
     region_names = draw(names("R", draw(st.integers(1, 8))))
     regions = []
