@@ -169,7 +169,15 @@ def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> R
             else _default(f"{where}.cagr", name, label, headline, MIX_NOTE)
         )
         countries.append(Member(c.name, weight, cagr))
-    return Region(r.name, share, tuple(cagrs), tuple(countries))
+    return Region(
+        r.name,
+        share,
+        tuple(cagrs),
+        tuple(countries),
+        names.region_cagrs(r.name),
+        names.country_weights(r.name),
+        names.country_cagrs(r.name),
+    )
 
 
 def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
@@ -232,7 +240,15 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
         for r in spec.regions
     }
     segments = tuple(s.name for s in d.segments)
-    return Dimension(d.name, segments, tuple(shares), tuple(cagrs), tuple(overrides), by_region)
+    return Dimension(
+        d.name,
+        segments,
+        tuple(shares),
+        tuple(cagrs),
+        tuple(overrides),
+        by_region,
+        names.segment_shares(d.name),
+    )
 
 
 def _player(i: int, spec: Spec) -> Player:
@@ -297,11 +313,11 @@ def _ranges(model: Model) -> dict[str, tuple[Input, ...]]:
         names.REGION_SHARES: tuple(r.share for r in model.regions),
     }
     for r in model.regions:
-        ranges[names.region_cagrs(r.name)] = r.cagrs
+        ranges[r.cagrs_range] = r.cagrs
     for r in model.regions:
         if r.countries:
-            ranges[names.country_weights(r.name)] = tuple(c.weight for c in r.countries)
-            ranges[names.country_cagrs(r.name)] = tuple(c.cagr for c in r.countries)
+            ranges[r.weights_range] = tuple(c.weight for c in r.countries)
+            ranges[r.country_cagrs_range] = tuple(c.cagr for c in r.countries)
     for d in model.dimensions:
-        ranges[names.segment_shares(d.name)] = d.shares
+        ranges[d.shares_range] = d.shares
     return ranges

@@ -62,6 +62,9 @@ class Region:
     share: Input
     cagrs: tuple[Input, ...]  # one per phase
     countries: tuple[Member, ...]
+    cagrs_range: str  # the defined name over ``cagrs``
+    weights_range: str  # over the countries' weights
+    country_cagrs_range: str  # over the countries' CAGRs
 
     @property
     def rates(self) -> list[float]:
@@ -76,6 +79,7 @@ class Dimension:
     cagrs: tuple[Input, ...]  # base mix CAGRs, one per segment
     overrides: tuple[Input, ...]  # in spec order, share before CAGR
     by_region: dict[str, tuple[Member, ...]]  # the members as each region splits by them
+    shares_range: str  # the defined name over ``shares``
 
     def shares_overridden_in(self, region: str) -> bool:
         """Whether an override sets a segment's share in ``region``."""

@@ -93,10 +93,10 @@ def _share_checks(ctx: Context, splits: list[SplitRows]) -> list[_Placed]:
             label, range_ = "Region shares sum to 100%", names.REGION_SHARES
         elif check.kind == "country_weights":
             label = f"Country weights in {check.region} sum to 100%"
-            range_ = names.country_weights(check.region)
+            range_ = ctx.model.region(check.region).weights_range
         elif check.kind == "segment_shares":
             label = f"{check.dimension}: segment shares sum to 100%"
-            range_ = names.segment_shares(check.dimension)
+            range_ = ctx.model.dimension(check.dimension).shares_range
         else:  # override_shares
             # The mix index in the base year is the share itself, w*(1+g)^0, with the region's
             # overrides applied: its column is the one contiguous range of them.

@@ -192,6 +192,8 @@ def build_functions_sheet(
     blocks = _Blocks(ctx, sheet)
     examples = engine.function_examples(ctx.result)
     region = examples.region
+    model = ctx.model
+    inputs, phase1 = model.region(region), model.phases[0]
     values = ctx.values[engine.region_key(region)]
     first_year, p1 = ctx.years[0], int(ctx.model.phases[0].end.value)
     base = regions.sheet.ref(regions.value[region], ctx.first_col, abs_row=True, abs_col=True)
@@ -199,16 +201,15 @@ def build_functions_sheet(
 
     blocks.scalar(
         f"cmo_forecast: {region} at the end of phase 1, at its phase 1 CAGR",
-        f"cmo_forecast({base},{names.region_cagr(region, 1)},{names.BASE_YEAR},"
-        f"{names.phase_end(1)})",
+        f"cmo_forecast({base},{inputs.cagrs[0].name},{names.BASE_YEAR},{phase1.end.name})",
         examples.forecast_phase1,
-        formula_text.at_year(timeline, names.YEARS, names.phase_end(1)),
+        formula_text.at_year(timeline, names.YEARS, phase1.end.name),
         values[p1 - first_year],
         "value",
     )
     blocks.scalar(
         f"cmo_phased: {region} in the end year, through every phase",
-        f"cmo_phased({base},{names.BASE_YEAR},{names.PHASE_ENDS},{names.region_cagrs(region)},"
+        f"cmo_phased({base},{names.BASE_YEAR},{names.PHASE_ENDS},{inputs.cagrs_range},"
         f"{names.END_YEAR})",
         examples.phased_end,
         formula_text.at_year(timeline, names.YEARS, names.END_YEAR),
@@ -227,7 +228,7 @@ def build_functions_sheet(
         "pct2",
     )
 
-    rate = names.region_cagr(region, 1)
+    rate = inputs.cagrs[0].name
     columns = range(ctx.first_col, ctx.last_col + 1)
     blocks.across(
         f"cmo_series: {region} at its phase 1 CAGR in every year",
@@ -252,9 +253,10 @@ def _mix_blocks(
     countries: SplitRows,
 ) -> None:
     region = examples.region
-    labels = [c.name for c in ctx.model.region(region).countries]
+    inputs = ctx.model.region(region)
+    labels = [c.name for c in inputs.countries]
     span = f"{names.END_YEAR}-{names.BASE_YEAR}"
-    mix_args = f"{names.country_weights(region)},{names.country_cagrs(region)},{span}"
+    mix_args = f"{inputs.weights_range},{inputs.country_cagrs_range},{span}"
     block, last = countries.blocks[region], ctx.last_col
     blocks.down(
         f"cmo_mix: shares of {region}'s countries in the end year",
@@ -284,6 +286,7 @@ def _table_block(
     first = ctx.first_col
     labels = regions.sheet.area_ref(min(rows), LABEL_COL, max(rows), LABEL_COL)
     bases = regions.sheet.area_ref(min(rows), first, max(rows), first)
+    rate = ctx.model.phases[0].cagr.name
     table: list[list[float | str]] = [["Name", *ctx.years]]
     natives = []
     for r, row in zip(ctx.model.regions, examples.table, strict=True):
@@ -291,13 +294,13 @@ def _table_block(
         cell = regions.sheet.ref(regions.value[r.name], first, abs_row=True, abs_col=True)
         natives.append(
             [
-                f"{cell}*(1+{names.market_cagr(1)})^({year_ref(c)}-{names.BASE_YEAR})"
+                f"{cell}*(1+{rate})^({year_ref(c)}-{names.BASE_YEAR})"
                 for c in range(first, ctx.last_col + 1)
             ]
         )
     blocks.table(
         "cmo_table: every region at the market's phase 1 CAGR",
-        f"cmo_table({labels},{bases},{names.market_cagr(1)},{names.BASE_YEAR},{names.END_YEAR})",
+        f"cmo_table({labels},{bases},{rate},{names.BASE_YEAR},{names.END_YEAR})",
         table,
         natives,
         examples.table_native,

@@ -46,7 +46,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         for t, year in enumerate(ctx.years[1:], start=1):
             col = ctx.col(year)
             phase = a1.cell(PHASE_ROW, col, abs_row=True)
-            text = formula_text.pick(names.region_cagrs(r.name), phase)
+            text = formula_text.pick(r.cagrs_range, phase)
             sheet.formula(row, col, text, cached=rates[t], fmt="pct2")
 
     row += 2
@@ -58,7 +58,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         values = ctx.values[engine.region_key(r.name)]
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, m.unit, "unit")
-        start = formula_text.product(names.BASE_VALUE, names.region_share(r.name))
+        start = formula_text.product(model.base_value.name, r.share.name)
         sheet.formula(row, first, start, cached=values[0], fmt="value")
         for year, value in zip(ctx.years[1:], values[1:], strict=True):
             col = ctx.col(year)
