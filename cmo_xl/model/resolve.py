@@ -24,7 +24,7 @@ from cmo_xl.model.resolved import (
     Player,
     Region,
 )
-from cmo_xl.model.schema import AnyInput, Spec
+from cmo_xl.model.schema import AnyInput, CagrInput, Spec
 from cmo_xl.model.schema import Phase as SpecPhase
 
 __all__ = ["CHECK_TOLERANCE", "SUM_TOLERANCE", "Input", "Member", "Model", "resolve"]
@@ -162,12 +162,8 @@ def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> R
             "share",
             c.weight,
         )
-        name, label = names.country_cagr(r.name, c.name), f"{c.name}: CAGR (mix shift)"
-        cagr = (
-            _given(f"{where}.cagr", name, label, "%", "cagr", c.cagr)
-            if c.cagr is not None
-            else _default(f"{where}.cagr", name, label, headline, MIX_NOTE)
-        )
+        cagr = _mix_cagr(f"{where}.cagr", names.country_cagr(r.name, c.name), c.name, c.cagr,
+                         headline)  # fmt: skip
         countries.append(Member(c.name, weight, cagr))
     return Region(
         r.name,
@@ -178,6 +174,14 @@ def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> R
         names.country_weights(r.name),
         names.country_cagrs(r.name),
     )
+
+
+def _mix_cagr(path: str, name: str, member: str, item: CagrInput | None, headline: Input) -> Input:
+    """A country's or segment's mix CAGR: as typed, or following the last phase's CAGR."""
+    label = f"{member}: CAGR (mix shift)"
+    if item is None:
+        return _default(path, name, label, headline, MIX_NOTE)
+    return _given(path, name, label, "%", "cagr", item)
 
 
 def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
@@ -196,12 +200,8 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
                 s.share,
             )
         )
-        name, label = names.segment_cagr(d.name, s.name), f"{s.name}: CAGR (mix shift)"
-        cagrs.append(
-            _given(f"{where}.cagr", name, label, "%", "cagr", s.cagr)
-            if s.cagr is not None
-            else _default(f"{where}.cagr", name, label, headline, MIX_NOTE)
-        )
+        name = names.segment_cagr(d.name, s.name)
+        cagrs.append(_mix_cagr(f"{where}.cagr", name, s.name, s.cagr, headline))
     overrides: list[Input] = []
     replaced: dict[tuple[str, str, str], Input] = {}  # (region, segment, field) -> override
     for j, o in enumerate(d.overrides):
