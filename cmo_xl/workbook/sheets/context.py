@@ -119,12 +119,19 @@ def section(ctx: Context, sheet: SheetPlan, row: int, text: str) -> None:
 
 
 def total_row(
-    ctx: Context, sheet: SheetPlan, row: int, label: str, top: int, bottom: int, cached: list[float]
+    ctx: Context,
+    sheet: SheetPlan,
+    row: int,
+    *,
+    label: str,
+    rows: tuple[int, int],
+    values: list[float],
 ) -> None:
-    """A row summing rows ``top..bottom`` in every year of the timeline."""
+    """A row summing ``rows`` (first, last) in every year; ``values`` are the engine's."""
+    top, bottom = rows
     sheet.put(row, LABEL_COL, label, "total")
     sheet.put(row, UNIT_COL, ctx.spec.market.unit, "total")
-    for year, value in zip(ctx.years, cached, strict=True):
+    for year, value in zip(ctx.years, values, strict=True):
         col = ctx.col(year)
         text = formula_text.total(a1.area(top, col, bottom, col))
         sheet.formula(row, col, text, cached=value, style="total", fmt="value")

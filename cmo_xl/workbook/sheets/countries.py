@@ -15,11 +15,11 @@ def build_countries_sheet(ctx: Context, regions: RegionRows) -> SplitRows:
     m = ctx.spec.market
     return build_split_sheet(
         ctx,
-        TITLE,
-        engine.COUNTRY,
-        "",
-        f"{m.name}: each region split among its countries, {m.unit}",
-        blocks,
-        regions,
+        title=TITLE,
+        level=engine.COUNTRY,
+        dimension="",
+        subtitle=f"{m.name}: each region split among its countries, {m.unit}",
+        blocks=blocks,
+        regions=regions,
         world=False,
     )

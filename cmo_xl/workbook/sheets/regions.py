@@ -71,10 +71,9 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         ctx,
         sheet,
         row,
-        "World (sum of regions)",
-        min(value_rows.values()),
-        max(value_rows.values()),
-        ctx.result.world,
+        label="World (sum of regions)",
+        rows=(min(value_rows.values()), max(value_rows.values())),
+        values=ctx.result.world,
     )
 
     row += 1

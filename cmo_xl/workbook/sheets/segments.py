@@ -14,11 +14,11 @@ def build_segment_sheet(ctx: Context, dimension: Dimension, regions: RegionRows)
     m = ctx.spec.market
     return build_split_sheet(
         ctx,
-        dimension.name,
-        engine.SEGMENT,
-        dimension.name,
-        f"{m.name}: {dimension.name.lower()} by region, {m.unit}",
-        blocks,
-        regions,
+        title=dimension.name,
+        level=engine.SEGMENT,
+        dimension=dimension.name,
+        subtitle=f"{m.name}: {dimension.name.lower()} by region, {m.unit}",
+        blocks=blocks,
+        regions=regions,
         world=True,
     )

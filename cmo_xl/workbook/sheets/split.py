@@ -65,13 +65,13 @@ def _block_height(members: int) -> int:
 
 def build_split_sheet(
     ctx: Context,
+    *,
     title: str,
     level: str,
     dimension: str,
     subtitle: str,
     blocks: list[Block],
     regions: RegionRows,
-    *,
     world: bool,
 ) -> SplitRows:
     sheet = timeline_sheet(ctx, title, subtitle)
@@ -123,10 +123,9 @@ def _world_block(
         ctx,
         sheet,
         row,
-        "Total World",
-        min(value_rows.values()),
-        max(value_rows.values()),
-        ctx.values[engine.world_key()],
+        label="Total World",
+        rows=(min(value_rows.values()), max(value_rows.values())),
+        values=ctx.values[engine.world_key()],
     )
     return BlockRows({}, {}, value_rows, row)
 
@@ -167,7 +166,12 @@ def _region_block(
     total = row + 1 + 3 * n
     region_values = ctx.values[engine.region_key(block.region)]
     total_row(
-        ctx, sheet, total, f"Total {block.region}", value_rows[0], value_rows[-1], region_values
+        ctx,
+        sheet,
+        total,
+        label=f"Total {block.region}",
+        rows=(value_rows[0], value_rows[-1]),
+        values=region_values,
     )
     return BlockRows(
         dict(zip([m.name for m in block.members], index_rows, strict=True)),
