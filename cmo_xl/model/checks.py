@@ -15,9 +15,11 @@ from cmo_xl.model.engine import (
     COUNTRY,
     SEGMENT,
     Forecast,
+    difference,
     region_key,
     segment_key,
     sum_gap,
+    world_key,
 )
 from cmo_xl.model.resolve import CHECK_TOLERANCE
 from cmo_xl.model.resolved import Model
@@ -129,3 +131,40 @@ def no_errors_check() -> Check:
 
 def failing(checks: Sequence[Check]) -> int:
     return sum(c.fails for c in checks)
+
+
+@dataclass(frozen=True)
+class GrowthWarning:
+    """The world's growth in a phase against the market CAGR input for it. Region CAGRs of their
+    own move the world away from the input; that is a warning to read, not a failed check."""
+
+    phase: int
+    implied: float  # the world's implied CAGR over the phase
+    market: float  # the market CAGR input of the phase
+
+    @property
+    def difference(self) -> float:
+        return difference(self.implied, self.market)
+
+    @property
+    def threshold(self) -> float:
+        return CHECK_TOLERANCE
+
+    @property
+    def warns(self) -> int:
+        return int(abs(self.difference) > self.threshold)
+
+    @property
+    def status(self) -> str:
+        return "WARN" if self.warns else "OK"
+
+
+def growth_warnings(result: Forecast) -> list[GrowthWarning]:
+    return [
+        GrowthWarning(
+            p.number,
+            result.implied(world_key(), p.start_year, p.end_year),
+            p.cagr.value,
+        )
+        for p in result.model.phases
+    ]

@@ -25,35 +25,20 @@ from cmo_xl.model.growth import (
     spreadsheet_sub,
 )
 from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolved import COUNTRY as COUNTRY
+from cmo_xl.model.resolved import MARKET as MARKET
+from cmo_xl.model.resolved import REGION as REGION
+from cmo_xl.model.resolved import SEGMENT as SEGMENT
+from cmo_xl.model.resolved import WORLD as WORLD
+from cmo_xl.model.resolved import Key as Key
 from cmo_xl.model.resolved import Member, Model
+from cmo_xl.model.resolved import country_key as country_key
+from cmo_xl.model.resolved import region_key as region_key
+from cmo_xl.model.resolved import segment_key as segment_key
+from cmo_xl.model.resolved import world_key as world_key
 from cmo_xl.model.schema import Spec
 
-#: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
-#: name a user gives (a region called "World", a dimension called "Country") can clash with
-#: another row.
-MARKET, REGION, COUNTRY, SEGMENT = "market", "region", "country", "segment"
-WORLD = "World"
 COLUMNS = ["level", "dimension", "region", "member", "year", "value", "share"]
-#: (level, dimension, region, member): ``region`` is "" for world-level rows, ``dimension`` is
-#: "" outside segment dimensions.
-Key = tuple[str, str, str, str]
-
-
-def world_key() -> Key:
-    return (MARKET, "", "", WORLD)
-
-
-def region_key(region: str) -> Key:
-    return (REGION, "", region, region)
-
-
-def country_key(region: str, country: str) -> Key:
-    return (COUNTRY, "", region, country)
-
-
-def segment_key(dimension: str, segment: str, region: str | None = None) -> Key:
-    """A segment in ``region``, or summed over the world when ``region`` is None."""
-    return (SEGMENT, dimension, region or "", segment)
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ provenance, source and note. The engine computes from it; the sheets place it.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cmo_xl.model import names
 from cmo_xl.model.growth import SUM_TOLERANCE
 from cmo_xl.model.resolved import (
@@ -18,11 +20,14 @@ from cmo_xl.model.resolved import (
     Dimension,
     Input,
     InputKind,
+    Key,
     Member,
     Model,
     Phase,
     Player,
     Region,
+    country_key,
+    segment_key,
 )
 from cmo_xl.model.schema import AnyInput, CagrInput, Spec
 from cmo_xl.model.schema import Phase as SpecPhase
@@ -86,9 +91,13 @@ def resolve(spec: Spec) -> Model:
         note="Relative: a check passes when its gap is at most this times the values it "
         "compares (or this itself, for shares and counts).",
     )
-    phases = tuple(_phase(k, ph) for k, ph in enumerate(spec.phases, start=1))
+    phases: list[Phase] = []
+    for k, ph in enumerate(spec.phases, start=1):
+        phases.append(_phase(k, ph, phases[-1].end if phases else base_year))
     headline = phases[-1].cagr
-    regions = tuple(_region(i, spec, phases, headline) for i in range(len(spec.regions)))
+    regions = tuple(
+        _region(i, spec, tuple(phases), headline, base_year) for i in range(len(spec.regions))
+    )
     dimensions = tuple(_dimension(i, spec, headline) for i in range(len(spec.dimensions)))
     model = Model(
         spec,
@@ -96,7 +105,7 @@ def resolve(spec: Spec) -> Model:
         end_year,
         base_value,
         tolerance,
-        phases,
+        tuple(phases),
         regions,
         dimensions,
         tuple(_player(i, spec) for i in range(len(spec.players))),
@@ -106,7 +115,13 @@ def resolve(spec: Spec) -> Model:
     return model
 
 
-def _phase(k: int, ph: SpecPhase) -> Phase:
+def _years_label(text: str, start: Input, end: Input) -> tuple[str | Input, ...]:
+    """``text (start-end)`` with the years as the inputs that hold them."""
+    return (f"{text} (", start, "-", end, ")")
+
+
+def _phase(k: int, ph: SpecPhase, start: Input) -> Phase:
+    """Phase ``k``, which starts at ``start`` (the base year or the previous phase's end)."""
     path = f"phases[{k - 1}]"
     end = Input(
         f"{path}.end_year",
@@ -127,30 +142,37 @@ def _phase(k: int, ph: SpecPhase) -> Phase:
         "cagr",
         ph.cagr,
     )
+    cagr = replace(cagr, label_parts=_years_label(f"Market CAGR, phase {k}", start, end))
     return Phase(k, ph.start_year, ph.end_year, end, cagr)
 
 
 MIX_NOTE = (
-    "Follows the market CAGR of the last phase, so mix stays constant; "
-    "type a number to shift the mix."
+    "Follows the market CAGR of the last phase, so the mix stays constant; type a number "
+    "to shift the mix. The CAGR it implies is beside it."
 )
+MIX_LABEL = "relative growth rate (mix shift)"
 
 
-def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> Region:
+def _region(
+    i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input, base_year: Input
+) -> Region:
     r = spec.regions[i]
     path = f"regions[{i}]"
     share = _given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
     given = r.cagr or [None] * len(phases)
     cagrs = []
-    for ph, g in zip(phases, given, strict=True):
+    starts = [base_year, *(p.end for p in phases[:-1])]
+    for ph, start, g in zip(phases, starts, given, strict=True):
         k = ph.number
         name = names.region_cagr(r.name, k)
         label = f"{r.name}, phase {k} ({ph.start_year}-{ph.end_year})"
         if g is not None:
-            cagrs.append(_given(f"{path}.cagr[{k - 1}]", name, label, "%", "cagr", g))
+            item = _given(f"{path}.cagr[{k - 1}]", name, label, "%", "cagr", g)
         else:
             note = f"Follows the market CAGR of phase {k}; type a number to override."
-            cagrs.append(_default(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note))
+            item = _default(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note)
+        parts = _years_label(f"{r.name}, phase {k}", start, ph.end)
+        cagrs.append(replace(item, label_parts=parts))
     countries = []
     for j, c in enumerate(r.countries):
         where = f"{path}.countries[{j}]"
@@ -162,8 +184,14 @@ def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> R
             "share",
             c.weight,
         )
-        cagr = _mix_cagr(f"{where}.cagr", names.country_cagr(r.name, c.name), c.name, c.cagr,
-                         headline)  # fmt: skip
+        cagr = _mix_cagr(
+            f"{where}.cagr",
+            names.country_cagr(r.name, c.name),
+            f"{c.name}: {MIX_LABEL}",
+            c.cagr,
+            headline,
+            country_key(r.name, c.name),
+        )
         countries.append(Member(c.name, weight, cagr))
     return Region(
         r.name,
@@ -176,12 +204,14 @@ def _region(i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input) -> R
     )
 
 
-def _mix_cagr(path: str, name: str, member: str, item: CagrInput | None, headline: Input) -> Input:
-    """A country's or segment's mix CAGR: as typed, or following the last phase's CAGR."""
-    label = f"{member}: CAGR (mix shift)"
+def _mix_cagr(
+    path: str, name: str, label: str, item: CagrInput | None, headline: Input, implies: Key
+) -> Input:
+    """A country's or segment's growth rate for the mix shift: as typed, or following the last
+    phase's CAGR. It is not the member's CAGR: that is implied, and ``implies`` says where."""
     if item is None:
-        return _default(path, name, label, headline, MIX_NOTE)
-    return _given(path, name, label, "%", "cagr", item)
+        return replace(_default(path, name, label, headline, MIX_NOTE), implies=implies)
+    return replace(_given(path, name, label, "%", "cagr", item), implies=implies)
 
 
 def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
@@ -201,7 +231,9 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
             )
         )
         name = names.segment_cagr(d.name, s.name)
-        cagrs.append(_mix_cagr(f"{where}.cagr", name, s.name, s.cagr, headline))
+        label = f"{s.name}: {MIX_LABEL}"
+        implies = segment_key(d.name, s.name)
+        cagrs.append(_mix_cagr(f"{where}.cagr", name, label, s.cagr, headline, implies))
     overrides: list[Input] = []
     replaced: dict[tuple[str, str, str], Input] = {}  # (region, segment, field) -> override
     for j, o in enumerate(d.overrides):
@@ -218,13 +250,13 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
             overrides.append(item)
             replaced[(o.region, o.segment, "share")] = item
         if o.cagr is not None:
-            item = _given(
+            item = _mix_cagr(
                 f"{where}.cagr",
                 names.segment_cagr(d.name, o.segment, o.region),
-                f"{o.segment} in {o.region}: CAGR (mix shift)",
-                "%",
-                "cagr",
+                f"{o.segment} in {o.region}: {MIX_LABEL}",
                 o.cagr,
+                headline,
+                segment_key(d.name, o.segment, o.region),
             )
             overrides.append(item)
             replaced[(o.region, o.segment, "cagr")] = item

@@ -12,6 +12,33 @@ from typing import Literal
 from cmo_xl.model import names
 from cmo_xl.model.schema import Spec
 
+#: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
+#: name a user gives (a region called "World", a dimension called "Country") can clash with
+#: another row.
+MARKET, REGION, COUNTRY, SEGMENT = "market", "region", "country", "segment"
+WORLD = "World"
+#: (level, dimension, region, member): ``region`` is "" for world-level rows, ``dimension`` is
+#: "" outside segment dimensions.
+Key = tuple[str, str, str, str]
+
+
+def world_key() -> Key:
+    return (MARKET, "", "", WORLD)
+
+
+def region_key(region: str) -> Key:
+    return (REGION, "", region, region)
+
+
+def country_key(region: str, country: str) -> Key:
+    return (COUNTRY, "", region, country)
+
+
+def segment_key(dimension: str, segment: str, region: str | None = None) -> Key:
+    """A segment in ``region``, or summed over the world when ``region`` is None."""
+    return (SEGMENT, dimension, region or "", segment)
+
+
 #: What an input holds, which decides its data validation and number format.
 InputKind = Literal["value", "share", "cagr", "year", "fixed_year", "revenue_year", "tolerance"]
 #: Provenance of an input the spec does not give: a default link, or the timeline itself.
@@ -32,6 +59,11 @@ class Input:
     source: str = ""
     note: str = ""
     follows: Input | None = None  # the input it follows while the spec gives no value
+    #: For a mix-shift growth rate: the series whose CAGR it implies (an engine key).
+    implies: Key | None = None
+    #: A label that quotes other inputs (a phase's years) as text and those inputs, so the
+    #: workbook can write it as a formula that follows edits; empty for a plain label.
+    label_parts: tuple[str | Input, ...] = ()
 
     @property
     def typed(self) -> bool:

@@ -79,6 +79,42 @@ def at_year(row_range: str, years_range: str, year: str) -> str:
     return f"INDEX({row_range},MATCH({year},{years_range},0))"
 
 
+def text(literal: str) -> str:
+    """A text constant, its double quotes doubled as Excel wants.
+
+    >>> text('The "A" team')
+    '"The ""A"" team"'
+    """
+    return '"' + literal.replace('"', '""') + '"'
+
+
+def concat(parts: list[str]) -> str:
+    """Join formula parts (text constants, names, references) into one text with ``&``.
+
+    >>> concat([text("Phase 2 ("), "phase_end_p1", text("-"), "phase_end_p2", text(")")])
+    '"Phase 2 ("&phase_end_p1&"-"&phase_end_p2&")"'
+    """
+    return "&".join(parts)
+
+
+def first_of(row_range: str) -> str:
+    """The first cell of a one-row range.
+
+    >>> first_of("Countries!$C$9:$M$9")
+    'INDEX(Countries!$C$9:$M$9,1)'
+    """
+    return f"INDEX({row_range},1)"
+
+
+def last_of(row_range: str) -> str:
+    """The last cell of a one-row range.
+
+    >>> last_of("Countries!$C$9:$M$9")
+    'INDEX(Countries!$C$9:$M$9,COLUMNS(Countries!$C$9:$M$9))'
+    """
+    return f"INDEX({row_range},COLUMNS({row_range}))"
+
+
 def cagr(start: str, end: str, years: str) -> str:
     """Implied CAGR; "n/a" where it is undefined (a zero start value).
 

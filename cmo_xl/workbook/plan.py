@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cmo_xl import __version__
 from cmo_xl.errors import SpecError
+from cmo_xl.model.resolved import Key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
 from cmo_xl.workbook.records import WorkbookPlan
@@ -14,6 +15,7 @@ from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.countries import build_countries_sheet
 from cmo_xl.workbook.sheets.regions import build_regions_sheet
 from cmo_xl.workbook.sheets.segments import build_segment_sheet
+from cmo_xl.workbook.sheets.split import SplitRows
 
 #: The titles cmo_xl's own sheets take, read from their modules; a dimension's sheet may not
 #: take one (Excel compares sheet names ignoring case).
@@ -59,6 +61,7 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     )
     splits = [s for s in [countries] if s is not None]
     splits += [build_segment_sheet(ctx, d, regions) for d in model.dimensions]
+    inputs_sheet.add_implied_cagrs(ctx, _series_rows(ctx, splits))
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
     calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet]
@@ -94,6 +97,19 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     )
     sheets = [cover_sheet, *(s for s, _ in described)]
     return WorkbookPlan(sheets, dict(ctx.names), comparisons)
+
+
+def _series_rows(ctx: Context, splits: list[SplitRows]) -> dict[Key, str]:
+    """Every country's and segment's value row, by its engine key."""
+    rows = {}
+    for split in splits:
+        for region, block in split.blocks.items():
+            for member, row in block.value.items():
+                rows[split.key(region, member)] = ctx.row_ref(split.sheet, row)
+        if split.world is not None:
+            for member, row in split.world.value.items():
+                rows[split.key(None, member)] = ctx.row_ref(split.sheet, row)
+    return rows
 
 
 #: Sheets made only of formulas over the inputs: no typed numbers allowed on them.

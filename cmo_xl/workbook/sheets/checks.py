@@ -21,6 +21,7 @@ from cmo_xl.workbook.sheets.split import SplitRows
 TITLE = "Checks"
 LABEL, GAP, TOLERANCE, FLAG, STATUS = range(1, 6)
 MASTER_ROW = 4
+WARNINGS_ROW = 6
 FIRST_CHECK_ROW = 8
 
 
@@ -78,8 +79,49 @@ def build_checks_sheet(
     sheet.put(MASTER_ROW + 1, LABEL, "Checks failing")
     sheet.formula(MASTER_ROW + 1, STATUS, formula_text.total(flags), cached=failing, fmt="int")
     ctx.define(names.MASTER_CHECK, sheet, MASTER_ROW, STATUS)
+    _growth_warnings(ctx, sheet, row + 1)
     sheet.freeze = a1.cell(FIRST_CHECK_ROW, 1)
     return ChecksSheet(sheet, master)
+
+
+def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> None:
+    """Each phase's world growth against the market CAGR input: warnings, counted on top,
+    outside the master check."""
+    sheet.put(row, LABEL, "Warnings: not failures, but worth reading", "section")
+    for col in range(GAP, STATUS + 1):
+        sheet.put(row, col, "", "section")
+    row += 1
+    for col, text in enumerate(("Warning", "Difference", "Threshold", "Warns", "Status"), 1):
+        sheet.put(row, col, text, "header")
+    first = row + 1
+    warnings = model_checks.growth_warnings(ctx.result)
+    bounds = [ctx.model.base_year, *(p.end for p in ctx.model.phases)]
+    for warning, phase in zip(warnings, ctx.model.phases, strict=True):
+        row += 1
+        start, end = bounds[phase.number - 1].name, phase.end.name
+        implied = formula_text.cagr(
+            formula_text.at_year(names.WORLD_VALUES, names.YEARS, start),
+            formula_text.at_year(names.WORLD_VALUES, names.YEARS, end),
+            f"({end}-{start})",
+        )
+        sheet.put(
+            row,
+            LABEL,
+            f"World growth in phase {phase.number}, the sum of the regions, against the market "
+            f"CAGR input ({phase.cagr.name})",
+        )
+        sheet.formula(
+            row, GAP, f"{implied}-{phase.cagr.name}", cached=warning.difference, fmt="pct2"
+        )
+        sheet.formula(row, TOLERANCE, names.CHECK_TOLERANCE, cached=warning.threshold, fmt="sci")
+        flag = formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE))
+        sheet.formula(row, FLAG, flag, cached=warning.warns, fmt="int")
+        status = f'IF({a1.cell(row, FLAG)}=0,"OK","WARN")'
+        sheet.formula(row, STATUS, status, cached=warning.status, style="check")
+    flags = a1.area(first, FLAG, row, FLAG)
+    sheet.put(WARNINGS_ROW, LABEL, "Growth warnings (not counted in the master check)")
+    count = sum(w.warns for w in warnings)
+    sheet.formula(WARNINGS_ROW, STATUS, formula_text.total(flags), cached=count, fmt="int")
 
 
 def _sum_to_one(range_: str) -> str:

@@ -6,19 +6,30 @@ on yellow, or a green link to the input it follows by default.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from cmo_xl.model.resolved import Input, Model
+from cmo_xl.model import names
+from cmo_xl.model.resolved import Input, Key, Model
 from cmo_xl.model.schema import CAGR_RANGE, SHARE_RANGE, YEAR_RANGE
-from cmo_xl.workbook import a1
+from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan, Validation
 from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Inputs"
-LABEL, UNIT, VALUE, PROVENANCE, SOURCE, NAME, NOTE = range(1, 8)
-HEADERS = ("Assumption", "Unit", "Value", "Provenance", "Source", "Defined name", "Note")
-WIDTHS = (46, 10, 13, 13, 8, 40, 80)
+LABEL, UNIT, VALUE, IMPLIED, PROVENANCE, SOURCE, NAME, NOTE = range(1, 9)
+HEADERS = (
+    "Assumption",
+    "Unit",
+    "Value",
+    "Implied CAGR, base to end year",
+    "Provenance",
+    "Source",
+    "Defined name",
+    "Note",
+)
+WIDTHS = (46, 10, 13, 13, 13, 8, 40, 80)
 FIRST_ROW = 5
 FORMAT: dict[str, NumberFormat] = {
     "value": "value",
@@ -37,6 +48,26 @@ class InputsSheet:
 
     sheet: SheetPlan
     rows: dict[str, int] = field(default_factory=dict)
+
+    def add_implied_cagrs(self, ctx: Context, series: dict[Key, str]) -> None:
+        """Beside each mix-shift growth rate, the CAGR it gives its member over the timeline:
+        ``series`` maps an engine key to that series' row on its sheet (absolute)."""
+        first, last = ctx.years[0], ctx.years[-1]
+        span = f"({names.END_YEAR}-{names.BASE_YEAR})"
+        for item in ctx.model.inputs():
+            if item.implies is None:
+                continue
+            row_range = series[item.implies]
+            start = formula_text.first_of(row_range)
+            end = formula_text.last_of(row_range)
+            implied = ctx.result.implied(item.implies, first, last)
+            self.sheet.formula(
+                self.rows[item.name],
+                IMPLIED,
+                formula_text.cagr(start, end, span),
+                cached="n/a" if math.isnan(implied) else implied,
+                fmt="pct2",
+            )
 
     @property
     def provenance_range(self) -> str:
@@ -59,6 +90,7 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
     for col, text in enumerate(HEADERS, start=1):
         sheet.put(4, col, text, "header")
     sheet.widths = dict(enumerate(WIDTHS, start=1))
+    sheet.heights[4] = 30  # two lines: Excel does not grow a row for wrapped text
     sheet.freeze = "A5"
     out = InputsSheet(sheet)
     row = FIRST_ROW - 1
@@ -110,7 +142,11 @@ def _section(sheet: SheetPlan, row: int, text: str) -> int:
 
 def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet = out.sheet
-    sheet.put(row, LABEL, item.label)
+    if item.label_parts:  # it quotes other inputs (a phase's years): it follows their edits
+        parts = [formula_text.text(p) if isinstance(p, str) else p.name for p in item.label_parts]
+        sheet.formula(row, LABEL, formula_text.concat(parts), cached=item.label, style="label")
+    else:
+        sheet.put(row, LABEL, item.label)
     sheet.put(row, UNIT, item.unit, "unit")
     fmt = FORMAT[item.kind]
     if item.follows is None:

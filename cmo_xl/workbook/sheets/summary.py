@@ -166,7 +166,10 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
                     )
                 )
         table.write(
-            f"{split.sheet.title} by region", by_region, ["Input CAGR (mix shift)"], per_phase=False
+            f"{split.sheet.title} by region",
+            by_region,
+            ["Relative growth rate (mix shift)"],
+            per_phase=False,
         )
 
     if model.benchmarks:
