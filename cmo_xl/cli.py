@@ -132,7 +132,7 @@ def _validate(args: argparse.Namespace) -> int:
     plan_workbook(spec, label)  # what build would refuse while planning, validate refuses too
     result = forecast(spec)
     lines = [f"{label}: valid (schema_version {spec.schema_version})"]
-    lines += [f"warning: {flag}. {action}" for flag, action in flags(result)]
+    lines += [f"warning: {flag.title}. {flag.text}" for flag in flags(result)]
     lines += [f"warning: placeholder: {path}" for path in placeholders(result.model)]
     if not _say(lines):
         _warn("could not print the report to standard output")

@@ -25,6 +25,7 @@ EDITS: dict[str, dict[str, Any]] = {
     "us_at_13": {"cagr_NorthAmerica_UnitedStates": 0.13},
     "phase_1_to_2026": {"phase_end_p1": 2026},
     "apac_at_14": {"cagr_AsiaPacific_p2": 0.14},
+    "benchmark_edited": {"benchmark_cagr_1": 0.085, "benchmark_end_1": 2031},
 }
 
 
@@ -93,3 +94,16 @@ def test_a_region_cagr_that_moves_the_world_warns(edited: dict[str, Any]) -> Non
     assert checks["E4"] == "OK"  # a warning is not a failed check
     before = edited["us_at_13"]["Checks"]  # Asia-Pacific follows the market there
     assert (before[f"E{row}"], before["E6"]) == ("OK", 0)
+
+
+def test_the_sources_flag_quotes_live_figures(edited: dict[str, Any]) -> None:
+    """The reported figure, its years and the model's CAGR over them all follow edits."""
+    sources = edited["benchmark_edited"]["Sources"]
+    world_2031 = 73 * 1.06**3 * 1.114**6  # every region follows the market
+    model = (world_2031 / 73) ** (1 / 9) - 1
+    expected = (
+        f"Reported 8.5% for 2022-2031; the modelled world (the sum of the regions, their own "
+        f"CAGRs included) implies {model:.2%}. Shown on Summary; not used as an input."
+    )
+    assert f"{model:.2%}" == "9.57%"
+    assert expected in sources.values()

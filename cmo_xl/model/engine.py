@@ -49,8 +49,6 @@ class BenchmarkComparison:
     reported_cagr: float
     #: What the modelled world implies: the sum of the regions, region CAGRs included.
     model_cagr: float
-    #: What the market's phase CAGRs alone imply, before any region's own CAGR.
-    phases_cagr: float
 
     @property
     def difference(self) -> float:
@@ -189,31 +187,12 @@ def _players(model: Model, world: list[float]) -> list[PlayerShare]:
 
 
 def _benchmarks(model: Model, world: list[float]) -> list[BenchmarkComparison]:
-    years = model.years
-    phases_only = phased_series(
-        model.base_value.value,
-        years[0],
-        years[-1],
-        [int(p.end.value) for p in model.phases],
-        [p.cagr.value for p in model.phases],
-    )
-
-    def implied(row: list[float], start: int, end: int) -> float:
-        return implied_cagr(row[start - years[0]], row[end - years[0]], end - start)
-
+    first = model.years[0]
     out = []
     for b in model.benchmarks:
         start, end = int(b.start.value), int(b.end.value)
-        out.append(
-            BenchmarkComparison(
-                b.label,
-                start,
-                end,
-                b.cagr.value,
-                implied(world, start, end),
-                implied(phases_only, start, end),
-            )
-        )
+        implied = implied_cagr(world[start - first], world[end - first], end - start)
+        out.append(BenchmarkComparison(b.label, start, end, b.cagr.value, implied))
     return out
 
 

@@ -5,7 +5,9 @@ Shown on the Sources sheet and printed as warnings by ``cmo-xl validate``.
 
 from __future__ import annotations
 
-from cmo_xl.model.engine import Forecast
+from dataclasses import dataclass
+
+from cmo_xl.model.engine import BenchmarkComparison, Forecast
 from cmo_xl.model.resolved import Model
 
 
@@ -14,28 +16,32 @@ def placeholders(model: Model) -> list[str]:
     return [item.path for item in model.inputs() if item.provenance == "placeholder"]
 
 
-def flags(result: Forecast) -> list[tuple[str, str]]:
-    """(flag, what the model does about it), in spec order."""
-    out = []
-    for b in result.benchmarks:
-        if abs(b.model_cagr - b.phases_cagr) < 5e-5:  # the same at the precision shown
-            implied = f"the model implies {b.model_cagr:.2%} (world and market phases alike)"
-        else:
-            implied = (
-                f"the modelled world (the sum of the regions, their own CAGRs included) "
-                f"implies {b.model_cagr:.2%}, the market phase CAGRs alone {b.phases_cagr:.2%}"
-            )
-        out.append(
-            (
-                f"Conflicting growth figure: {b.label}",
-                f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; {implied}. "
-                "Shown on Summary; not used as an input.",
-            )
-        )
+@dataclass(frozen=True)
+class Flag:
+    title: str
+    text: str  # what the model does about it
+    benchmark: int | None = None  # for a conflicting growth figure: its index in the benchmarks
+
+
+def benchmark_text(b: BenchmarkComparison) -> str:
+    """What the model says about a reported growth figure it does not use."""
+    return (
+        f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; the modelled world "
+        f"(the sum of the regions, their own CAGRs included) implies {b.model_cagr:.2%}. "
+        "Shown on Summary; not used as an input."
+    )
+
+
+def flags(result: Forecast) -> list[Flag]:
+    """What the spec leaves unsettled and what the model does about it, in spec order."""
+    out = [
+        Flag(f"Conflicting growth figure: {b.label}", benchmark_text(b), k)
+        for k, b in enumerate(result.benchmarks)
+    ]
     for r in result.model.regions:
         if r.share.value == 0:
             out.append(
-                (
+                Flag(
                     f"Not quantified: {r.name}",
                     "No share in the source; modelled at 0%, so it stays at 0 in every "
                     "year until someone sets a share.",
@@ -44,7 +50,7 @@ def flags(result: Forecast) -> list[tuple[str, str]]:
     count = len(placeholders(result.model))
     if count:
         out.append(
-            (
+            Flag(
                 f"Placeholders: {count} inputs",
                 "Stand-ins with no source (provenance 'placeholder' on Inputs); replace them "
                 "before relying on the splits they drive.",

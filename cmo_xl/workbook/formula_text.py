@@ -88,6 +88,15 @@ def text(literal: str) -> str:
     return '"' + literal.replace('"', '""') + '"'
 
 
+def as_text(value: str, number_format: str) -> str:
+    """A number as text in a number format, e.g. a percentage with two decimals.
+
+    >>> as_text("Summary!$F$40", "0.00%")
+    'TEXT(Summary!$F$40,"0.00%")'
+    """
+    return f"TEXT({value},{text(number_format)})"
+
+
 def concat(parts: list[str]) -> str:
     """Join formula parts (text constants, names, references) into one text with ``&``.
 

@@ -64,7 +64,7 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     inputs_sheet.add_implied_cagrs(ctx, _series_rows(ctx, splits))
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
-    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet]
+    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet]
     calc_sheets += [players_sheet] if players_sheet else []
     scanned = [inputs_sheet.sheet, *calc_sheets]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
@@ -73,7 +73,7 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
         (inputs_sheet.sheet, "Every assumption, with provenance and a defined name"),
         (regions.sheet, "Growth rate and value of each region; the world total"),
         *((s.sheet, f"Each region split by {s.sheet.title.lower()} (mix shift)") for s in splits),
-        (summary_sheet, "Values at phase ends; input against implied CAGRs"),
+        (summary_sheet.sheet, "Values at phase ends; input against implied CAGRs"),
     ]
     if players_sheet:
         described.append((players_sheet, "Reported revenue and implied market share"))
@@ -83,7 +83,10 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
         described.append((functions_sheet, "The cmo_xl UDFs beside the same native formulas"))
     described += [
         (checks_sheet.sheet, "Every check, its tolerance and the master check"),
-        (sources.build_sources_sheet(ctx), "Quoted figures, conflicts and corrections"),
+        (
+            sources.build_sources_sheet(ctx, summary_sheet.benchmark_cells),
+            "Quoted figures, conflicts and corrections",
+        ),
     ]
     if udfs:
         described.append((functions.build_xlwings_conf_sheet(), "Settings for the xlwings add-in"))

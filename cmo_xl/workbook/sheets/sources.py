@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.model.flags import flags
+from cmo_xl.model.flags import Flag, flags
+from cmo_xl.workbook import formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Sources"
+
+
+FLAG_HEADERS = ("Flag", "What the model does")
+
+
+def _heading(sheet: SheetPlan, row: int, title: str, headers: tuple[str, ...]) -> int:
+    """A section title and its header row; returns the header row."""
+    sheet.put(row, 1, title, "section")
+    for col, text in enumerate(headers, start=1):
+        sheet.put(row + 1, col, text, "header")
+    return row + 1
 
 
 def _table(
@@ -19,10 +31,7 @@ def _table(
     rows: Sequence[Sequence[str]],
     empty: str,
 ) -> int:
-    sheet.put(row, 1, title, "section")
-    row += 1
-    for col, text in enumerate(headers, start=1):
-        sheet.put(row, col, text, "header")
+    row = _heading(sheet, row, title, headers)
     if not rows:
         row += 1
         sheet.put(row, 1, empty, "note")
@@ -33,7 +42,45 @@ def _table(
     return row + 2
 
 
-def build_sources_sheet(ctx: Context) -> SheetPlan:
+def _benchmark_flag(ctx: Context, flag: Flag, model_cagr: str) -> str:
+    """The flag's text as a formula over the figures it quotes, so it follows edits."""
+    inputs = ctx.model.benchmarks[flag.benchmark or 0]
+    return formula_text.concat(
+        [
+            formula_text.text("Reported "),
+            formula_text.as_text(inputs.cagr.name, "0.0%"),
+            formula_text.text(" for "),
+            inputs.start.name,
+            formula_text.text("-"),
+            inputs.end.name,
+            formula_text.text(
+                "; the modelled world (the sum of the regions, their own CAGRs included) implies "
+            ),
+            formula_text.as_text(model_cagr, "0.00%"),
+            formula_text.text(". Shown on Summary; not used as an input."),
+        ]
+    )
+
+
+def _flags_table(ctx: Context, sheet: SheetPlan, row: int, benchmark_cells: list[str]) -> int:
+    """What the spec leaves unsettled. A flag that quotes live figures is a formula over them."""
+    found = flags(ctx.result)
+    if not found:
+        return _table(sheet, row, "Flags", FLAG_HEADERS, [], "Nothing flagged.")
+    row = _heading(sheet, row, "Flags", FLAG_HEADERS)
+    for flag in found:
+        row += 1
+        sheet.put(row, 1, flag.title, "note")
+        if flag.benchmark is None:
+            sheet.put(row, 2, flag.text, "note")
+        else:
+            text = _benchmark_flag(ctx, flag, benchmark_cells[flag.benchmark])
+            sheet.formula(row, 2, text, cached=flag.text, style="note")
+    return row + 2
+
+
+def build_sources_sheet(ctx: Context, benchmark_cells: list[str]) -> SheetPlan:
+    """``benchmark_cells`` hold each benchmark's implied CAGR on Summary."""
     spec = ctx.spec
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Sources", "title")
@@ -53,14 +100,7 @@ def build_sources_sheet(ctx: Context) -> SheetPlan:
         [(s.id, s.figure, s.quote, s.location, s.use, s.conflict) for s in spec.sources],
         "The spec lists no sources.",
     )
-    row = _table(
-        sheet,
-        row,
-        "Flags",
-        ("Flag", "What the model does"),
-        flags(ctx.result),
-        "Nothing flagged.",
-    )
+    row = _flags_table(ctx, sheet, row, benchmark_cells)
     _table(
         sheet,
         row,

@@ -102,7 +102,14 @@ class _Table:
         self.sheet.formula(row, col, text, cached=_na(implied), fmt="pct2")
 
 
-def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> SheetPlan:
+@dataclass(frozen=True)
+class SummarySheet:
+    sheet: SheetPlan
+    #: The cell of each benchmark's implied CAGR, which the Sources flags quote.
+    benchmark_cells: list[str]
+
+
+def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> SummarySheet:
     model, m = ctx.model, ctx.spec.market
     sheet = SheetPlan(TITLE, landscape=True)
     sheet.put(1, LABEL_COL, "Summary", "title")
@@ -172,12 +179,11 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
             per_phase=False,
         )
 
-    if model.benchmarks:
-        _benchmarks(ctx, sheet, table.row)
-    return sheet
+    cells = _benchmarks(ctx, sheet, table.row) if model.benchmarks else []
+    return SummarySheet(sheet, cells)
 
 
-def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> None:
+def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> list[str]:
     sheet.put(row, LABEL_COL, "Reported growth figures against the model", "section")
     row += 1
     for col, text in enumerate(
@@ -185,6 +191,7 @@ def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> None:
         start=1,
     ):
         sheet.put(row, col, text, "header")
+    cells = []
     for b, inputs in zip(ctx.result.benchmarks, ctx.model.benchmarks, strict=True):
         row += 1
         start, end = inputs.start.name, inputs.end.name
@@ -201,3 +208,5 @@ def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> None:
         sheet.formula(row, 6, model, cached=_na(b.model_cagr), fmt="pct2")
         difference = f"{a1.cell(row, 6)}-{a1.cell(row, 5)}"
         sheet.formula(row, 7, difference, cached=b.difference, style="check", fmt="pct2")
+        cells.append(sheet.ref(row, 6, abs_row=True, abs_col=True))
+    return cells
