@@ -91,6 +91,7 @@ def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
         "Client type",
         "Application",
         "Summary",
+        "Analysis",
         "Players",
     ]
     if variant == "plain":
@@ -275,6 +276,7 @@ def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None
         "'Client type'!A1",
         "Application!A1",
         "Summary!A1",
+        "Analysis!A1",
         "Players!A1",
         "Checks!A1",
         "Sources!A1",

@@ -139,3 +139,16 @@ def benchmark_start(index: int) -> str:
 
 def benchmark_end(index: int) -> str:
     return f"benchmark_end_{index}"
+
+
+TARGET_END_VALUE = "target_end_value"
+CAGR_STEPS = "cagr_steps"
+VALUE_STEPS = "base_value_steps"
+
+
+def cagr_step(k: int) -> str:
+    return f"cagr_step_{k}"
+
+
+def value_step(k: int) -> str:
+    return f"base_value_step_{k}"

@@ -12,14 +12,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cmo_xl.model import names
+from cmo_xl.model.analysis_inputs import resolve_analysis
 from cmo_xl.model.growth import SUM_TOLERANCE
 from cmo_xl.model.resolved import (
-    DEFAULT,
     STRUCTURE,
     Benchmark,
     Dimension,
     Input,
-    InputKind,
     Key,
     Member,
     Model,
@@ -27,25 +26,17 @@ from cmo_xl.model.resolved import (
     Player,
     Region,
     country_key,
+    following,
+    given,
     segment_key,
 )
-from cmo_xl.model.schema import AnyInput, CagrInput, Spec
+from cmo_xl.model.schema import CagrInput, Spec
 from cmo_xl.model.schema import Phase as SpecPhase
 
 __all__ = ["CHECK_TOLERANCE", "SUM_TOLERANCE", "Input", "Member", "Model", "resolve"]
 #: The checks' tolerance: the spec's own rule for sums (shared with the UDFs' base_shares),
 #: relative to what a check compares.
 CHECK_TOLERANCE = SUM_TOLERANCE
-
-
-def _given(path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput) -> Input:
-    return Input(
-        path, name, label, unit, kind, item.value, item.provenance, item.source or "", item.note
-    )
-
-
-def _default(path: str, name: str, label: str, follows: Input, note: str) -> Input:
-    return Input(path, name, label, "%", "cagr", follows.value, DEFAULT, note=note, follows=follows)
 
 
 def resolve(spec: Spec) -> Model:
@@ -72,7 +63,7 @@ def resolve(spec: Spec) -> Model:
         STRUCTURE,
         note=rebuild,
     )
-    base_value = _given(
+    base_value = given(
         "market.base_value",
         names.BASE_VALUE,
         f"Market value in {m.base_year}",
@@ -110,6 +101,7 @@ def resolve(spec: Spec) -> Model:
         dimensions,
         tuple(_player(i, spec) for i in range(len(spec.players))),
         tuple(_benchmark(i, spec) for i in range(len(spec.benchmarks))),
+        resolve_analysis(spec),
     )
     model.ranges.update(_ranges(model))
     return model
@@ -134,7 +126,7 @@ def _phase(k: int, ph: SpecPhase, start: Input) -> Phase:
         ph.cagr.source or "",
         "Each phase starts where the one before ends; the last must end at the end year.",
     )
-    cagr = _given(
+    cagr = given(
         f"{path}.cagr",
         names.market_cagr(k),
         f"Market CAGR, phase {k} ({ph.start_year}-{ph.end_year})",
@@ -158,25 +150,25 @@ def _region(
 ) -> Region:
     r = spec.regions[i]
     path = f"regions[{i}]"
-    share = _given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
-    given = r.cagr or [None] * len(phases)
+    share = given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
+    typed = r.cagr or [None] * len(phases)
     cagrs = []
     starts = [base_year, *(p.end for p in phases[:-1])]
-    for ph, start, g in zip(phases, starts, given, strict=True):
+    for ph, start, g in zip(phases, starts, typed, strict=True):
         k = ph.number
         name = names.region_cagr(r.name, k)
         label = f"{r.name}, phase {k} ({ph.start_year}-{ph.end_year})"
         if g is not None:
-            item = _given(f"{path}.cagr[{k - 1}]", name, label, "%", "cagr", g)
+            item = given(f"{path}.cagr[{k - 1}]", name, label, "%", "cagr", g)
         else:
             note = f"Follows the market CAGR of phase {k}; type a number to override."
-            item = _default(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note)
+            item = following(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note)
         parts = _years_label(f"{r.name}, phase {k}", start, ph.end)
         cagrs.append(replace(item, label_parts=parts))
     countries = []
     for j, c in enumerate(r.countries):
         where = f"{path}.countries[{j}]"
-        weight = _given(
+        weight = given(
             f"{where}.weight",
             names.country_weight(r.name, c.name),
             f"{c.name}: weight",
@@ -210,8 +202,8 @@ def _mix_cagr(
     """A country's or segment's growth rate for the mix shift: as typed, or following the last
     phase's CAGR. It is not the member's CAGR: that is implied, and ``implies`` says where."""
     if item is None:
-        return replace(_default(path, name, label, headline, MIX_NOTE), implies=implies)
-    return replace(_given(path, name, label, "%", "cagr", item), implies=implies)
+        return replace(following(path, name, label, headline, MIX_NOTE), implies=implies)
+    return replace(given(path, name, label, "%", "cagr", item), implies=implies)
 
 
 def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
@@ -221,7 +213,7 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
     for j, s in enumerate(d.segments):
         where = f"{path}.segments[{j}]"
         shares.append(
-            _given(
+            given(
                 f"{where}.share",
                 names.segment_share(d.name, s.name),
                 f"{s.name}: share",
@@ -239,7 +231,7 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
     for j, o in enumerate(d.overrides):
         where = f"{path}.overrides[{j}]"
         if o.share is not None:
-            item = _given(
+            item = given(
                 f"{where}.share",
                 names.segment_share(d.name, o.segment, o.region),
                 f"{o.segment} in {o.region}: share",
@@ -288,7 +280,7 @@ def _player(i: int, spec: Spec) -> Player:
     if p.revenue is None or p.revenue_year is None:
         return Player(p.name, p.note, None, None)
     path = f"players[{i}]"
-    revenue = _given(
+    revenue = given(
         f"{path}.revenue",
         names.player_revenue(p.name),
         f"{p.name}: revenue",
@@ -314,7 +306,7 @@ def _benchmark(i: int, spec: Spec) -> Benchmark:
     b = spec.benchmarks[i]
     k, path = i + 1, f"benchmarks[{i}]"
     source = b.cagr.source or ""
-    cagr = _given(f"{path}.cagr", names.benchmark_cagr(k), f"{b.label}: CAGR", "%", "cagr", b.cagr)
+    cagr = given(f"{path}.cagr", names.benchmark_cagr(k), f"{b.label}: CAGR", "%", "cagr", b.cagr)
     start = Input(
         f"{path}.start_year",
         names.benchmark_start(k),
@@ -343,6 +335,8 @@ def _ranges(model: Model) -> dict[str, tuple[Input, ...]]:
         names.PHASE_ENDS: tuple(p.end for p in model.phases),
         names.MARKET_CAGRS: tuple(p.cagr for p in model.phases),
         names.REGION_SHARES: tuple(r.share for r in model.regions),
+        names.CAGR_STEPS: model.analysis.cagr_steps,
+        names.VALUE_STEPS: model.analysis.value_steps,
     }
     for r in model.regions:
         ranges[r.cagrs_range] = r.cagrs

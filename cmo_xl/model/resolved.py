@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cmo_xl.model import names
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.schema import AnyInput, Spec, StepInput
 
 #: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
 #: name a user gives (a region called "World", a dimension called "Country") can clash with
@@ -40,7 +40,17 @@ def segment_key(dimension: str, segment: str, region: str | None = None) -> Key:
 
 
 #: What an input holds, which decides its data validation and number format.
-InputKind = Literal["value", "share", "cagr", "year", "fixed_year", "revenue_year", "tolerance"]
+InputKind = Literal[
+    "value",
+    "share",
+    "cagr",
+    "year",
+    "fixed_year",
+    "revenue_year",
+    "tolerance",
+    "cagr_step",
+    "value_step",
+]
 #: Provenance of an input the spec does not give: a default link, or the timeline itself.
 DEFAULT, STRUCTURE = "default", "structure"
 
@@ -135,6 +145,15 @@ class Benchmark:
 
 
 @dataclass(frozen=True)
+class AnalysisInputs:
+    """What-if inputs of the Analysis sheet; the forecast never uses them."""
+
+    target: Input | None  # the end-year value to solve for; None: the spec sets no target
+    cagr_steps: tuple[Input, ...]  # moves of the forecast-phase CAGR, ascending
+    value_steps: tuple[Input, ...]  # moves of the base value, as fractions, ascending
+
+
+@dataclass(frozen=True)
 class Model:
     spec: Spec
     base_year: Input
@@ -146,6 +165,7 @@ class Model:
     dimensions: tuple[Dimension, ...]
     players: tuple[Player, ...]
     benchmarks: tuple[Benchmark, ...]
+    analysis: AnalysisInputs
     #: Named ranges over inputs: name -> the inputs, contiguous on the Inputs sheet.
     ranges: dict[str, tuple[Input, ...]] = field(default_factory=dict)
 
@@ -187,6 +207,10 @@ class Model:
             yield from (i for i in (p.revenue, p.year) if i is not None)
         for b in self.benchmarks:
             yield from (b.cagr, b.start, b.end)
+        if self.analysis.target is not None:
+            yield self.analysis.target
+        yield from self.analysis.cagr_steps
+        yield from self.analysis.value_steps
 
     def defined_names(self) -> Iterator[tuple[str, str]]:
         """Every workbook-scoped name with the spec field it comes from ("" for cmo_xl's own):
@@ -204,3 +228,15 @@ def _common_field(items: tuple[Input, ...]) -> str:
     paths = {i.path.split(".")[0] for i in items}
     (path,) = paths if len(paths) == 1 else ("",)
     return f"{path}.name" if path.startswith(("regions[", "dimensions[")) else ""
+
+
+def given(
+    path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput | StepInput
+) -> Input:
+    return Input(
+        path, name, label, unit, kind, item.value, item.provenance, item.source or "", item.note
+    )
+
+
+def following(path: str, name: str, label: str, follows: Input, note: str) -> Input:
+    return Input(path, name, label, "%", "cagr", follows.value, DEFAULT, note=note, follows=follows)

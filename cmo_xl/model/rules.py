@@ -17,7 +17,17 @@ from cmo_xl.text import cell_text_problem, excerpt
 
 def rule_problems(spec: Spec) -> list[str]:
     """Every cross-field problem in ``spec``, in spec order."""
-    checks = (_texts, _years, _phases, _regions, _dimensions, _players, _benchmarks, _source_ids)
+    checks = (
+        _texts,
+        _years,
+        _phases,
+        _regions,
+        _dimensions,
+        _players,
+        _benchmarks,
+        _source_ids,
+        _analysis,
+    )
     problems = [problem for check in checks for problem in check(spec)]
     if problems:
         return problems
@@ -198,6 +208,18 @@ def _benchmarks(spec: Spec) -> Iterator[str]:
             )
 
 
+def _analysis(spec: Spec) -> Iterator[str]:
+    for field in ("cagr_steps", "base_value_steps"):
+        steps = getattr(spec.analysis, field)
+        values = [s.value for s in steps or []]
+        for k in range(1, len(values)):
+            if values[k] <= values[k - 1]:
+                yield (
+                    f"analysis.{field}[{k}].value: got {values[k]:g}; steps must ascend, so it "
+                    f"must be above analysis.{field}[{k - 1}] ({values[k - 1]:g})"
+                )
+
+
 def _source_ids(spec: Spec) -> Iterator[str]:
     ids = [s.id for s in spec.sources]
     for i, sid in enumerate(ids):
@@ -209,7 +231,7 @@ def _source_references(model: Model) -> Iterator[str]:
     ids = [s.id for s in model.spec.sources]
     for item in model.inputs():
         # Years of phases, players and benchmarks carry their figure's provenance: checked there.
-        if not item.typed or item.kind not in ("value", "share", "cagr"):
+        if not item.typed or item.kind not in ("value", "share", "cagr", "cagr_step", "value_step"):
             continue
         if item.provenance == "source" and not item.source:
             yield (

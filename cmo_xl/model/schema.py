@@ -158,6 +158,36 @@ class Benchmark(_Model):
     cagr: CagrInput
 
 
+#: How far a sensitivity step may move a CAGR (in points) or the base value (as a fraction).
+CAGR_STEP_RANGE = (-0.5, 0.5)
+VALUE_STEP_RANGE = (-0.99, 10.0)
+MAX_STEPS = 10
+
+
+class CagrStep(_Input):
+    value: Annotated[_Number, Field(ge=CAGR_STEP_RANGE[0], le=CAGR_STEP_RANGE[1])]
+
+
+class ValueStep(_Input):
+    value: Annotated[_Number, Field(ge=VALUE_STEP_RANGE[0], le=VALUE_STEP_RANGE[1])]
+
+
+StepInput = CagrStep | ValueStep
+
+
+class Analysis(_Model):
+    """What-if inputs for the Analysis sheet; the forecast never uses them."""
+
+    #: The end-year world value to reach: the Analysis sheet solves for the CAGR that does.
+    target_end_value: ValueInput | None = None
+    #: Moves of the forecast-phase CAGR, in points (0.01 = one point), ascending.
+    cagr_steps: Annotated[list[CagrStep], Field(min_length=2, max_length=MAX_STEPS)] | None = None
+    #: Moves of the base value, as fractions (0.1 = 10% more), ascending.
+    base_value_steps: (
+        Annotated[list[ValueStep], Field(min_length=2, max_length=MAX_STEPS)] | None
+    ) = None
+
+
 class Spec(_Model):
     schema_version: Literal[1]
     market: Market
@@ -168,3 +198,4 @@ class Spec(_Model):
     sources: Annotated[list[Source], Field(max_length=MAX_ENTRIES)] = []
     corrections: Annotated[list[Correction], Field(max_length=MAX_ENTRIES)] = []
     benchmarks: Annotated[list[Benchmark], Field(max_length=MAX_ENTRIES)] = []
+    analysis: Analysis = Analysis()

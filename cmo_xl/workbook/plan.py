@@ -8,7 +8,16 @@ from cmo_xl.model.resolved import Key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
 from cmo_xl.workbook.records import WorkbookPlan
-from cmo_xl.workbook.sheets import checks, cover, functions, inputs, players, sources, summary
+from cmo_xl.workbook.sheets import (
+    analysis,
+    checks,
+    cover,
+    functions,
+    inputs,
+    players,
+    sources,
+    summary,
+)
 from cmo_xl.workbook.sheets import countries as countries_sheet
 from cmo_xl.workbook.sheets import regions as regions_sheet
 from cmo_xl.workbook.sheets.context import Context
@@ -20,6 +29,7 @@ from cmo_xl.workbook.sheets.split import SplitRows
 #: The titles cmo_xl's own sheets take, read from their modules; a dimension's sheet may not
 #: take one (Excel compares sheet names ignoring case).
 FIXED_TITLES = (
+    analysis.TITLE,
     cover.TITLE,
     inputs.TITLE,
     regions_sheet.TITLE,
@@ -63,8 +73,9 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     splits += [build_segment_sheet(ctx, d, regions) for d in model.dimensions]
     inputs_sheet.add_implied_cagrs(ctx, _series_rows(ctx, splits))
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
+    analysis_sheet = analysis.build_analysis_sheet(ctx, regions)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
-    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet]
+    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet, analysis_sheet]
     calc_sheets += [players_sheet] if players_sheet else []
     scanned = [inputs_sheet.sheet, *calc_sheets]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
@@ -74,6 +85,7 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
         (regions.sheet, "Growth rate and value of each region; the world total"),
         *((s.sheet, f"Each region split by {s.sheet.title.lower()} (mix shift)") for s in splits),
         (summary_sheet.sheet, "Values at phase ends; input against implied CAGRs"),
+        (analysis_sheet, "Goal seek, sensitivities and a tornado table on the end-year value"),
     ]
     if players_sheet:
         described.append((players_sheet, "Reported revenue and implied market share"))

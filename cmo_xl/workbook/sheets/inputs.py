@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from cmo_xl.model import names
 from cmo_xl.model.resolved import Input, Key, Model
-from cmo_xl.model.schema import CAGR_RANGE, SHARE_RANGE, YEAR_RANGE
+from cmo_xl.model.schema import (
+    CAGR_RANGE,
+    CAGR_STEP_RANGE,
+    SHARE_RANGE,
+    VALUE_STEP_RANGE,
+    YEAR_RANGE,
+)
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan, Validation
 from cmo_xl.workbook.sheets.context import Context
@@ -39,6 +45,8 @@ FORMAT: dict[str, NumberFormat] = {
     "fixed_year": "year",
     "revenue_year": "year",
     "tolerance": "sci",
+    "cagr_step": "pct",
+    "value_step": "pct",
 }
 
 
@@ -130,6 +138,12 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
             "Reported growth figures not used by the model (compared on Summary)",
             [i for b in model.benchmarks for i in (b.cagr, b.start, b.end)],
         )
+    a = model.analysis
+    target = [a.target] if a.target is not None else []
+    yield (
+        "What-ifs for the Analysis sheet (the forecast does not use them)",
+        [*target, *a.cagr_steps, *a.value_steps],
+    )
 
 
 def _section(sheet: SheetPlan, row: int, text: str) -> int:
@@ -179,6 +193,9 @@ def _validation(model: Model, item: Input, address: str) -> Validation:
         return Validation(
             address, True, year, year, f"{year}; it is fixed when the workbook is built"
         )
+    if item.kind in ("cagr_step", "value_step"):
+        low, high = CAGR_STEP_RANGE if item.kind == "cagr_step" else VALUE_STEP_RANGE
+        return Validation(address, False, low, high, f"a step from {low:.0%} to {high:.0%}")
     if item.kind == "revenue_year":
         low = YEAR_RANGE[0]
         return Validation(address, True, low, last, f"a whole year from {low} to {last}")

@@ -1,0 +1,257 @@
+"""Analysis: what the end-year world value does when the forecast moves, in plain formulas.
+
+Over the forecast (last) phase every region grows from its value at the phase's start at its
+forecast-phase CAGR, so the end-year world is ``SUMPRODUCT(starts, (1+rates)^years)``. On that
+closed form: a goal seek (the CAGR that reaches a target), one-way sensitivities to every CAGR
+and to the base value, a two-way grid, and a tornado table ranked by swing. No data tables, no
+macros: Excel and LibreOffice compute every cell. The numbers come from the engine
+(:func:`cmo_xl.model.engine.analysis`).
+"""
+
+from __future__ import annotations
+
+from cmo_xl.model import engine, names
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets.context import Context
+from cmo_xl.workbook.sheets.regions import RegionRows
+
+TITLE = "Analysis"
+LABEL, UNIT, FIRST = 1, 2, 3
+
+
+def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
+    model, result = ctx.model, engine.analysis(ctx.result)
+    unit, end = ctx.model.unit, ctx.years[-1]
+    sheet = SheetPlan(TITLE, landscape=True)
+    sheet.put(1, LABEL, "Analysis", "title")
+    sheet.put(
+        2,
+        LABEL,
+        f"What the {end} world value does when the forecast moves: each region grows from its "
+        "value at the forecast phase's start at its forecast-phase CAGR. Steps are on Inputs.",
+        "subtitle",
+    )
+    steps = len(model.analysis.cagr_steps)
+    sheet.widths = {LABEL: 48, UNIT: 9, **{c: 13 for c in range(FIRST, FIRST + 2 + steps)}}
+    last = model.phases[-1]
+    start_name = model.phases[-2].end.name if len(model.phases) > 1 else model.base_year.name
+
+    # -- the forecast phase, region by region --------------------------------------------------
+    row = _section(sheet, 4, "The forecast phase")
+    start_cell = a1.cell(row, FIRST, abs_row=True, abs_col=True)
+    sheet.put(row, LABEL, "It starts in")
+    sheet.formula(row, FIRST, start_name, cached=result.start_year, fmt="year")
+    years_cell = a1.cell(row + 1, FIRST, abs_row=True, abs_col=True)
+    sheet.put(row + 1, LABEL, "Years in it")
+    sheet.put(row + 1, UNIT, "years", "unit")
+    sheet.formula(row + 1, FIRST, f"{names.END_YEAR}-{start_cell}", cached=result.years, fmt="int")
+    row += 3
+    for col, text in enumerate(("Region", "Unit", "Value at its start", "Its CAGR"), start=1):
+        sheet.put(row, col, text, "header")
+    sheet.heights[row] = 30
+    first_region = row + 1
+    for r, start, rate in zip(model.regions, result.starts, result.rates, strict=True):
+        row += 1
+        sheet.put(row, LABEL, r.name)
+        sheet.put(row, UNIT, unit, "unit")
+        value_row = ctx.row_ref(regions.sheet, regions.value[r.name])
+        text = formula_text.at_year(value_row, names.YEARS, start_cell)
+        sheet.formula(row, FIRST, text, cached=start, fmt="value")
+        sheet.formula(row, FIRST + 1, r.cagrs[-1].name, cached=rate, fmt="pct2")
+    starts = a1.area(first_region, FIRST, row, FIRST, absolute=True)
+    rates = a1.area(first_region, FIRST + 1, row, FIRST + 1, absolute=True)
+    row += 1
+    closed_cell = a1.cell(row, FIRST, abs_row=True, abs_col=True)
+    sheet.put(row, LABEL, f"World in {end}, in closed form", "total")
+    sheet.put(row, UNIT, unit, "total")
+    closed = _every_region(starts, rates, years_cell)
+    sheet.formula(row, FIRST, closed, cached=result.closed_end, style="total", fmt="value")
+    row += 1
+    world_end_cell = a1.cell(row, FIRST, abs_row=True, abs_col=True)
+    sheet.put(row, LABEL, f"World in {end}, as the model compounds it year by year")
+    sheet.put(row, UNIT, unit, "unit")
+    text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
+    sheet.formula(row, FIRST, text, cached=result.world_end, fmt="value")
+
+    # -- goal seek ----------------------------------------------------------------------------
+    row = _section(sheet, row + 2, "Goal seek: the forecast-phase CAGR that reaches a target")
+    target = model.analysis.target
+    if target is None or result.required_cagr is None or result.gap is None:
+        sheet.put(
+            row,
+            LABEL,
+            "Give analysis.target_end_value in the spec to solve for the CAGR that reaches it.",
+            "note",
+        )
+        row += 1
+    else:
+        at = row
+        sheet.put(row, LABEL, target.label)
+        sheet.put(row, UNIT, unit, "unit")
+        sheet.formula(row, FIRST, target.name, cached=target.value, fmt="value")
+        sheet.put(row + 1, LABEL, "World value at the forecast phase's start")
+        sheet.put(row + 1, UNIT, unit, "unit")
+        text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, start_cell)
+        sheet.formula(row + 1, FIRST, text, cached=result.world_start, fmt="value")
+        sheet.put(row + 2, LABEL, "CAGR that reaches the target, every region alike")
+        sheet.put(row + 2, UNIT, "%", "unit")
+        text = formula_text.cagr(a1.cell(at + 1, FIRST), a1.cell(at, FIRST), years_cell)
+        sheet.formula(row + 2, FIRST, text, cached=result.required_cagr, fmt="pct2")
+        sheet.put(row + 3, LABEL, f"The market CAGR of the forecast phase ({last.cagr.name})")
+        sheet.put(row + 3, UNIT, "%", "unit")
+        sheet.formula(row + 3, FIRST, last.cagr.name, cached=last.cagr.value, fmt="pct2")
+        sheet.put(row + 4, LABEL, "Gap: the CAGR needed less the one assumed", "total")
+        sheet.put(row + 4, UNIT, "pp", "total")
+        gap = f"{a1.cell(at + 2, FIRST)}-{a1.cell(at + 3, FIRST)}"
+        sheet.formula(row + 4, FIRST, gap, cached=result.gap, style="total", fmt="pct2")
+        row += 5
+
+    # -- one-way sensitivities ------------------------------------------------------------------
+    row = _section(sheet, row + 1, f"World in {end} when a forecast-phase CAGR moves")
+    header = row
+    sheet.put(header, LABEL, "The CAGR that moves, by", "header")
+    sheet.put(header, UNIT, "", "header")
+    for k, step_input in enumerate(model.analysis.cagr_steps):
+        sheet.formula(
+            header, FIRST + k, step_input.name, cached=step_input.value, style="header", fmt="pct"
+        )
+    every_row = header + 1
+    bars: list[tuple[int, int, int]] = []  # (row, first col, last col) of each tornado input
+    sheet.put(every_row, LABEL, result.tornado[0].label)
+    sheet.put(every_row, UNIT, unit, "unit")
+    for k, value in enumerate(result.every_region):
+        step_ref = a1.cell(header, FIRST + k, abs_row=True)
+        text = _every_region(starts, rates, years_cell, step_ref)
+        sheet.formula(every_row, FIRST + k, text, cached=value, fmt="value")
+    bars.append((every_row, FIRST, FIRST + steps - 1))
+    row = every_row
+    for i, (bar, values) in enumerate(zip(result.tornado[1:-1], result.by_region, strict=True)):
+        row += 1
+        sheet.put(row, LABEL, bar.label)
+        sheet.put(row, UNIT, unit, "unit")
+        start_ref = a1.cell(first_region + i, FIRST, abs_row=True, abs_col=True)
+        rate_ref = a1.cell(first_region + i, FIRST + 1, abs_row=True, abs_col=True)
+        for k, value in enumerate(values):
+            step_ref = a1.cell(header, FIRST + k, abs_row=True)
+            moved = f"(1+{rate_ref}+{step_ref})^{years_cell}-(1+{rate_ref})^{years_cell}"
+            text = f"{closed_cell}+{start_ref}*({moved})"
+            sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
+        bars.append((row, FIRST, FIRST + steps - 1))
+
+    value_steps = model.analysis.value_steps
+    row = _section(sheet, row + 2, f"World in {end} when the base value moves")
+    value_header = row
+    sheet.put(value_header, LABEL, "The base value moves by", "header")
+    sheet.put(value_header, UNIT, "", "header")
+    for k, step_input in enumerate(value_steps):
+        sheet.formula(
+            value_header,
+            FIRST + k,
+            step_input.name,
+            cached=step_input.value,
+            style="header",
+            fmt="pct",
+        )
+    row += 1
+    sheet.put(row, LABEL, result.tornado[-1].label)
+    sheet.put(row, UNIT, unit, "unit")
+    for k, value in enumerate(result.by_base_value):
+        step_ref = a1.cell(value_header, FIRST + k, abs_row=True)
+        text = f"{world_end_cell}*(1+{step_ref})"
+        sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
+    bars.append((row, FIRST, FIRST + len(value_steps) - 1))
+
+    # -- two-way grid ---------------------------------------------------------------------------
+    row = _section(
+        sheet, row + 2, f"World in {end}: every region's CAGR (down) by base value (across)"
+    )
+    grid_header = row
+    sheet.put(grid_header, LABEL, "CAGR moves by / base value moves by", "header")
+    sheet.put(grid_header, UNIT, "", "header")
+    for k, step_input in enumerate(value_steps):
+        sheet.formula(
+            grid_header,
+            FIRST + k,
+            step_input.name,
+            cached=step_input.value,
+            style="header",
+            fmt="pct",
+        )
+    for i, (step_input, values) in enumerate(
+        zip(model.analysis.cagr_steps, result.grid, strict=True)
+    ):
+        row += 1
+        sheet.formula(
+            row, UNIT, step_input.name, cached=step_input.value, style="header", fmt="pct"
+        )
+        sheet.put(row, LABEL, f"Every region's CAGR moves by step {i + 1}")
+        cagr_step = a1.cell(row, UNIT, abs_col=True)
+        for k, value in enumerate(values):
+            base_step = a1.cell(grid_header, FIRST + k, abs_row=True)
+            text = f"{_every_region(starts, rates, years_cell, cagr_step)}*(1+{base_step})"
+            sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
+
+    _tornado(sheet, row + 2, result, bars)
+    sheet.freeze = "C4"
+    return sheet
+
+
+def _every_region(starts: str, rates: str, years: str, step: str | None = None) -> str:
+    """The end-year world in closed form; with ``step``, when every region's forecast-phase
+    CAGR moves by it."""
+    moved = f"+{step}" if step else ""
+    return f"SUMPRODUCT({starts},(1+{rates}{moved})^{years})"
+
+
+def _section(sheet: SheetPlan, row: int, text: str) -> int:
+    sheet.put(row, LABEL, text, "section")
+    sheet.put(row, UNIT, "", "section")
+    return row + 1
+
+
+def _tornado(
+    sheet: SheetPlan, row: int, result: engine.Analysis, bars: list[tuple[int, int, int]]
+) -> None:
+    """Each input's swing between its lowest and highest step, then the inputs by swing."""
+    row = _section(sheet, row, "Tornado: the inputs by how far they swing the end-year world")
+    headers = ("Input", "Rank", "At the lowest step", "At the highest step", "Swing")
+    for col, text in enumerate(headers, start=1):
+        sheet.put(row, col, text, "header")
+    first = row + 1
+    last = row + len(bars)
+    swings = a1.area(first, FIRST + 2, last, FIRST + 2, absolute=True)
+    for k, (bar, (source, low_col, high_col), rank) in enumerate(
+        zip(result.tornado, bars, result.ranks, strict=True)
+    ):
+        r = first + k
+        sheet.put(r, LABEL, bar.label)
+        sheet.formula(r, FIRST, a1.cell(source, low_col), cached=bar.low, fmt="value")
+        sheet.formula(r, FIRST + 1, a1.cell(source, high_col), cached=bar.high, fmt="value")
+        swing = f"ABS({a1.cell(r, FIRST + 1)}-{a1.cell(r, FIRST)})"
+        sheet.formula(r, FIRST + 2, swing, cached=bar.swing, fmt="value")
+        this = a1.cell(r, FIRST + 2)
+        above = f"{a1.cell(first, FIRST + 2, abs_row=True)}:{this}"
+        # Swings within the checks' relative tolerance are a tie, kept in input order: two
+        # ways of computing the same swing may differ in the last digit.
+        margin = f"{names.CHECK_TOLERANCE}*{this}"
+        wider = f"SUMPRODUCT(--({swings}-{this}>{margin}))"
+        tied = f"SUMPRODUCT(--(ABS({above}-{this})<={margin}))"
+        sheet.formula(r, UNIT, f"{wider}+{tied}", cached=rank, fmt="int")
+    ranks = a1.area(first, UNIT, last, UNIT, absolute=True)
+
+    row = _section(sheet, last + 2, "Tornado, widest swing first")
+    for col, text in enumerate(headers, start=1):
+        sheet.put(row, col, text, "header")
+    order = sorted(range(len(bars)), key=lambda k: result.ranks[k])
+    for position, k in enumerate(order, start=1):
+        r = row + position
+        bar = result.tornado[k]
+        text = "1" if position == 1 else f"{a1.cell(r - 1, UNIT)}+1"
+        sheet.formula(r, UNIT, text, cached=position, fmt="int")
+        where = f"MATCH({a1.cell(r, UNIT)},{ranks},0)"
+        labels = a1.area(first, LABEL, last, LABEL, absolute=True)
+        sheet.formula(r, LABEL, f"INDEX({labels},{where})", cached=bar.label)
+        for offset, value in enumerate((bar.low, bar.high, bar.swing)):
+            column = a1.area(first, FIRST + offset, last, FIRST + offset, absolute=True)
+            sheet.formula(r, FIRST + offset, f"INDEX({column},{where})", cached=value, fmt="value")
