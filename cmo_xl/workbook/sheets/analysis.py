@@ -10,7 +10,10 @@ macros: Excel and LibreOffice compute every cell. The numbers come from the engi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cmo_xl.model import engine, names
+from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -110,12 +113,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     # -- one-way sensitivities ------------------------------------------------------------------
     row = _section(sheet, row + 1, f"World in {end} when a forecast-phase CAGR moves")
     header = row
-    sheet.put(header, LABEL, "The CAGR that moves, by", "header")
-    sheet.put(header, UNIT, "", "header")
-    for k, step_input in enumerate(model.analysis.cagr_steps):
-        sheet.formula(
-            header, FIRST + k, step_input.name, cached=step_input.value, style="header", fmt="pct"
-        )
+    _step_header(sheet, header, "The CAGR that moves, by", model.analysis.cagr_steps)
     every_row = header + 1
     bars: list[tuple[int, int, int]] = []  # (row, first col, last col) of each tornado input
     sheet.put(every_row, LABEL, result.tornado[0].label)
@@ -142,17 +140,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     value_steps = model.analysis.value_steps
     row = _section(sheet, row + 2, f"World in {end} when the base value moves")
     value_header = row
-    sheet.put(value_header, LABEL, "The base value moves by", "header")
-    sheet.put(value_header, UNIT, "", "header")
-    for k, step_input in enumerate(value_steps):
-        sheet.formula(
-            value_header,
-            FIRST + k,
-            step_input.name,
-            cached=step_input.value,
-            style="header",
-            fmt="pct",
-        )
+    _step_header(sheet, value_header, "The base value moves by", value_steps)
     row += 1
     sheet.put(row, LABEL, result.tornado[-1].label)
     sheet.put(row, UNIT, unit, "unit")
@@ -167,17 +155,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         sheet, row + 2, f"World in {end}: every region's CAGR (down) by base value (across)"
     )
     grid_header = row
-    sheet.put(grid_header, LABEL, "CAGR moves by / base value moves by", "header")
-    sheet.put(grid_header, UNIT, "", "header")
-    for k, step_input in enumerate(value_steps):
-        sheet.formula(
-            grid_header,
-            FIRST + k,
-            step_input.name,
-            cached=step_input.value,
-            style="header",
-            fmt="pct",
-        )
+    _step_header(sheet, grid_header, "CAGR moves by / base value moves by", value_steps)
     for i, (step_input, values) in enumerate(
         zip(model.analysis.cagr_steps, result.grid, strict=True)
     ):
@@ -202,6 +180,14 @@ def _every_region(starts: str, rates: str, years: str, step: str | None = None) 
     CAGR moves by it."""
     moved = f"+{step}" if step else ""
     return f"SUMPRODUCT({starts},(1+{rates}{moved})^{years})"
+
+
+def _step_header(sheet: SheetPlan, row: int, label: str, steps: Sequence[Input]) -> None:
+    """A header row whose columns are the steps, each a link to its input."""
+    sheet.put(row, LABEL, label, "header")
+    sheet.put(row, UNIT, "", "header")
+    for k, step in enumerate(steps):
+        sheet.formula(row, FIRST + k, step.name, cached=step.value, style="header", fmt="pct")
 
 
 def _section(sheet: SheetPlan, row: int, text: str) -> int:
