@@ -324,7 +324,10 @@ def analysis(result: Forecast) -> Analysis:
         for r, row in zip(model.regions, by_region, strict=True)
     ]
     rows += [("The base value", by_base_value)]
-    tornado = [TornadoBar(label, row[0], row[-1], abs(row[-1] - row[0])) for label, row in rows]
+    # |high - low| as the sheet's ABS(high-low) subtracts: 0 for a region too small to move it
+    tornado = [
+        TornadoBar(label, row[0], row[-1], abs(difference(row[-1], row[0]))) for label, row in rows
+    ]
     swings = [bar.swing for bar in tornado]
     margin = model.tolerance.value  # swings this close (relative) are a tie, in input order
     ranks = [
