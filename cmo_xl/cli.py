@@ -67,6 +67,13 @@ def _parser() -> argparse.ArgumentParser:
         help="add a Functions sheet that calls the cmo_xl xlwings UDFs, and an xlwings.conf "
         "sheet (needs the xlwings add-in in Excel)",
     )
+    build.add_argument(
+        "--scenario",
+        metavar="NAME",
+        default=None,
+        help="the scenario the workbook opens with (default: the spec's first); every "
+        "scenario stays one pick away on the Inputs sheet",
+    )
 
     validate = commands.add_parser(
         "validate", help="check a spec as build would; print errors, then warnings"
@@ -110,7 +117,9 @@ def _build(args: argparse.Namespace) -> int:
             ) from None
     if spec_path is not None and _same_file(spec_path, out):
         raise OutputError(f"{out}: is the spec being built; choose another output file")
-    written = build_workbook(spec, out, force=args.force, spec_label=label, udfs=args.udfs)
+    written = build_workbook(
+        spec, out, force=args.force, spec_label=label, udfs=args.udfs, scenario=args.scenario
+    )
     if not _say([f"wrote {written}"]):
         _warn(f"wrote {written}, but could not print to standard output")
     return EXIT_OK

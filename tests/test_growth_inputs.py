@@ -74,8 +74,15 @@ def test_labels_follow_the_phase_years(built: Path, edited: dict[str, Any]) -> N
     assert values[f"A{inputs_row(built, 'market_cagr_p1')}"] == "Market CAGR, phase 1 (2022-2026)"
     assert values[f"A{inputs_row(built, 'market_cagr_p2')}"] == "Market CAGR, phase 2 (2026-2032)"
     assert values[f"A{inputs_row(built, 'cagr_Europe_p2')}"] == "Europe, phase 2 (2026-2032)"
-    labels = [v for v in values.values() if isinstance(v, str) and "phase" in v and "20" in v]
+    labels = [
+        v
+        for a, v in values.items()
+        if a.startswith("A") and isinstance(v, str) and "phase" in v and "20" in v
+    ]
     assert labels and not any("2025" in v for v in labels), labels
+    scenarios = [v for a, v in edited["phase_1_to_2026"]["Scenarios"].items() if a[0] == "A"]
+    assert {"World in 2026", "World CAGR, phase 2 (2026-2032)"} <= set(scenarios)
+    assert not any("2025" in str(v) for v in scenarios), scenarios
 
 
 def test_a_region_cagr_that_moves_the_world_warns(edited: dict[str, Any]) -> None:

@@ -17,9 +17,11 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from cmo_xl.errors import SpecError
+from cmo_xl.model import names as defined_names
 from cmo_xl.model.load import parse_spec
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
@@ -111,7 +113,7 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
             {"name": dim_name or f"D{d}", "segments": segments, "overrides": overrides}
         )
     base_value = draw(st.floats(-3, 12).map(lambda e: round(10**e, 9) or 1e-3))
-    return {
+    data: dict[str, Any] = {
         "schema_version": 1,
         "market": {
             "name": "Property market",
@@ -125,6 +127,38 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         "regions": regions,
         "dimensions": dimensions,
     }
+    count = draw(st.integers(0, 3))
+    if count:
+        data["scenarios"] = draw(scenarios(count, len(phases), region_names, base_value))
+    return data
+
+
+@st.composite
+def scenarios(
+    draw: st.DrawFn, count: int, phases: int, regions: list[str], base_value: float
+) -> list[dict[str, Any]]:
+    """Scenarios that set or shift market and region CAGRs (a region's may follow the
+    market's) and shift the base value; sometimes with probabilities."""
+    targets = [defined_names.market_cagr(k) for k in range(1, phases + 1)]
+    targets += [defined_names.region_cagr(r, k) for r in regions for k in range(1, phases + 1)]
+    probabilities = draw(shares(count)) if draw(st.booleans()) else None
+    out = []
+    for i in range(count):
+        changes: list[dict[str, Any]] = []
+        for target in draw(st.lists(st.sampled_from(targets), max_size=3, unique=True)):
+            if draw(st.booleans()):
+                changes.append({"input": target, "set": inp(draw(cagrs))})
+            else:  # small enough to stay in range, mostly; specs that do not are skipped
+                changes.append({"input": target, "shift": inp(draw(st.floats(-0.05, 0.05)))})
+        if draw(st.booleans()):
+            changes.append(
+                {"input": "base_value", "shift": inp(base_value * draw(st.floats(0, 2)))}
+            )
+        scenario: dict[str, Any] = {"name": f"Case {i + 1}", "changes": changes}
+        if probabilities is not None:
+            scenario["probability"] = inp(probabilities[i])
+        out.append(scenario)
+    return out
 
 
 def test_random_specs_build_and_recalculate_to_the_engine(tmp_path: Path) -> None:
@@ -138,10 +172,16 @@ def test_random_specs_build_and_recalculate_to_the_engine(tmp_path: Path) -> Non
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(specs())
-    def build(data: dict[str, Any]) -> None:
-        spec = parse_spec(data)
-        plan = plan_workbook(spec)
+    @given(specs(), st.integers(0, 2))
+    def build(data: dict[str, Any], in_force: int) -> None:
+        try:
+            spec = parse_spec(data)
+        except SpecError as exc:  # a shift that took a CAGR out of range: not a valid spec
+            assert all("would be" in p for p in exc.problems), exc.problems
+            assume(False)
+        listed = [s["name"] for s in data.get("scenarios", [])]
+        scenario = listed[in_force % len(listed)] if listed else None
+        plan = plan_workbook(spec, scenario=scenario)
         k = len(built)
         path = write_workbook(plan, tmp_path / "built" / f"spec_{k}.xlsx")
         built.append((data, plan, without_cached_values(path, tmp_path / f"spec_{k}.xlsx")))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -15,8 +16,10 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cmo_xl.model.schema import Spec
 from cmo_xl.workbook.plan import calculation_titles
 from cmo_xl.workbook.records import WorkbookPlan
+from cmo_xl.workbook.sheets import scenarios as scenarios_sheet
 from cmo_xl.workbook.sheets.context import FIRST_BODY_ROW, FIRST_YEAR_COL
 
 FORBIDDEN_FUNCTIONS = (
@@ -91,6 +94,7 @@ def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
         "Client type",
         "Application",
         "Summary",
+        "Scenarios",
         "Analysis",
         "Players",
     ]
@@ -157,15 +161,34 @@ def test_one_formula_pattern_per_row(wb: openpyxl.Workbook, title: str) -> None:
         forecast = [c for c in row[first_forecast_col - 1 :] if c.value is not None]
         if not forecast:
             continue
-        model = forecast[0]
-        assert model.data_type == "f", f"{title}!{model.coordinate} is not a formula"
-        for c in forecast[1:]:
-            expected = Translator(model.value, origin=model.coordinate).translate_formula(
-                c.coordinate
-            )
-            assert c.value == expected, f"{title}!{c.coordinate} breaks the row's pattern"
+        assert forecast[0].data_type == "f", f"{title}!{forecast[0].coordinate} is not a formula"
+        one_pattern(title, forecast)
         rows_checked += 1
     assert rows_checked > 10
+
+
+def one_pattern(title: str, cells: list[Any]) -> None:
+    """Every cell holds the first one's formula, moved to its own place."""
+    model = cells[0]
+    for c in cells[1:]:
+        expected = Translator(model.value, origin=model.coordinate).translate_formula(c.coordinate)
+        assert c.value == expected, f"{title}!{c.coordinate} breaks the row's pattern"
+
+
+def test_one_formula_per_row_across_the_scenarios(wb: openpyxl.Workbook, cmo_spec: Spec) -> None:
+    """Every scenario's column holds the same formula (relative to its column), row by row."""
+    ws = wb["Scenarios"]
+    scenarios = len(cmo_spec.scenarios or [])
+    rows_checked = 0
+    for row in ws.iter_rows(min_row=scenarios_sheet.NUMBER_ROW):
+        cells = [c for c in row[scenarios_sheet.FIRST - 1 :] if c.value is not None]
+        across = cells[:scenarios]
+        if not across or across[0].data_type != "f":
+            continue
+        assert len(across) == scenarios, f"Scenarios row {row[0].row} leaves a scenario out"
+        one_pattern("Scenarios", across)
+        rows_checked += 1
+    assert rows_checked > 30
 
 
 def test_no_volatile_fragile_or_dynamic_array_functions(wb: openpyxl.Workbook) -> None:
@@ -227,14 +250,22 @@ def test_every_input_is_named_styled_and_validated(
         if c.value is not None and ws.cell(c.row, 1).fill.fgColor.rgb != "00D9E1F2"
     ]
     assert len(inputs) > 60
+    switched = 0
     for c in inputs:
         assert c.coordinate in single_names, f"Inputs!{c.coordinate} has no defined name"
+        if c.data_type == "f" and re.match("=(CHOOSE|MATCH)", c.value):
+            # set by the scenario switch, or the switch's number: a calculation, not an input
+            assert re.fullmatch(r"=(CHOOSE\(scenario_index,.*\)|MATCH\(scenario,.*\))", c.value)
+            assert c.fill.fgColor.rgb != "00FFF2CC", f"Inputs!{c.coordinate} looks typeable"
+            switched += 1
+            continue
         assert c.coordinate in validated, f"Inputs!{c.coordinate} has no data validation"
         assert c.fill.fgColor.rgb == "00FFF2CC", f"Inputs!{c.coordinate} is not on yellow"
         colour = "000000FF" if c.data_type != "f" else "00008000"
         assert c.font.color.rgb == colour, f"Inputs!{c.coordinate} font {c.font.color.rgb}"
         if c.data_type == "f":  # a link to a default: nothing but another input's name
             assert re.fullmatch(r"=[a-z_]+[A-Za-z0-9_]*", c.value), c.value
+    assert switched == 2  # the template's scenarios change one input; and the switch's number
 
 
 def test_validation_bounds(wb: openpyxl.Workbook) -> None:
@@ -276,6 +307,7 @@ def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None
         "'Client type'!A1",
         "Application!A1",
         "Summary!A1",
+        "Scenarios!A1",
         "Analysis!A1",
         "Players!A1",
         "Checks!A1",

@@ -29,6 +29,7 @@ CheckKind = Literal[
     "country_weights",
     "segment_shares",
     "override_shares",
+    "probabilities",
     "phases",
     "regions_sum",
     "split_region",
@@ -77,6 +78,9 @@ def share_checks(model: Model) -> list[Check]:
             if d.shares_overridden_in(r.name):
                 gap = sum(m.weight.value for m in d.by_region[r.name]) - 1
                 checks.append(Check("override_shares", SEGMENT, d.name, r.name, gap))
+    if model.probabilities:
+        gap = sum(p.value for p in model.probabilities) - 1
+        checks.append(Check("probabilities", gap=gap))
     return checks
 
 

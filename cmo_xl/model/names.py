@@ -22,6 +22,15 @@ WORLD_VALUES = "world_values"
 
 #: Names of calculated cells and rows, defined by the sheets that hold them.
 CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES)
+#: The scenario switch (the name typed in it), the number MATCH finds for it, and the list of
+#: scenario names it is validated against.
+SCENARIO = "scenario"
+SCENARIO_INDEX = "scenario_index"
+SCENARIO_NAMES = "scenario_names"
+SWITCH = (SCENARIO, SCENARIO_INDEX, SCENARIO_NAMES)
+SCENARIO_PROBABILITIES = "scenario_probabilities"
+#: The scenario a spec without scenarios has: its own inputs.
+BASE_SCENARIO = "Base"
 #: Excel's longest defined name.
 MAX_NAME_LENGTH = 255
 REGION_SHARES = "region_shares"
@@ -152,3 +161,17 @@ def cagr_step(k: int) -> str:
 
 def value_step(k: int) -> str:
     return f"base_value_step_{k}"
+
+
+def scenario_probability(scenario: str) -> str:
+    return f"probability_{identifier(scenario)}"
+
+
+def scenario_change(target: str, scenario: str) -> str:
+    """A scenario's change to the input named ``target``: ``market_cagr_p2_Upside``."""
+    return f"{target}_{identifier(scenario)}"
+
+
+def given(target: str) -> str:
+    """The input named ``target`` as the spec gives it, before any scenario changes it."""
+    return f"{target}_given"

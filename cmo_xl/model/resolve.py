@@ -30,6 +30,7 @@ from cmo_xl.model.resolved import (
     given,
     segment_key,
 )
+from cmo_xl.model.scenarios import Switch, scenario_number
 from cmo_xl.model.schema import CagrInput, Spec
 from cmo_xl.model.schema import Phase as SpecPhase
 
@@ -39,9 +40,12 @@ __all__ = ["CHECK_TOLERANCE", "SUM_TOLERANCE", "Input", "Member", "Model", "reso
 CHECK_TOLERANCE = SUM_TOLERANCE
 
 
-def resolve(spec: Spec) -> Model:
-    """The resolved model of a valid spec (one that passed :mod:`cmo_xl.model.rules`)."""
+def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
+    """The resolved model of a valid spec (one that passed :mod:`cmo_xl.model.rules`), with
+    ``scenario`` in force: its name, its number from 1, or None for the first."""
     m = spec.market
+    active = scenario if isinstance(scenario, int) else scenario_number(spec, scenario)
+    switch = Switch(spec, active)
     rebuild = "Fixed when the workbook is built: change it in the spec and rebuild."
     base_year = Input(
         "market.base_year",
@@ -63,13 +67,15 @@ def resolve(spec: Spec) -> Model:
         STRUCTURE,
         note=rebuild,
     )
-    base_value = given(
-        "market.base_value",
-        names.BASE_VALUE,
-        f"Market value in {m.base_year}",
-        m.unit,
-        "value",
-        m.base_value,
+    base_value = switch.live(
+        given(
+            "market.base_value",
+            names.BASE_VALUE,
+            f"Market value in {m.base_year}",
+            m.unit,
+            "value",
+            m.base_value,
+        )
     )
     tolerance = Input(
         "",
@@ -84,12 +90,13 @@ def resolve(spec: Spec) -> Model:
     )
     phases: list[Phase] = []
     for k, ph in enumerate(spec.phases, start=1):
-        phases.append(_phase(k, ph, phases[-1].end if phases else base_year))
+        phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch))
     headline = phases[-1].cagr
     regions = tuple(
-        _region(i, spec, tuple(phases), headline, base_year) for i in range(len(spec.regions))
+        _region(i, spec, tuple(phases), headline, base_year, switch)
+        for i in range(len(spec.regions))
     )
-    dimensions = tuple(_dimension(i, spec, headline) for i in range(len(spec.dimensions)))
+    dimensions = tuple(_dimension(i, spec, headline, switch) for i in range(len(spec.dimensions)))
     model = Model(
         spec,
         base_year,
@@ -102,6 +109,8 @@ def resolve(spec: Spec) -> Model:
         tuple(_player(i, spec) for i in range(len(spec.players))),
         tuple(_benchmark(i, spec) for i in range(len(spec.benchmarks))),
         resolve_analysis(spec),
+        scenarios=switch.scenarios(),
+        scenario=active,
     )
     model.ranges.update(_ranges(model))
     return model
@@ -112,7 +121,7 @@ def _years_label(text: str, start: Input, end: Input) -> tuple[str | Input, ...]
     return (f"{text} (", start, "-", end, ")")
 
 
-def _phase(k: int, ph: SpecPhase, start: Input) -> Phase:
+def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch) -> Phase:
     """Phase ``k``, which starts at ``start`` (the base year or the previous phase's end)."""
     path = f"phases[{k - 1}]"
     end = Input(
@@ -134,7 +143,9 @@ def _phase(k: int, ph: SpecPhase, start: Input) -> Phase:
         "cagr",
         ph.cagr,
     )
-    cagr = replace(cagr, label_parts=_years_label(f"Market CAGR, phase {k}", start, end))
+    cagr = switch.live(
+        replace(cagr, label_parts=_years_label(f"Market CAGR, phase {k}", start, end))
+    )
     return Phase(k, ph.start_year, ph.end_year, end, cagr)
 
 
@@ -146,11 +157,18 @@ MIX_LABEL = "relative growth rate (mix shift)"
 
 
 def _region(
-    i: int, spec: Spec, phases: tuple[Phase, ...], headline: Input, base_year: Input
+    i: int,
+    spec: Spec,
+    phases: tuple[Phase, ...],
+    headline: Input,
+    base_year: Input,
+    switch: Switch,
 ) -> Region:
     r = spec.regions[i]
     path = f"regions[{i}]"
-    share = given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
+    share = switch.live(
+        given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
+    )
     typed = r.cagr or [None] * len(phases)
     cagrs = []
     starts = [base_year, *(p.end for p in phases[:-1])]
@@ -164,7 +182,7 @@ def _region(
             note = f"Follows the market CAGR of phase {k}; type a number to override."
             item = following(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note)
         parts = _years_label(f"{r.name}, phase {k}", start, ph.end)
-        cagrs.append(replace(item, label_parts=parts))
+        cagrs.append(switch.live(replace(item, label_parts=parts)))
     countries = []
     for j, c in enumerate(r.countries):
         where = f"{path}.countries[{j}]"
@@ -184,7 +202,7 @@ def _region(
             headline,
             country_key(r.name, c.name),
         )
-        countries.append(Member(c.name, weight, cagr))
+        countries.append(Member(c.name, switch.live(weight), switch.live(cagr)))
     return Region(
         r.name,
         share,
@@ -206,26 +224,27 @@ def _mix_cagr(
     return replace(given(path, name, label, "%", "cagr", item), implies=implies)
 
 
-def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
+def _dimension(i: int, spec: Spec, headline: Input, switch: Switch) -> Dimension:
     d = spec.dimensions[i]
     path = f"dimensions[{i}]"
     shares, cagrs = [], []
     for j, s in enumerate(d.segments):
         where = f"{path}.segments[{j}]"
-        shares.append(
-            given(
-                f"{where}.share",
-                names.segment_share(d.name, s.name),
-                f"{s.name}: share",
-                "%",
-                "share",
-                s.share,
-            )
+        share = given(
+            f"{where}.share",
+            names.segment_share(d.name, s.name),
+            f"{s.name}: share",
+            "%",
+            "share",
+            s.share,
         )
+        shares.append(switch.live(share))
         name = names.segment_cagr(d.name, s.name)
         label = f"{s.name}: {MIX_LABEL}"
         implies = segment_key(d.name, s.name)
-        cagrs.append(_mix_cagr(f"{where}.cagr", name, label, s.cagr, headline, implies))
+        cagrs.append(
+            switch.live(_mix_cagr(f"{where}.cagr", name, label, s.cagr, headline, implies))
+        )
     overrides: list[Input] = []
     replaced: dict[tuple[str, str, str], Input] = {}  # (region, segment, field) -> override
     for j, o in enumerate(d.overrides):
@@ -239,6 +258,7 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
                 "share",
                 o.share,
             )
+            item = switch.live(item)
             overrides.append(item)
             replaced[(o.region, o.segment, "share")] = item
         if o.cagr is not None:
@@ -250,6 +270,7 @@ def _dimension(i: int, spec: Spec, headline: Input) -> Dimension:
                 headline,
                 segment_key(d.name, o.segment, o.region),
             )
+            item = switch.live(item)
             overrides.append(item)
             replaced[(o.region, o.segment, "cagr")] = item
     by_region = {
@@ -338,6 +359,8 @@ def _ranges(model: Model) -> dict[str, tuple[Input, ...]]:
         names.CAGR_STEPS: model.analysis.cagr_steps,
         names.VALUE_STEPS: model.analysis.value_steps,
     }
+    if model.probabilities:
+        ranges[names.SCENARIO_PROBABILITIES] = model.probabilities
     for r in model.regions:
         ranges[r.cagrs_range] = r.cagrs
     for r in model.regions:

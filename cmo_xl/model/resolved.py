@@ -50,9 +50,12 @@ InputKind = Literal[
     "tolerance",
     "cagr_step",
     "value_step",
+    "rate_shift",  # a scenario's shift of a CAGR or a share, in points
+    "value_shift",  # a scenario's shift of a value, in its unit
 ]
-#: Provenance of an input the spec does not give: a default link, or the timeline itself.
-DEFAULT, STRUCTURE = "default", "structure"
+#: Provenance of an input the spec does not give: a default link, or the timeline itself;
+#: and of an input the scenario switch sets.
+DEFAULT, STRUCTURE, SCENARIO = "default", "structure", "scenario"
 
 
 @dataclass(frozen=True)
@@ -74,10 +77,43 @@ class Input:
     #: A label that quotes other inputs (a phase's years) as text and those inputs, so the
     #: workbook can write it as a formula that follows edits; empty for a plain label.
     label_parts: tuple[str | Input, ...] = ()
+    #: For an input a scenario changes: the input as the spec gives it (typed, or following its
+    #: default), and every scenario's change to it. The switch then sets this one.
+    given: Input | None = None
+    changes: tuple[Change, ...] = ()
 
     @property
     def typed(self) -> bool:
-        return self.follows is None
+        return self.follows is None and self.given is None
+
+    def case(self, scenario: int) -> tuple[Input | None, Input | None]:
+        """What this input is in ``scenario`` (numbered from 1): the input its value starts
+        from (its given value; None where the scenario sets it) plus a typed change (None where
+        the scenario leaves it alone). Its value is their sum; the workbook writes the same sum.
+        """
+        change = next((c for c in self.changes if c.scenario == scenario), None)
+        if change is None:
+            return self.given, None
+        return (self.given if change.shift else None), change.input
+
+
+@dataclass(frozen=True)
+class Change:
+    """One scenario's change to one input: a typed value it sets, or a typed shift."""
+
+    scenario: int  # numbered from 1
+    shift: bool
+    input: Input  # the typed cell: the value set, or the amount shifted by
+    target: str  # the defined name of the input it changes
+
+
+@dataclass(frozen=True)
+class Scenario:
+    number: int  # from 1: what the switch's MATCH gives
+    name: str
+    note: str
+    probability: Input | None
+    changes: tuple[Change, ...]  # in spec order
 
 
 @dataclass(frozen=True)
@@ -166,6 +202,8 @@ class Model:
     players: tuple[Player, ...]
     benchmarks: tuple[Benchmark, ...]
     analysis: AnalysisInputs
+    scenarios: tuple[Scenario, ...]
+    scenario: int  # the scenario in force, numbered from 1
     #: Named ranges over inputs: name -> the inputs, contiguous on the Inputs sheet.
     ranges: dict[str, tuple[Input, ...]] = field(default_factory=dict)
 
@@ -188,10 +226,22 @@ class Model:
     def dimension(self, name: str) -> Dimension:
         return next(d for d in self.dimensions if d.name == name)
 
-    def inputs(self) -> Iterator[Input]:
-        """Every input, in the Inputs sheet's order."""
-        yield from (self.base_year, self.end_year, self.base_value, self.tolerance)
-        yield from (p.end for p in self.phases)
+    @property
+    def probabilities(self) -> tuple[Input, ...]:
+        """Every scenario's probability, or none when the spec gives none."""
+        return tuple(s.probability for s in self.scenarios if s.probability is not None)
+
+    def switched(self) -> Iterator[Input]:
+        """The inputs the scenarios change, in the Inputs sheet's order."""
+        return (i for i in self.forecast_inputs() if i.given is not None)
+
+    def forecast_inputs(self) -> Iterator[Input]:
+        """The inputs a scenario may change: the base value, CAGRs, shares and weights."""
+        yield self.base_value
+        yield from self._growth_inputs()
+
+    def _growth_inputs(self) -> Iterator[Input]:
+        """The CAGRs, shares and weights, in the Inputs sheet's order."""
         yield from (p.cagr for p in self.phases)
         yield from (r.share for r in self.regions)
         for r in self.regions:
@@ -203,6 +253,16 @@ class Model:
             yield from d.shares
             yield from d.cagrs
             yield from d.overrides
+
+    def inputs(self) -> Iterator[Input]:
+        """Every input, in the Inputs sheet's order."""
+        yield from self.probabilities
+        for s in self.scenarios:
+            yield from (c.input for c in s.changes)
+        yield from (i.given for i in self.switched() if i.given is not None)
+        yield from (self.base_year, self.end_year, self.base_value, self.tolerance)
+        yield from (p.end for p in self.phases)
+        yield from self._growth_inputs()
         for p in self.players:
             yield from (i for i in (p.revenue, p.year) if i is not None)
         for b in self.benchmarks:
@@ -219,7 +279,7 @@ class Model:
             yield item.name, item.path
         for name, items in self.ranges.items():
             yield name, _common_field(items)
-        for name in names.CALCULATED:
+        for name in (*names.CALCULATED, *names.SWITCH):
             yield name, ""
 
 

@@ -11,6 +11,7 @@ from cmo_xl.model.excel_names import sheet_name_problem
 from cmo_xl.model.names import identifier
 from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
 from cmo_xl.model.resolved import Model
+from cmo_xl.model.scenario_rules import change_problems, scenario_problems
 from cmo_xl.model.schema import BASE_VALUE_MIN, MAX_SERIES_YEARS, MAX_YEARS, Override, Spec
 from cmo_xl.text import cell_text_problem, excerpt
 
@@ -27,6 +28,8 @@ def rule_problems(spec: Spec) -> list[str]:
         _benchmarks,
         _source_ids,
         _analysis,
+        _scenario_names,
+        scenario_problems,
     )
     problems = [problem for check in checks for problem in check(spec)]
     if problems:
@@ -34,7 +37,11 @@ def rule_problems(spec: Spec) -> list[str]:
     # The rest needs the resolved model, which needs a spec whose parts are sound.
     model = resolve(spec)
     model_checks = (_override_sums, _source_references, _defined_names, _size)
-    return [problem for check in model_checks for problem in check(model)]
+    problems = [problem for check in model_checks for problem in check(model)]
+    if problems:
+        return problems
+    scenarios = [resolve(spec, k) for k in range(1, len(model.scenarios) + 1)]
+    return list(change_problems(model, scenarios, _sums_to_one))
 
 
 def _texts(spec: Spec) -> Iterator[str]:
@@ -179,6 +186,11 @@ def _overrides(
                 "give one"
             )
         seen.add((o.region, o.segment))
+
+
+def _scenario_names(spec: Spec) -> Iterator[str]:
+    """Scenario names make defined names, and the switch's MATCH ignores case."""
+    yield from _unique([s.name for s in spec.scenarios or []], "scenarios")
 
 
 def _players(spec: Spec) -> Iterator[str]:

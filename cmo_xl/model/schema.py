@@ -34,6 +34,9 @@ MAX_DIMENSIONS = 10
 MAX_SEGMENTS = 100  # in one dimension
 MAX_PLAYERS = 500
 MAX_ENTRIES = 1000  # sources, corrections, benchmarks, overrides in one dimension
+#: Scenarios: the switch picks one with CHOOSE, which takes at most 254 options; the Scenarios
+#: sheet gives each a column.
+MAX_SCENARIOS = 20
 #: Series (world, regions, countries, segments in each region and in the world) times years:
 #: about 3.3 formula cells each, so about 500,000 formula cells at most.
 MAX_SERIES_YEARS = 150_000
@@ -188,6 +191,31 @@ class Analysis(_Model):
     ) = None
 
 
+class ChangeValue(_Input):
+    """The value a scenario sets, or the amount it shifts an input by (in the input's unit:
+    0.02 is two points of a CAGR or a share). Its range depends on the input it changes, so
+    :mod:`cmo_xl.model.rules` checks it."""
+
+    value: Annotated[_Number, Field(ge=-VALUE_MAX, le=VALUE_MAX)]
+
+
+class Change(_Model):
+    """A scenario's change to one input of the forecast, named by its defined name."""
+
+    input: Name
+    set: ChangeValue | None = None
+    shift: ChangeValue | None = None
+
+
+class Scenario(_Model):
+    """A named set of changes to the spec's inputs; inputs it does not change keep theirs."""
+
+    name: Name
+    note: Note = ""
+    probability: ShareInput | None = None
+    changes: Annotated[list[Change], Field(max_length=MAX_ENTRIES)] = []
+
+
 class Spec(_Model):
     schema_version: Literal[1]
     market: Market
@@ -199,3 +227,7 @@ class Spec(_Model):
     corrections: Annotated[list[Correction], Field(max_length=MAX_ENTRIES)] = []
     benchmarks: Annotated[list[Benchmark], Field(max_length=MAX_ENTRIES)] = []
     analysis: Analysis = Analysis()
+    #: None: one scenario, the spec's own inputs, called "Base".
+    scenarios: Annotated[list[Scenario], Field(min_length=1, max_length=MAX_SCENARIOS)] | None = (
+        None
+    )

@@ -2,12 +2,15 @@
 
 Each returns an expression without the leading ``=``; sheet builders add it. None of them uses
 volatile or fragile functions (OFFSET, INDIRECT, TODAY, NOW, RAND), nested IFs or dynamic arrays,
-so the same text computes in Excel 2010+ and LibreOffice 7.4.
+so the same text computes in Excel 2013+ (ISFORMULA) and LibreOffice 7.4.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cmo_xl.model import names
+from cmo_xl.model.resolved import Input
 
 
 def growth(prev: str, rate: str) -> str:
@@ -181,3 +184,70 @@ def status(flag_sum: str) -> str:
 
 def count_if_equal(range_: str, text: str) -> str:
     return f'COUNTIF({range_},"{text}")'
+
+
+def choose(index: str, options: list[str]) -> str:
+    """Option number ``index`` (from 1) of ``options``.
+
+    >>> choose("scenario_index", ["market_cagr_p2_given", "market_cagr_p2_Upside"])
+    'CHOOSE(scenario_index,market_cagr_p2_given,market_cagr_p2_Upside)'
+    """
+    return f"CHOOSE({index},{','.join(options)})"
+
+
+def position(text_ref: str, list_range: str) -> str:
+    """Where ``text_ref`` stands in ``list_range`` (from 1; exact match, ignoring case).
+
+    >>> position("scenario", "scenario_names")
+    'MATCH(scenario,scenario_names,0)'
+    """
+    return f"MATCH({text_ref},{list_range},0)"
+
+
+def column_number(first: str, here: str) -> str:
+    """1 in the column of ``first``, 2 in the next, and so on; ``first`` absolute.
+
+    >>> column_number("$C$5", "D5")
+    'COLUMNS($C$5:D5)'
+    """
+    return f"COLUMNS({first}:{here})"
+
+
+def grow_for(value: str, rate: str, years: str) -> str:
+    """``value`` grown at ``rate`` for ``years`` (an expression) in closed form.
+
+    >>> grow_for("C12", "C9", "(phase_end_p1-base_year)")
+    'C12*(1+C9)^(phase_end_p1-base_year)'
+    """
+    return f"{value}*(1+{rate})^{years}"
+
+
+def weighted(weights: str, values: str) -> str:
+    """
+    >>> weighted("$C$6:$F$6", "C20:F20")
+    'SUMPRODUCT($C$6:$F$6,C20:F20)'
+    """
+    return f"SUMPRODUCT({weights},{values})"
+
+
+def case(item: Input, scenario: int, ref: Callable[[Input], str]) -> str:
+    """A switched input's value in ``scenario``, as :meth:`Input.case` defines it: its given
+    value, a value set, or the given value plus a shift; ``ref`` names each part's cell."""
+    base, change = item.case(scenario)
+    return plus([ref(part) for part in (base, change) if part is not None])
+
+
+def default_unless_typed(name: str, default: str) -> str:
+    """The input ``name`` follows ``default`` while its cell holds the link to a default; once
+    a number is typed over it, the number. The Scenarios sheet needs this: it evaluates
+    ``default`` in each scenario, so it cannot simply read the input's own cell.
+
+    ISFORMULA came with Excel 2013, after the file format was fixed, so the file must spell it
+    ``_xlfn.ISFORMULA`` or Excel shows #NAME? (XlsxWriter's documentation, "Formulas added in
+    Excel 2010 and later"; Microsoft, "Issue: An _xlfn. prefix is displayed in front of a
+    formula"). LibreOffice reads that spelling too, and without it returns #NAME?.
+
+    >>> default_unless_typed("cagr_Europe_p2", "C40")
+    'IF(_xlfn.ISFORMULA(cagr_Europe_p2),C40,cagr_Europe_p2)'
+    """
+    return f"IF(_xlfn.ISFORMULA({name}),{default},{name})"

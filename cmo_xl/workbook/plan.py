@@ -15,6 +15,7 @@ from cmo_xl.workbook.sheets import (
     functions,
     inputs,
     players,
+    scenarios,
     sources,
     summary,
 )
@@ -31,6 +32,7 @@ from cmo_xl.workbook.sheets.split import SplitRows
 FIXED_TITLES = (
     analysis.TITLE,
     cover.TITLE,
+    scenarios.TITLE,
     inputs.TITLE,
     regions_sheet.TITLE,
     countries_sheet.TITLE,
@@ -55,14 +57,17 @@ def _dimension_titles(spec: Spec) -> None:
         raise SpecError(problems)
 
 
-def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -> WorkbookPlan:
+def plan_workbook(
+    spec: Spec, spec_label: str = "spec", *, udfs: bool = False, scenario: str | None = None
+) -> WorkbookPlan:
     """Every sheet, cell, style, validation and defined name of the workbook for ``spec``.
 
     With ``udfs``, a Functions sheet calls the cmo_xl UDFs beside native formulas, and an
     ``xlwings.conf`` sheet points the xlwings add-in at them; without, no cell calls a UDF.
+    ``scenario`` names the scenario the switch starts at (None: the first).
     """
     _dimension_titles(spec)
-    ctx = Context.of(spec)
+    ctx = Context.of(spec, scenario)
     model = ctx.model
     inputs_sheet = inputs.build_inputs_sheet(ctx)
     regions = build_regions_sheet(ctx)
@@ -73,9 +78,11 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
     splits += [build_segment_sheet(ctx, d, regions) for d in model.dimensions]
     inputs_sheet.add_implied_cagrs(ctx, _series_rows(ctx, splits))
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
+    scenarios_sheet = scenarios.build_scenarios_sheet(ctx)
     analysis_sheet = analysis.build_analysis_sheet(ctx, regions)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
-    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet, analysis_sheet]
+    calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet]
+    calc_sheets += [scenarios_sheet, analysis_sheet]
     calc_sheets += [players_sheet] if players_sheet else []
     scanned = [inputs_sheet.sheet, *calc_sheets]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
@@ -85,6 +92,7 @@ def plan_workbook(spec: Spec, spec_label: str = "spec", *, udfs: bool = False) -
         (regions.sheet, "Growth rate and value of each region; the world total"),
         *((s.sheet, f"Each region split by {s.sheet.title.lower()} (mix shift)") for s in splits),
         (summary_sheet.sheet, "Values at phase ends; input against implied CAGRs"),
+        (scenarios_sheet, "Every scenario side by side, whatever the switch says"),
         (analysis_sheet, "Goal seek, sensitivities and a tornado table on the end-year value"),
     ]
     if players_sheet:

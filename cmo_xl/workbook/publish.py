@@ -34,12 +34,15 @@ def build_workbook(
     force: bool = False,
     spec_label: str = "spec",
     udfs: bool = False,
+    scenario: str | None = None,
 ) -> Path:
     """Write the workbook for ``spec`` to ``out``; refuse to overwrite unless ``force``.
 
-    ``udfs`` adds the Functions and xlwings.conf sheets (see :mod:`.sheets.functions`).
+    ``udfs`` adds the Functions and xlwings.conf sheets (see :mod:`.sheets.functions`);
+    ``scenario`` names the scenario the switch starts at (None: the spec's first).
     """
-    return write_workbook(plan_workbook(spec, spec_label, udfs=udfs), out, force=force)
+    plan = plan_workbook(spec, spec_label, udfs=udfs, scenario=scenario)
+    return write_workbook(plan, out, force=force)
 
 
 #: Staged files are named ``.cmo_xl-<pid>-<random>.tmp``: a fixed length whatever OUT's name,

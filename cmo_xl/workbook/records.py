@@ -73,13 +73,15 @@ class Cell:
 
 @dataclass(frozen=True)
 class Validation:
-    """Data validation on an input cell: a whole or decimal number between two bounds."""
+    """Data validation on an input cell: a whole or decimal number between two bounds, or one
+    of a list of texts."""
 
     address: str
     whole: bool
     low: float
     high: float | None  # None: no upper bound
     rule: str  # said to the user when a value is refused
+    options: str | None = None  # a defined name over the cells listing the allowed texts
 
 
 @dataclass

@@ -91,12 +91,15 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
 
 
 def _validations(ws: Worksheet, validations: list[Validation]) -> None:
-    groups: dict[tuple[bool, float, float | None, str], list[str]] = defaultdict(list)
+    groups: dict[tuple[bool, float, float | None, str, str | None], list[str]]
+    groups = defaultdict(list)
     for v in validations:
-        groups[(v.whole, v.low, v.high, v.rule)].append(v.address)
-    for (whole, low, high, rule), addresses in groups.items():
+        groups[(v.whole, v.low, v.high, v.rule, v.options)].append(v.address)
+    for (whole, low, high, rule, options), addresses in groups.items():
         kind = "whole" if whole else "decimal"
-        if high is None:
+        if options is not None:
+            dv = DataValidation(type="list", formula1=options, allow_blank=False)
+        elif high is None:
             dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=_num(low))
         else:
             dv = DataValidation(

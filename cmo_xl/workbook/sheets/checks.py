@@ -139,6 +139,8 @@ def _share_checks(ctx: Context, splits: list[SplitRows]) -> list[_Placed]:
         elif check.kind == "segment_shares":
             label = f"{check.dimension}: segment shares sum to 100%"
             range_ = ctx.model.dimension(check.dimension).shares_range
+        elif check.kind == "probabilities":
+            label, range_ = "Scenario probabilities sum to 100%", names.SCENARIO_PROBABILITIES
         else:  # override_shares
             # The mix index in the base year is the share itself, w*(1+g)^0, with the region's
             # overrides applied: its column is the one contiguous range of them.

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from cmo_xl.model import names
 from cmo_xl.model.engine import Forecast, Key, forecast
+from cmo_xl.model.outcomes import Outcomes, outcomes
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Model
 from cmo_xl.model.schema import Spec
@@ -32,9 +34,15 @@ class Context:
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, spec: Spec) -> Context:
-        model = resolve(spec)
+    def of(cls, spec: Spec, scenario: str | None = None) -> Context:
+        """The context of ``spec`` with ``scenario`` in force (None: the first)."""
+        model = resolve(spec, scenario)
         return cls(model, forecast(model))
+
+    @cached_property
+    def outcomes(self) -> Outcomes:
+        """Every scenario's results, for the Scenarios sheet."""
+        return outcomes(self.model)
 
     @property
     def spec(self) -> Spec:

@@ -58,6 +58,10 @@ def build_cover_sheet(
     sheet.put(row, 1, "Master check", "total")
     sheet.formula(row, 2, names.MASTER_CHECK, cached=master_status, style="check")
     row += 1
+    sheet.put(row, 1, "Scenario in force")
+    in_force = ctx.model.scenarios[ctx.model.scenario - 1].name
+    sheet.formula(row, 2, names.SCENARIO, cached=in_force)
+    row += 1
     count = len(placeholders(ctx.model))
     sheet.put(row, 1, "Placeholder inputs")
     text = formula_text.count_if_equal(inputs.provenance_range, PLACEHOLDER)

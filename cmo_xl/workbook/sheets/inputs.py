@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cmo_xl.model import names
 from cmo_xl.model.resolved import Input, Key, Model
@@ -16,6 +16,7 @@ from cmo_xl.model.schema import (
     CAGR_RANGE,
     CAGR_STEP_RANGE,
     SHARE_RANGE,
+    VALUE_MAX,
     VALUE_STEP_RANGE,
     YEAR_RANGE,
 )
@@ -47,7 +48,11 @@ FORMAT: dict[str, NumberFormat] = {
     "tolerance": "sci",
     "cagr_step": "pct",
     "value_step": "pct",
+    "rate_shift": "pct2",
+    "value_shift": "value",
 }
+#: How far a scenario may shift a CAGR or a share: across the whole range of a CAGR.
+RATE_SHIFT_RANGE = (CAGR_RANGE[0] - CAGR_RANGE[1], CAGR_RANGE[1] - CAGR_RANGE[0])
 
 
 @dataclass
@@ -101,7 +106,7 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
     sheet.heights[4] = 30  # two lines: Excel does not grow a row for wrapped text
     sheet.freeze = "A5"
     out = InputsSheet(sheet)
-    row = FIRST_ROW - 1
+    row = _scenario_block(ctx, out)
     for title, items in _sections(model):
         row = _section(sheet, row + 1, title)
         for item in items:
@@ -118,6 +123,14 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
 def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
     """The sheet's sections in order, each with its inputs."""
     first = model.years[0]
+    changes = [c.input for s in model.scenarios for c in s.changes]
+    if changes:
+        yield "Scenario changes: what each scenario sets, or shifts by (in points)", changes
+        yield (
+            "Inputs the scenarios change, as the spec gives them (the scenarios that leave or "
+            "shift them use these)",
+            [i.given for i in model.switched() if i.given is not None],
+        )
     yield "Market", [model.base_year, model.end_year, model.base_value, model.tolerance]
     yield "Growth phases", [p.end for p in model.phases] + [p.cagr for p in model.phases]
     yield f"Regions: share of the market in {first}", [r.share for r in model.regions]
@@ -146,6 +159,41 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
     )
 
 
+def _scenario_block(ctx: Context, out: InputsSheet) -> int:
+    """The scenario switch and the list of scenarios, each with its probability if the spec
+    gives one; returns the last row used."""
+    model, sheet = ctx.model, out.sheet
+    row = _section(sheet, FIRST_ROW, "Scenario: every sheet but Scenarios follows the switch")
+    active = model.scenarios[model.scenario - 1]
+    first, last = row + 3, row + 2 + len(model.scenarios)
+    sheet.put(row, LABEL, "Scenario in force")
+    sheet.put(row, VALUE, active.name, "input")
+    sheet.put(row, PROVENANCE, "analyst")
+    sheet.put(row, NAME, names.SCENARIO, "unit")
+    sheet.put(row, NOTE, "Pick one of the scenarios listed below.", "note")
+    rule = "one of the scenarios listed in column A below"
+    sheet.validations.append(
+        Validation(a1.cell(row, VALUE), False, 0, None, rule, names.SCENARIO_NAMES)
+    )
+    ctx.define(names.SCENARIO, sheet, row, VALUE)
+    sheet.put(row + 1, LABEL, "Scenario number (calculated)")
+    text = formula_text.position(names.SCENARIO, names.SCENARIO_NAMES)
+    sheet.formula(row + 1, VALUE, text, cached=model.scenario, fmt="int")
+    sheet.put(row + 1, NAME, names.SCENARIO_INDEX, "unit")
+    ctx.define(names.SCENARIO_INDEX, sheet, row + 1, VALUE)
+    _section(sheet, row + 2, "Scenarios, with their probability (names are fixed when built)")
+    for row, scenario in enumerate(model.scenarios, start=first):
+        p = scenario.probability
+        note = " ".join(t for t in (scenario.note, p and p.note and f"Probability: {p.note}") if t)
+        if p is not None:
+            _input_row(ctx, out, row, replace(p, note=note))
+        else:
+            sheet.put(row, LABEL, scenario.name)
+            sheet.put(row, NOTE, note, "note")
+    ctx.define(names.SCENARIO_NAMES, sheet, first, LABEL, last, LABEL)
+    return last + 1
+
+
 def _section(sheet: SheetPlan, row: int, text: str) -> int:
     """A section band across the table; returns the first row under it."""
     sheet.put(row, LABEL, text, "section")
@@ -156,14 +204,14 @@ def _section(sheet: SheetPlan, row: int, text: str) -> int:
 
 def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet = out.sheet
-    if item.label_parts:  # it quotes other inputs (a phase's years): it follows their edits
-        parts = [formula_text.text(p) if isinstance(p, str) else p.name for p in item.label_parts]
-        sheet.formula(row, LABEL, formula_text.concat(parts), cached=item.label, style="label")
-    else:
-        sheet.put(row, LABEL, item.label)
+    put_label(sheet, row, LABEL, item)
     sheet.put(row, UNIT, item.unit, "unit")
     fmt = FORMAT[item.kind]
-    if item.follows is None:
+    if item.given is not None:  # set by the scenario switch
+        cases = [formula_text.case(item, s.number, lambda i: i.name) for s in ctx.model.scenarios]
+        text = formula_text.choose(names.SCENARIO_INDEX, cases)
+        sheet.formula(row, VALUE, text, cached=item.value, style="calc", fmt=fmt)
+    elif item.follows is None:
         value = int(item.value) if "year" in item.kind else item.value
         sheet.put(row, VALUE, value, "input", fmt)
     else:
@@ -175,6 +223,16 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet.validations.append(_validation(ctx.model, item, a1.cell(row, VALUE)))
     ctx.define(item.name, sheet, row, VALUE)
     out.rows[item.name] = row
+
+
+def put_label(sheet: SheetPlan, row: int, col: int, item: Input) -> None:
+    """An input's label; a formula when it quotes other inputs (a phase's years), so that it
+    follows their edits."""
+    if item.label_parts:
+        parts = [formula_text.text(p) if isinstance(p, str) else p.name for p in item.label_parts]
+        sheet.formula(row, col, formula_text.concat(parts), cached=item.label, style="label")
+    else:
+        sheet.put(row, col, item.label)
 
 
 def _validation(model: Model, item: Input, address: str) -> Validation:
@@ -192,6 +250,13 @@ def _validation(model: Model, item: Input, address: str) -> Validation:
         year = int(item.value)
         return Validation(
             address, True, year, year, f"{year}; it is fixed when the workbook is built"
+        )
+    if item.kind == "rate_shift":
+        low, high = RATE_SHIFT_RANGE
+        return Validation(address, False, low, high, f"a shift from {low:.0%} to +{high:.0%}")
+    if item.kind == "value_shift":
+        return Validation(
+            address, False, -VALUE_MAX, VALUE_MAX, "a shift of at most 1e18 either way"
         )
     if item.kind in ("cagr_step", "value_step"):
         low, high = CAGR_STEP_RANGE if item.kind == "cagr_step" else VALUE_STEP_RANGE

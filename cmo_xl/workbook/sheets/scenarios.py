@@ -1,0 +1,209 @@
+"""Scenarios: every scenario side by side, whatever the switch on Inputs says.
+
+One column a scenario. Its inputs come first in the calculation: each input of the forecast
+as that scenario has it (``CHOOSE`` by the column's scenario number over the same cases the
+switch chooses from on Inputs, so one formula fills the row). From them each region grows in
+closed form through the phases, and the world is their sum. Where the scenarios carry
+probabilities a last column holds the probability-weighted expected value. The numbers come
+from :func:`cmo_xl.model.outcomes.outcomes`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from cmo_xl.model import names
+from cmo_xl.model.resolved import Input
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import SheetPlan, Style
+from cmo_xl.workbook.sheets.context import Context
+from cmo_xl.workbook.sheets.inputs import FORMAT, put_label
+
+TITLE = "Scenarios"
+LABEL, UNIT, FIRST = 1, 2, 3
+NAME_ROW, NUMBER_ROW, PROBABILITY_ROW = 5, 6, 7
+
+
+class _Layout:
+    """Where each row of the sheet goes: filled top to bottom."""
+
+    def __init__(self, sheet: SheetPlan, columns: int) -> None:
+        self.sheet, self.columns, self.row = sheet, columns, PROBABILITY_ROW + 1
+
+    def section(self, text: str) -> None:
+        self.row += 1
+        self.sheet.put(self.row, LABEL, text, "section")
+        for col in range(UNIT, FIRST + self.columns):
+            self.sheet.put(self.row, col, "", "section")
+        self.row += 1
+
+    def take(self) -> int:
+        self.row += 1
+        return self.row - 1
+
+
+def build_scenarios_sheet(ctx: Context) -> SheetPlan:
+    model, results = ctx.model, ctx.outcomes
+    scenarios = results.scenarios
+    expected = results.expected
+    columns = len(scenarios) + (expected is not None)
+    last = FIRST + len(scenarios) - 1
+    sheet = SheetPlan(TITLE, landscape=True)
+    sheet.widths = {LABEL: 46, UNIT: 10, **{c: 15 for c in range(FIRST, FIRST + columns)}}
+    sheet.put(1, LABEL, "Scenarios side by side", "title")
+    sheet.put(
+        2,
+        LABEL,
+        "Each scenario computed from its own inputs, whatever the switch on Inputs says. "
+        "The other sheets show the scenario in force:",
+        "subtitle",
+    )
+    in_force = model.scenarios[model.scenario - 1].name
+    sheet.formula(3, LABEL, names.SCENARIO, cached=in_force, style="total")
+    sheet.put(NAME_ROW, LABEL, "Scenario", "header")
+    sheet.put(NAME_ROW, UNIT, "", "header")
+    sheet.put(NUMBER_ROW, LABEL, "Scenario number")
+    first_number = a1.cell(NUMBER_ROW, FIRST, abs_row=True, abs_col=True)
+    for k, outcome in enumerate(scenarios):
+        col = FIRST + k
+        number = a1.cell(NUMBER_ROW, col, abs_row=True)
+        name = outcome.scenario.name if outcome.scenario else ""
+        text = formula_text.pick(names.SCENARIO_NAMES, number)
+        sheet.formula(NAME_ROW, col, text, cached=name, style="header")
+        here = a1.cell(NUMBER_ROW, col)
+        sheet.formula(NUMBER_ROW, col, formula_text.column_number(first_number, here), cached=k + 1)
+    probabilities = a1.area(PROBABILITY_ROW, FIRST, PROBABILITY_ROW, last, absolute=True)
+    if expected is not None:
+        sheet.put(NAME_ROW, last + 1, "Probability-weighted", "header")
+        sheet.put(PROBABILITY_ROW, LABEL, "Probability")
+        sheet.put(PROBABILITY_ROW, UNIT, "%", "unit")
+        for k, p in enumerate(model.probabilities):
+            number = a1.cell(NUMBER_ROW, FIRST + k, abs_row=True)
+            text = formula_text.pick(names.SCENARIO_PROBABILITIES, number)
+            sheet.formula(PROBABILITY_ROW, FIRST + k, text, cached=p.value, fmt="share")
+    sheet.heights[NAME_ROW] = 30
+    sheet.freeze = a1.cell(NAME_ROW + 1, FIRST)
+
+    layout = _Layout(sheet, columns)
+    years = results.years
+    unit = model.unit
+    # Rows are placed first, so that formulas can refer to rows further down.
+    layout.section("The world")
+    world_rows = [layout.take() for _ in years]
+    cagr_rows = [layout.take() for _ in model.phases]
+    total_cagr_row = layout.take()
+    layout.section("Regions")
+    region_rows = [[layout.take() for _ in years] for _ in model.regions]
+    layout.section("Inputs in each scenario (from Inputs: the spec's values and each change)")
+    listed = [
+        model.base_value,
+        *(p.cagr for p in model.phases),
+        *(r.share for r in model.regions),
+        *(c for r in model.regions for c in r.cagrs),
+    ]
+    # A switched input that follows a default gets a row for its given value, so that the
+    # test of whether it still follows (see below) is made once, in one formula.
+    inputs = [
+        part
+        for item in listed
+        for part in (item.given, item)
+        if part is not None and (part is item or part.follows is not None)
+    ]
+    input_rows = {item.name: layout.take() for item in inputs}
+    for item in inputs:
+        row = input_rows[item.name]
+        put_label(sheet, row, LABEL, item)
+        sheet.put(row, UNIT, item.unit, "unit")
+        for k, outcome in enumerate(scenarios):
+            col = FIRST + k
+
+            def ref(part: Input, col: int = col) -> str:
+                return a1.cell(input_rows[part.name], col) if part.follows else part.name
+
+            if item.given is not None:
+                cases = [formula_text.case(item, s.number, ref) for s in model.scenarios]
+                text = formula_text.choose(a1.cell(NUMBER_ROW, col, abs_row=True), cases)
+            elif item.follows is not None:
+                default = a1.cell(input_rows[item.follows.name], col)
+                text = formula_text.default_unless_typed(item.name, default)
+            else:
+                text = item.name
+            sheet.formula(row, col, text, cached=outcome.inputs[item.name], fmt=FORMAT[item.kind])
+
+    ends = [model.base_year, *(p.end for p in model.phases)]
+    for r, region in enumerate(model.regions):
+        for t, row in enumerate(region_rows[r]):
+            _year_label(sheet, row, f"{region.name} in ", ends[t])
+            sheet.put(row, UNIT, unit, "unit")
+            for k, outcome in enumerate(scenarios):
+                col = FIRST + k
+                if t == 0:
+                    text = formula_text.product(
+                        a1.cell(input_rows[model.base_value.name], col),
+                        a1.cell(input_rows[region.share.name], col),
+                    )
+                else:
+                    years_in = f"({ends[t].name}-{ends[t - 1].name})"
+                    rate = a1.cell(input_rows[region.cagrs[t - 1].name], col)
+                    text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
+                sheet.formula(row, col, text, cached=outcome.regions[r][t], fmt="value")
+            if expected is not None:
+                _weighted(sheet, row, last, probabilities, expected.regions[r][t])
+
+    for t, row in enumerate(world_rows):
+        _year_label(sheet, row, "World in ", ends[t])
+        sheet.put(row, UNIT, unit, "total")
+        for k, outcome in enumerate(scenarios):
+            col = FIRST + k
+            parts = [a1.cell(region_rows[r][t], col) for r in range(len(model.regions))]
+            text = formula_text.plus(parts)
+            sheet.formula(row, col, text, cached=outcome.world[t], style="total", fmt="value")
+        if expected is not None:
+            _weighted(sheet, row, last, probabilities, expected.world[t], style="total")
+
+    everything = [*scenarios, *([expected] if expected is not None else [])]
+    for i, row in enumerate(cagr_rows):
+        start, end = ends[i], ends[i + 1]
+        phase_label = (f"World CAGR, phase {i + 1} (", start, "-", end, ")")
+        cached = [o.phase_cagrs[i] for o in everything]
+        rows = (world_rows[i], world_rows[i + 1])
+        _cagr_row(sheet, row, phase_label, rows, (start, end), cached)
+    whole_label = ("World CAGR, ", ends[0], "-", ends[-1])
+    cached = [o.cagr for o in everything]
+    rows = (world_rows[0], world_rows[-1])
+    _cagr_row(sheet, total_cagr_row, whole_label, rows, (ends[0], ends[-1]), cached)
+    return sheet
+
+
+def _cagr_row(
+    sheet: SheetPlan,
+    row: int,
+    label: tuple[str | Input, ...],
+    rows: tuple[int, int],
+    years: tuple[Input, Input],
+    cached: list[float],
+) -> None:
+    """The world's CAGR between two of its rows, in every column (the weighted one too)."""
+    parts = [formula_text.text(p) if isinstance(p, str) else p.name for p in label]
+    text = "".join(p if isinstance(p, str) else str(int(p.value)) for p in label)
+    sheet.formula(row, LABEL, formula_text.concat(parts), cached=text, style="label")
+    sheet.put(row, UNIT, "%", "unit")
+    span = f"({years[1].name}-{years[0].name})"
+    for k, value in enumerate(cached):
+        col = FIRST + k
+        text = formula_text.cagr(a1.cell(rows[0], col), a1.cell(rows[1], col), span)
+        sheet.formula(row, col, text, cached="n/a" if math.isnan(value) else value, fmt="pct2")
+
+
+def _year_label(sheet: SheetPlan, row: int, text: str, year: Input) -> None:
+    """``text`` and a year that follows the input holding it."""
+    label = formula_text.concat([formula_text.text(text), year.name])
+    sheet.formula(row, LABEL, label, cached=f"{text}{int(year.value)}", style="label")
+
+
+def _weighted(
+    sheet: SheetPlan, row: int, last: int, probabilities: str, cached: float, style: Style = "calc"
+) -> None:
+    values = a1.area(row, FIRST, row, last)
+    text = formula_text.weighted(probabilities, values)
+    sheet.formula(row, last + 1, text, cached=cached, style=style, fmt="value")
