@@ -222,6 +222,48 @@ def test_a_region_of_250_countries_with_100_character_names_builds(tmp_path: Pat
     assert master_check(work / "out.xlsx") == "OK"
 
 
+def _many_scenarios(changes_each: int, targets: list[str]) -> dict[str, object]:
+    data = small_spec_data()
+    shift = {"value": 0.001, "provenance": "analyst"}
+    data["scenarios"] = [
+        {
+            "name": f"S{k:02d} " + "s" * 96,
+            "probability": {"value": 0.05, "provenance": "analyst"},
+            "changes": [
+                {"input": targets[j % len(targets)], "shift": shift} for j in range(changes_each)
+            ],
+        }
+        for k in range(20)
+    ]
+    return data
+
+
+def test_twenty_scenarios_of_250_changes_build(tmp_path: Path) -> None:
+    """The most changes a spec may hold, on the longest names: within Excel's limits."""
+    data = small_spec_data()
+    countries = [
+        {"name": f"{k:03d}" + "c" * 97, "weight": {"value": 0.004, "provenance": "analyst"}}
+        for k in range(250)
+    ]
+    data["regions"][0]["countries"] = countries
+    data["dimensions"][0]["overrides"] = []
+    targets = [f"cagr_East_{c['name']}" for c in countries]
+    data["scenarios"] = _many_scenarios(250, targets)["scenarios"]
+    work, _spec = workspace(tmp_path, "spec.yaml", yaml.safe_dump(data).encode())
+    run = run_cli(["build", "spec.yaml", "-o", "out.xlsx"], work)
+    assert run.code == 0, run.err
+    assert master_check(work / "out.xlsx") == "OK"
+    assert run.peak_mb <= MEGABYTES, run.peak_mb
+
+
+def test_more_than_5000_changes_are_refused(tmp_path: Path) -> None:
+    data = _many_scenarios(300, ["nothing_here"])
+    work, _spec = workspace(tmp_path, "spec.yaml", yaml.safe_dump(data).encode())
+    run = run_cli(["build", "spec.yaml", "-o", "out.xlsx"], work)
+    refused(run, ["scenarios[*].changes: 6,000 changes in all; at most 5,000"])
+    untouched(work, "existing.xlsx", "spec.yaml")
+
+
 # -- the output file ----------------------------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ reference (``AB12``) or an R1C1 reference.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 BASE_YEAR = "base_year"
@@ -42,6 +43,7 @@ def _word_char(ch: str) -> bool:
     return ch.isalpha() or ch in "0123456789"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # each scenario's resolution names every input again
 def identifier(label: str) -> str:
     """Turn a label into the CamelCase part of a defined name.
 

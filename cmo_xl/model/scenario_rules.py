@@ -12,7 +12,14 @@ import difflib
 from collections.abc import Callable, Iterator
 
 from cmo_xl.model.resolved import Input, Model
-from cmo_xl.model.schema import BASE_VALUE_MIN, CAGR_RANGE, SHARE_RANGE, VALUE_MAX, Spec
+from cmo_xl.model.schema import (
+    BASE_VALUE_MIN,
+    CAGR_RANGE,
+    MAX_CHANGES,
+    SHARE_RANGE,
+    VALUE_MAX,
+    Spec,
+)
 from cmo_xl.text import excerpt
 
 WILDCARDS = "*?~"
@@ -24,6 +31,13 @@ SumsRule = Callable[[list[float], str, str], Iterator[str]]
 def scenario_problems(spec: Spec) -> Iterator[str]:
     """What the spec's own fields say: names, changes that set xor shift, probabilities."""
     scenarios = spec.scenarios or []
+    total = sum(len(s.changes) for s in scenarios)
+    if total > MAX_CHANGES:
+        yield (
+            f"scenarios[*].changes: {total:,} changes in all; at most {MAX_CHANGES:,} (each is a "
+            "row on Inputs); change fewer inputs, or use fewer scenarios"
+        )
+        return
     for i, s in enumerate(scenarios):
         bad = sorted(set(s.name) & set(WILDCARDS))
         if bad:

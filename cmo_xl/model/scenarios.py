@@ -53,15 +53,17 @@ class Switch:
     active: int
     #: The changes made so far: (scenario index, change index) -> Change.
     made: dict[tuple[int, int], Change] = field(default_factory=dict)
+    #: Every change by the name of the input it changes, ignoring case.
+    by_target: dict[str, list[tuple[int, int, SpecChange]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for i, s in enumerate(self.spec.scenarios or []):
+            for j, c in enumerate(s.changes):
+                self.by_target.setdefault(c.input.casefold(), []).append((i, j, c))
 
     def live(self, item: Input) -> Input:
         """``item`` as the workbook holds it: unchanged, or switched by the scenario in force."""
-        found = [
-            (i, j, c)
-            for i, s in enumerate(self.spec.scenarios or [])
-            for j, c in enumerate(s.changes)
-            if c.input.casefold() == item.name.casefold()
-        ]
+        found = self.by_target.get(item.name.casefold(), [])
         if not found:
             return item
         label, parts = relabel(item, GIVEN_SUFFIX)
@@ -117,6 +119,9 @@ class Switch:
         if self.spec.scenarios is None:
             note = "The spec's own inputs; the spec defines no other scenario."
             return (Scenario(1, names.BASE_SCENARIO, note, None, ()),)
+        made: dict[int, list[Change]] = {}
+        for (i, _), change in sorted(self.made.items(), key=lambda item: item[0]):
+            made.setdefault(i, []).append(change)
         out = []
         for i, s in enumerate(self.spec.scenarios):
             probability = None
@@ -133,8 +138,7 @@ class Switch:
                     p.source or "",
                     p.note,
                 )
-            changes = tuple(c for (k, _), c in sorted(self.made.items()) if k == i)
-            out.append(Scenario(i + 1, s.name, s.note, probability, changes))
+            out.append(Scenario(i + 1, s.name, s.note, probability, tuple(made.get(i, []))))
         return tuple(out)
 
 

@@ -37,6 +37,9 @@ MAX_ENTRIES = 1000  # sources, corrections, benchmarks, overrides in one dimensi
 #: Scenarios: the switch picks one with CHOOSE, which takes at most 254 options; the Scenarios
 #: sheet gives each a column.
 MAX_SCENARIOS = 20
+#: Changes over all scenarios: each is a row on Inputs, and every scenario is resolved (with all
+#: of them) to check it, so this bounds the work at about 10 s.
+MAX_CHANGES = 5_000
 #: Series (world, regions, countries, segments in each region and in the world) times years:
 #: about 3.3 formula cells each, so about 500,000 formula cells at most.
 MAX_SERIES_YEARS = 150_000
@@ -202,7 +205,8 @@ class ChangeValue(_Input):
 class Change(_Model):
     """A scenario's change to one input of the forecast, named by its defined name."""
 
-    input: Name
+    #: A defined name: Excel allows 255 characters.
+    input: Annotated[str, Field(min_length=1, max_length=255)]
     set: ChangeValue | None = None
     shift: ChangeValue | None = None
 
