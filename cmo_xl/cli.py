@@ -68,6 +68,12 @@ def _parser() -> argparse.ArgumentParser:
         "sheet (needs the xlwings add-in in Excel)",
     )
     build.add_argument(
+        "--no-protect",
+        action="store_true",
+        help="leave every sheet unprotected (by default every sheet is protected without a "
+        "password, and only input cells can be typed in)",
+    )
+    build.add_argument(
         "--scenario",
         metavar="NAME",
         default=None,
@@ -118,7 +124,13 @@ def _build(args: argparse.Namespace) -> int:
     if spec_path is not None and _same_file(spec_path, out):
         raise OutputError(f"{out}: is the spec being built; choose another output file")
     written = build_workbook(
-        spec, out, force=args.force, spec_label=label, udfs=args.udfs, scenario=args.scenario
+        spec,
+        out,
+        force=args.force,
+        spec_label=label,
+        udfs=args.udfs,
+        scenario=args.scenario,
+        protect=not args.no_protect,
     )
     if not _say([f"wrote {written}"]):
         _warn(f"wrote {written}, but could not print to standard output")

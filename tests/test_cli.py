@@ -188,3 +188,10 @@ def test_same_spec_same_workbook(tmp_path: Path) -> None:
         assert a.namelist() == b.namelist()
         differ = [n for n in a.namelist() if a.read(n) != b.read(n)]
     assert differ in ([], ["docProps/core.xml"])
+
+
+def test_no_protect_leaves_every_sheet_open(tmp_path: Path) -> None:
+    result = run("build", "-o", "open.xlsx", "--no-protect", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    wb = openpyxl.load_workbook(tmp_path / "open.xlsx")
+    assert not any(ws.protection.sheet for ws in wb.worksheets)

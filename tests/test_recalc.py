@@ -16,6 +16,7 @@ from cmo_xl.model.templates import template_path
 from cmo_xl.workbook.cached_values import write_cached_values
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
+from cmo_xl.workbook.recalc import recalculate
 from cmo_xl.workbook.records import WorkbookPlan
 
 from helpers import mismatches, recalculated_values, same, values_of, without_cached_values
@@ -142,14 +143,31 @@ def test_a_broken_share_flags_exactly_that_check(built: Path, tmp_path: Path) ->
     data = _cmo_data()
     data["regions"][0]["share"] = _analyst(0.45)  # shares now sum to 105%
     plan = plan_workbook(Spec.model_validate(data))  # the engine still runs; rules would refuse
-    values = _edit_and_recalculate(built, {"share_NorthAmerica": 0.45}, tmp_path)
+    edited = without_cached_values(built, tmp_path / "edited.xlsx", {"share_NorthAmerica": 0.45})
+    recalculated = recalculate(edited, tmp_path / "out")
+    values = values_of(recalculated)
     assert mismatches(plan, values) == []
     checks = values["Checks"]
-    failing = [checks[f"A{r}"] for r in range(8, 200) if checks.get(f"E{r}") == "CHECK"]
+    failing = [checks[f"A{r}"] for r in range(8, 200) if checks.get(f"E{r}") == "ERROR"]
     assert failing == ["Region shares sum to 100%"]
     assert checks["B8"] == pytest.approx(0.05, rel=1e-9)
-    assert checks["E4"] == "CHECK"
-    assert values["Cover"]["B10"] == "CHECK"
+    assert checks["E4"] == "ERROR"
+    assert values["Cover"]["B10"] == "ERROR"
+    # the file LibreOffice wrote still paints those cells red, white on C00000
+    wb = openpyxl.load_workbook(recalculated)
+    for sheet, address in (("Checks", "E4"), ("Checks", "E8"), ("Cover", "B10")):
+        red = [
+            rule
+            for cf in wb[sheet].conditional_formatting
+            if address in cf.sqref
+            for rule in cf.rules
+            if rule.operator == "equal" and rule.formula == ['"ERROR"']
+        ]
+        assert len(red) == 1, (sheet, address)
+        assert red[0].dxf.fill.fgColor.rgb.endswith("C00000") or red[
+            0
+        ].dxf.fill.bgColor.rgb.endswith("C00000")
+        assert red[0].dxf.font.color.rgb.endswith("FFFFFF")
 
 
 def test_small_spec_with_overrides_and_quoted_names(tmp_path: Path) -> None:

@@ -280,6 +280,43 @@ def test_validation_bounds(wb: openpyxl.Workbook) -> None:
     assert ("whole", "between", "2022", "2022") in rules  # the base year is fixed
 
 
+def test_sheets_are_protected_and_only_inputs_unlocked(wb: openpyxl.Workbook) -> None:
+    for ws in wb.worksheets:
+        if ws.title == "xlwings.conf":  # the add-in's settings stay editable
+            assert not ws.protection.sheet
+            continue
+        assert ws.protection.sheet, ws.title
+        assert not ws.protection.password, ws.title
+        for row in ws.iter_rows():
+            for c in row:
+                typed_here = c.fill.fgColor.rgb == "00FFF2CC"  # inputs and defaults, on yellow
+                assert c.protection.locked != typed_here, (ws.title, c.coordinate)
+    inputs = wb["Inputs"]
+    assert not inputs[resolve_address(wb, "scenario")].protection.locked
+    assert inputs[resolve_address(wb, "market_cagr_p2")].protection.locked  # the switched value
+
+
+def resolve_address(wb: openpyxl.Workbook, name: str) -> str:
+    (_, address), *_ = wb.defined_names[name].destinations
+    return address.replace("$", "")
+
+
+def test_number_formats_a_person_can_read(wb: openpyxl.Workbook) -> None:
+    """No scientific notation; values to at most two decimals, percentages to one."""
+    seen = set()
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                fmt = c.number_format
+                seen.add(fmt)
+                assert "E+" not in fmt.upper() and "E-" not in fmt.upper(), (ws.title, c.coordinate)
+                if fmt.startswith("#,##0"):
+                    assert len(fmt.partition(".")[2]) <= 2, (ws.title, c.coordinate, fmt)
+                if "%" in fmt:
+                    assert all(len(part.split(".")[1].rstrip("%")) == 1 for part in fmt.split(";"))
+    assert {"#,##0.0", "0.0%", "+0.0%;-0.0%;0.0%"} <= seen
+
+
 def test_nothing_hidden_or_merged(wb: openpyxl.Workbook) -> None:
     for ws in wb.worksheets:
         assert ws.sheet_state == "visible"

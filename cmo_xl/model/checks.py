@@ -24,6 +24,9 @@ from cmo_xl.model.engine import (
 from cmo_xl.model.resolve import CHECK_TOLERANCE
 from cmo_xl.model.resolved import Model
 
+#: What a check's status cell says: passed, failed (shown in red), or a warning (amber).
+PASS, FAIL, WARN = "OK", "ERROR", "WARN"
+
 CheckKind = Literal[
     "region_shares",
     "country_weights",
@@ -60,7 +63,7 @@ class Check:
 
     @property
     def status(self) -> str:
-        return "CHECK" if self.fails else "OK"
+        return FAIL if self.fails else PASS
 
 
 def share_checks(model: Model) -> list[Check]:
@@ -160,7 +163,7 @@ class GrowthWarning:
 
     @property
     def status(self) -> str:
-        return "WARN" if self.warns else "OK"
+        return WARN if self.warns else PASS
 
 
 def growth_warnings(result: Forecast) -> list[GrowthWarning]:

@@ -220,6 +220,13 @@ class Scenario(_Model):
     changes: Annotated[list[Change], Field(max_length=MAX_ENTRIES)] = []
 
 
+class Presentation(_Model):
+    """How the workbook shows numbers; the numbers themselves do not change."""
+
+    #: Decimals of values in the model's unit: 1 (USD 185.1 bn) or 2.
+    decimals: Literal[1, 2] = 1
+
+
 class Spec(_Model):
     schema_version: Literal[1]
     market: Market
@@ -231,6 +238,7 @@ class Spec(_Model):
     corrections: Annotated[list[Correction], Field(max_length=MAX_ENTRIES)] = []
     benchmarks: Annotated[list[Benchmark], Field(max_length=MAX_ENTRIES)] = []
     analysis: Analysis = Analysis()
+    presentation: Presentation = Presentation()
     #: None: one scenario, the spec's own inputs, called "Base".
     scenarios: Annotated[list[Scenario], Field(min_length=1, max_length=MAX_SCENARIOS)] | None = (
         None

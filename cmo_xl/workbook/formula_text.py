@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cmo_xl.model import names
+from cmo_xl.model.checks import FAIL, PASS
 from cmo_xl.model.resolved import Input
 
 
@@ -174,12 +175,13 @@ def flag(value: str, tolerance: str) -> str:
     return f"IFERROR(--(ABS({value})>{tolerance}),1)"
 
 
-def status(flag_sum: str) -> str:
-    """
+def status(flag_sum: str, failed: str = FAIL) -> str:
+    """OK when no flag is raised, else ``failed`` (ERROR, or WARN for a warning).
+
     >>> status("E6")
-    'IF(E6=0,"OK","CHECK")'
+    'IF(E6=0,"OK","ERROR")'
     """
-    return f'IF({flag_sum}=0,"OK","CHECK")'
+    return f"IF({flag_sum}=0,{text(PASS)},{text(failed)})"
 
 
 def count_if_equal(range_: str, text: str) -> str:

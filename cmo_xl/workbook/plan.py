@@ -58,13 +58,19 @@ def _dimension_titles(spec: Spec) -> None:
 
 
 def plan_workbook(
-    spec: Spec, spec_label: str = "spec", *, udfs: bool = False, scenario: str | None = None
+    spec: Spec,
+    spec_label: str = "spec",
+    *,
+    udfs: bool = False,
+    scenario: str | None = None,
+    protect: bool = True,
 ) -> WorkbookPlan:
     """Every sheet, cell, style, validation and defined name of the workbook for ``spec``.
 
     With ``udfs``, a Functions sheet calls the cmo_xl UDFs beside native formulas, and an
     ``xlwings.conf`` sheet points the xlwings add-in at them; without, no cell calls a UDF.
-    ``scenario`` names the scenario the switch starts at (None: the first).
+    ``scenario`` names the scenario the switch starts at (None: the first). With ``protect``
+    every sheet but xlwings.conf is protected, without a password; input cells stay unlocked.
     """
     _dimension_titles(spec)
     ctx = Context.of(spec, scenario)
@@ -119,7 +125,9 @@ def plan_workbook(
         master_status=checks_sheet.master_status,
     )
     sheets = [cover_sheet, *(s for s, _ in described)]
-    return WorkbookPlan(sheets, dict(ctx.names), comparisons)
+    for s in sheets:
+        s.protected = protect and s.title != functions.CONFIG_TITLE
+    return WorkbookPlan(sheets, dict(ctx.names), comparisons, spec.presentation.decimals)
 
 
 def _series_rows(ctx: Context, splits: list[SplitRows]) -> dict[Key, str]:

@@ -35,13 +35,15 @@ def build_workbook(
     spec_label: str = "spec",
     udfs: bool = False,
     scenario: str | None = None,
+    protect: bool = True,
 ) -> Path:
     """Write the workbook for ``spec`` to ``out``; refuse to overwrite unless ``force``.
 
     ``udfs`` adds the Functions and xlwings.conf sheets (see :mod:`.sheets.functions`);
-    ``scenario`` names the scenario the switch starts at (None: the spec's first).
+    ``scenario`` names the scenario the switch starts at (None: the spec's first);
+    ``protect`` protects every sheet, input cells unlocked, without a password.
     """
-    plan = plan_workbook(spec, spec_label, udfs=udfs, scenario=scenario)
+    plan = plan_workbook(spec, spec_label, udfs=udfs, scenario=scenario, protect=protect)
     return write_workbook(plan, out, force=force)
 
 

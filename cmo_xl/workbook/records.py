@@ -30,18 +30,32 @@ Style = Literal[
     "unit",
     "hyperlink",
 ]
-#: Number-format tokens, and the Excel format each stands for.
-NumberFormat = Literal["value", "pct", "pct2", "share", "year", "int", "sci", "weight"]
+#: Number-format tokens, and the Excel format each stands for. No format a person reads uses
+#: scientific notation; values take the spec's decimals (see :func:`number_format`).
+NumberFormat = Literal["value", "pct", "share", "points", "year", "int", "precise", "weight"]
 FORMATS: dict[NumberFormat, str] = {
-    "value": "#,##0.000",
+    "value": "#,##0.0",
     "pct": "0.0%",
-    "pct2": "0.00%",
-    "share": "0.00%",
+    "share": "0.0%",
+    "points": "+0.0%;-0.0%;0.0%",  # a difference of two rates, signed
     "year": "0",
     "int": "0",
-    "sci": "0.0E+00",
+    "precise": "0.0##########",  # tolerances and gaps: every digit, never 1E-09
     "weight": "0.0000",
 }
+
+
+def number_format(token: NumberFormat, decimals: int) -> str:
+    """The Excel format of ``token``; values show ``decimals`` decimals (1 or 2).
+
+    >>> number_format("value", 2), number_format("pct", 2)
+    ('#,##0.00', '0.0%')
+    """
+    if token == "value":
+        return "#,##0." + "0" * decimals
+    return FORMATS[token]
+
+
 #: Excel's limits on what one cell holds.
 MAX_FORMULA_CHARS = 8_192
 MAX_CELL_CHARS = 32_767
@@ -93,6 +107,8 @@ class SheetPlan:
     freeze: str | None = None
     validations: list[Validation] = field(default_factory=list)
     landscape: bool = False
+    #: Locked against edits (no password): a stray keystroke cannot overwrite a formula.
+    protected: bool = False
 
     def put(
         self,
@@ -160,6 +176,7 @@ class WorkbookPlan:
     names: dict[str, str]
     #: (sheet, UDF cell, native-formula cell) pairs that must agree, on the Functions sheet
     comparisons: list[tuple[str, str, str]] = field(default_factory=list)
+    decimals: int = 1  # of values in the model's unit
 
     def sheet(self, title: str) -> SheetPlan:
         return next(s for s in self.sheets if s.title == title)

@@ -5,15 +5,17 @@ from __future__ import annotations
 from collections import defaultdict
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cmo_xl.model.checks import FAIL, WARN
 from cmo_xl.workbook.a1 import col_letter
-from cmo_xl.workbook.records import FORMATS, SheetPlan, Validation, WorkbookPlan
+from cmo_xl.workbook.records import SheetPlan, Validation, WorkbookPlan, number_format
 
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 _HEADER = PatternFill("solid", fgColor="1F4E78")
@@ -24,6 +26,13 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD = Alignment(wrap_text=True, vertical="center")
 _RIGHT = Alignment(horizontal="right")
+_UNLOCKED = Protection(locked=False)
+
+#: A check cell's look when it fails or warns, by conditional formatting: it follows edits.
+_STATUS_LOOKS = (
+    (FAIL, PatternFill("solid", start_color="C00000", end_color="C00000"), "FFFFFF"),
+    (WARN, PatternFill("solid", start_color="FFC000", end_color="FFC000"), "000000"),
+)
 
 #: style role -> (font, fill, border, alignment)
 STYLE = {
@@ -48,7 +57,7 @@ def render(plan: WorkbookPlan) -> Workbook:
     wb = Workbook()
     wb.remove(wb.active)
     for sheet_plan in plan.sheets:
-        _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan)
+        _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan, plan.decimals)
     for name, target in plan.names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     # Excel recalculates everything on open, so the cached values are only a preview.
@@ -56,7 +65,7 @@ def render(plan: WorkbookPlan) -> Workbook:
     return wb
 
 
-def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
+def _render_sheet(ws: Worksheet, plan: SheetPlan, decimals: int) -> None:
     for c in plan.cells:
         cell = ws.cell(row=c.row, column=c.col)
         # An array formula sits in its range's top-left cell; the other cells of the range hold
@@ -77,17 +86,35 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan) -> None:
         if alignment is not None:
             cell.alignment = alignment
         if c.fmt is not None:
-            cell.number_format = FORMATS[c.fmt]
+            cell.number_format = number_format(c.fmt, decimals)
+        if c.style in ("input", "link"):  # what a user types stays open on a protected sheet
+            cell.protection = _UNLOCKED
         if c.link is not None:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=c.link)
     for col, width in plan.widths.items():
         ws.column_dimensions[col_letter(col)].width = width
+    checks = " ".join(c.address for c in plan.cells if c.style == "check")
+    if checks:
+        for word, fill, colour in _STATUS_LOOKS:
+            rule = CellIsRule(
+                operator="equal",
+                formula=[f'"{word}"'],
+                fill=fill,
+                font=Font(bold=True, color=colour),
+            )
+            ws.conditional_formatting.add(checks, rule)
     for row, height in plan.heights.items():
         ws.row_dimensions[row].height = height
     if plan.freeze:
         ws.freeze_panes = plan.freeze
     _validations(ws, plan.validations)
     _print_setup(ws, plan)
+    if plan.protected:
+        # No password: protection guards against accidents, not people. Columns and rows may
+        # still be resized, and grouped rows opened and closed.
+        ws.protection.sheet = True
+        ws.protection.formatColumns = False
+        ws.protection.formatRows = False
 
 
 def _validations(ws: Worksheet, validations: list[Validation]) -> None:

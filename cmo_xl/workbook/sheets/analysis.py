@@ -61,7 +61,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         value_row = ctx.row_ref(regions.sheet, regions.value[r.name])
         text = formula_text.at_year(value_row, names.YEARS, start_cell)
         sheet.formula(row, FIRST, text, cached=start, fmt="value")
-        sheet.formula(row, FIRST + 1, r.cagrs[-1].name, cached=rate, fmt="pct2")
+        sheet.formula(row, FIRST + 1, r.cagrs[-1].name, cached=rate, fmt="pct")
     starts = a1.area(first_region, FIRST, row, FIRST, absolute=True)
     rates = a1.area(first_region, FIRST + 1, row, FIRST + 1, absolute=True)
     row += 1
@@ -100,14 +100,14 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         sheet.put(row + 2, LABEL, "CAGR that reaches the target, every region alike")
         sheet.put(row + 2, UNIT, "%", "unit")
         text = formula_text.cagr(a1.cell(at + 1, FIRST), a1.cell(at, FIRST), years_cell)
-        sheet.formula(row + 2, FIRST, text, cached=result.required_cagr, fmt="pct2")
+        sheet.formula(row + 2, FIRST, text, cached=result.required_cagr, fmt="pct")
         sheet.put(row + 3, LABEL, f"The market CAGR of the forecast phase ({last.cagr.name})")
         sheet.put(row + 3, UNIT, "%", "unit")
-        sheet.formula(row + 3, FIRST, last.cagr.name, cached=last.cagr.value, fmt="pct2")
+        sheet.formula(row + 3, FIRST, last.cagr.name, cached=last.cagr.value, fmt="pct")
         sheet.put(row + 4, LABEL, "Gap: the CAGR needed less the one assumed", "total")
         sheet.put(row + 4, UNIT, "pp", "total")
         gap = f"{a1.cell(at + 2, FIRST)}-{a1.cell(at + 3, FIRST)}"
-        sheet.formula(row + 4, FIRST, gap, cached=result.gap, style="total", fmt="pct2")
+        sheet.formula(row + 4, FIRST, gap, cached=result.gap, style="total", fmt="points")
         row += 5
 
     # -- one-way sensitivities ------------------------------------------------------------------
@@ -161,7 +161,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     ):
         row += 1
         sheet.formula(
-            row, UNIT, step_input.name, cached=step_input.value, style="header", fmt="pct"
+            row, UNIT, step_input.name, cached=step_input.value, style="header", fmt="points"
         )
         sheet.put(row, LABEL, f"Every region's CAGR moves by step {i + 1}")
         cagr_step = a1.cell(row, UNIT, abs_col=True)

@@ -64,15 +64,15 @@ def build_checks_sheet(
         tolerance = names.CHECK_TOLERANCE + (f"*{item.scale}" if item.scale else "")
         flag = formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE))
         sheet.put(row, LABEL, item.label)
-        sheet.formula(row, GAP, item.gap, cached=check.gap, fmt="sci")
-        sheet.formula(row, TOLERANCE, tolerance, cached=check.tolerance, fmt="sci")
+        sheet.formula(row, GAP, item.gap, cached=check.gap, fmt="precise")
+        sheet.formula(row, TOLERANCE, tolerance, cached=check.tolerance, fmt="precise")
         sheet.formula(row, FLAG, flag, cached=check.fails, fmt="int")
         status = formula_text.status(a1.cell(row, FLAG))
         sheet.formula(row, STATUS, status, cached=check.status, style="check")
         row += 1
     flags = a1.area(FIRST_CHECK_ROW, FLAG, row - 1, FLAG)
     failing = model_checks.failing([item.check for item in placed])
-    master = "OK" if not failing else "CHECK"
+    master = model_checks.FAIL if failing else model_checks.PASS
     sheet.put(MASTER_ROW, LABEL, "Master check", "total")
     text = formula_text.status(formula_text.total(flags))
     sheet.formula(MASTER_ROW, STATUS, text, cached=master, style="check")
@@ -111,12 +111,14 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> None:
             f"CAGR input ({phase.cagr.name})",
         )
         sheet.formula(
-            row, GAP, f"{implied}-{phase.cagr.name}", cached=warning.difference, fmt="pct2"
+            row, GAP, f"{implied}-{phase.cagr.name}", cached=warning.difference, fmt="points"
         )
-        sheet.formula(row, TOLERANCE, names.CHECK_TOLERANCE, cached=warning.threshold, fmt="sci")
+        sheet.formula(
+            row, TOLERANCE, names.CHECK_TOLERANCE, cached=warning.threshold, fmt="precise"
+        )
         flag = formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE))
         sheet.formula(row, FLAG, flag, cached=warning.warns, fmt="int")
-        status = f'IF({a1.cell(row, FLAG)}=0,"OK","WARN")'
+        status = formula_text.status(a1.cell(row, FLAG), model_checks.WARN)
         sheet.formula(row, STATUS, status, cached=warning.status, style="check")
     flags = a1.area(first, FLAG, row, FLAG)
     sheet.put(WARNINGS_ROW, LABEL, "Growth warnings (not counted in the master check)")

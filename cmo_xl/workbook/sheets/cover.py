@@ -17,7 +17,7 @@ LEGEND: tuple[tuple[Style, str, str], ...] = (
     ("link", "Default", "Follows another input until you type a number (green on yellow)"),
     ("calc", "Calculation", "A formula; never type over it"),
     ("total", "Total", "A sum of the rows above"),
-    ("check", "Check", "OK when the check passes"),
+    ("check", "Check", "OK when the check passes; ERROR in red when it fails, WARN in amber"),
 )
 
 

@@ -55,7 +55,9 @@ class _Blocks:
     ) -> None:
         u, n = a1.cell(*udf), a1.cell(*native)
         difference = engine.difference(udf_value, native_value)
-        self.sheet.formula(*at, f"{u}-{n}", cached=difference, style="check", fmt="sci", udf=True)
+        self.sheet.formula(
+            *at, f"{u}-{n}", cached=difference, style="check", fmt="precise", udf=True
+        )
         self.comparisons.append((self.sheet.title, u, n))
 
     def _array(
@@ -225,7 +227,7 @@ def build_functions_sheet(
         examples.world_cagr,
         f"({end}/{start})^(1/{span})-1",
         examples.world_cagr,
-        "pct2",
+        "pct",
     )
 
     rate = inputs.cagrs[0].name

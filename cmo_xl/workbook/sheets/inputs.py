@@ -41,14 +41,14 @@ FIRST_ROW = 5
 FORMAT: dict[str, NumberFormat] = {
     "value": "value",
     "share": "share",
-    "cagr": "pct2",
+    "cagr": "pct",
     "year": "year",
     "fixed_year": "year",
     "revenue_year": "year",
-    "tolerance": "sci",
-    "cagr_step": "pct",
+    "tolerance": "precise",
+    "cagr_step": "points",
     "value_step": "pct",
-    "rate_shift": "pct2",
+    "rate_shift": "points",
     "value_shift": "value",
 }
 #: How far a scenario may shift a CAGR or a share: across the whole range of a CAGR.
@@ -79,7 +79,7 @@ class InputsSheet:
                 IMPLIED,
                 formula_text.cagr(start, end, span),
                 cached="n/a" if math.isnan(implied) else implied,
-                fmt="pct2",
+                fmt="pct",
             )
 
     @property

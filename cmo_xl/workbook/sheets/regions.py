@@ -47,7 +47,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
             col = ctx.col(year)
             phase = a1.cell(PHASE_ROW, col, abs_row=True)
             text = formula_text.pick(r.cagrs_range, phase)
-            sheet.formula(row, col, text, cached=rates[t], fmt="pct2")
+            sheet.formula(row, col, text, cached=rates[t], fmt="pct")
 
     row += 2
     section(ctx, sheet, row, f"Value ({m.unit})")
@@ -82,7 +82,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     for year, growth in zip(ctx.years[1:], ctx.result.world_growth, strict=True):
         col = ctx.col(year)
         text = formula_text.ratio(a1.cell(world_row, col), a1.cell(world_row, col - 1)) + "-1"
-        sheet.formula(row, col, text, cached=growth, fmt="pct2")
+        sheet.formula(row, col, text, cached=growth, fmt="pct")
 
     ctx.define(names.YEARS, sheet, YEAR_ROW, first, YEAR_ROW, last)
     ctx.define(names.WORLD_VALUES, sheet, world_row, first, world_row, last)

@@ -192,7 +192,7 @@ def _cagr_row(
     for k, value in enumerate(cached):
         col = FIRST + k
         text = formula_text.cagr(a1.cell(rows[0], col), a1.cell(rows[1], col), span)
-        sheet.formula(row, col, text, cached="n/a" if math.isnan(value) else value, fmt="pct2")
+        sheet.formula(row, col, text, cached="n/a" if math.isnan(value) else value, fmt="pct")
 
 
 def _year_label(sheet: SheetPlan, row: int, text: str, year: Input) -> None:

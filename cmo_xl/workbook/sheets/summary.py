@@ -78,7 +78,7 @@ class _Table:
                 sheet.formula(r, vc, text, cached=ctx.result.at(s.key, year), fmt="value")
             col = value_cols[-1] + 1
             for k, item in enumerate(s.inputs):
-                sheet.formula(r, col, item.name, cached=item.value, fmt="pct2")
+                sheet.formula(r, col, item.name, cached=item.value, fmt="pct")
                 if per_phase:
                     self._implied(r, header, s.key, value_cols[k], value_cols[k + 1], col + 1)
                     col += 1
@@ -99,7 +99,7 @@ class _Table:
             self.boundary_years[end_col - FIRST_VALUE_COL],
         )
         text = formula_text.cagr(start_ref, end_ref, f"({end_year}-{start_year})")
-        self.sheet.formula(row, col, text, cached=_na(implied), fmt="pct2")
+        self.sheet.formula(row, col, text, cached=_na(implied), fmt="pct")
 
 
 @dataclass(frozen=True)
@@ -199,14 +199,14 @@ def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> list[str]:
         sheet.put(row, 2, "%", "unit")
         sheet.formula(row, 3, start, cached=b.start_year, fmt="year")
         sheet.formula(row, 4, end, cached=b.end_year, fmt="year")
-        sheet.formula(row, 5, inputs.cagr.name, cached=b.reported_cagr, fmt="pct2")
+        sheet.formula(row, 5, inputs.cagr.name, cached=b.reported_cagr, fmt="pct")
         model = formula_text.cagr(
             formula_text.at_year(names.WORLD_VALUES, names.YEARS, start),
             formula_text.at_year(names.WORLD_VALUES, names.YEARS, end),
             f"({end}-{start})",
         )
-        sheet.formula(row, 6, model, cached=_na(b.model_cagr), fmt="pct2")
+        sheet.formula(row, 6, model, cached=_na(b.model_cagr), fmt="pct")
         difference = f"{a1.cell(row, 6)}-{a1.cell(row, 5)}"
-        sheet.formula(row, 7, difference, cached=b.difference, style="check", fmt="pct2")
+        sheet.formula(row, 7, difference, cached=b.difference, style="check", fmt="points")
         cells.append(sheet.ref(row, 6, abs_row=True, abs_col=True))
     return cells
