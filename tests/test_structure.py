@@ -88,6 +88,7 @@ def array_results(ws: Worksheet) -> set[str]:
 def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
     model = [
         "Cover",
+        "Dashboard",
         "Inputs",
         "Regions",
         "Countries",
@@ -338,6 +339,7 @@ def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None
     ws = wb["Cover"]
     links = {c.hyperlink.location for row in ws.iter_rows() for c in row if c.hyperlink}
     expected = {
+        "Dashboard!A1",
         "Inputs!A1",
         "Regions!A1",
         "Countries!A1",

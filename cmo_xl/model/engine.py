@@ -263,6 +263,8 @@ class TornadoBar:
     low: float  # the end-year world value at the lowest step
     high: float  # at the highest step
     swing: float  # |high - low|
+    low_change: float  # low - the closed-form end-year world: the tornado's left bar
+    high_change: float  # high - the same: its right bar
 
 
 @dataclass(frozen=True)
@@ -326,7 +328,15 @@ def analysis(result: Forecast) -> Analysis:
     rows += [("The base value", by_base_value)]
     # |high - low| as the sheet's ABS(high-low) subtracts: 0 for a region too small to move it
     tornado = [
-        TornadoBar(label, row[0], row[-1], abs(difference(row[-1], row[0]))) for label, row in rows
+        TornadoBar(
+            label,
+            row[0],
+            row[-1],
+            abs(difference(row[-1], row[0])),
+            difference(row[0], closed_end),
+            difference(row[-1], closed_end),
+        )
+        for label, row in rows
     ]
     swings = [bar.swing for bar in tornado]
     margin = model.tolerance.value  # swings this close (relative) are a tie, in input order

@@ -20,9 +20,10 @@ MARKET_CAGRS = "market_cagrs"
 MASTER_CHECK = "master_check"
 YEARS = "timeline_years"
 WORLD_VALUES = "world_values"
+GROWTH_WARNINGS = "growth_warnings"
 
 #: Names of calculated cells and rows, defined by the sheets that hold them.
-CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES)
+CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES, GROWTH_WARNINGS)
 #: The scenario switch (the name typed in it), the number MATCH finds for it, and the list of
 #: scenario names it is validated against.
 SCENARIO = "scenario"

@@ -12,6 +12,7 @@ from cmo_xl.workbook.sheets import (
     analysis,
     checks,
     cover,
+    dashboard,
     functions,
     inputs,
     players,
@@ -32,6 +33,7 @@ from cmo_xl.workbook.sheets.split import SplitRows
 FIXED_TITLES = (
     analysis.TITLE,
     cover.TITLE,
+    dashboard.TITLE,
     scenarios.TITLE,
     inputs.TITLE,
     regions_sheet.TITLE,
@@ -92,8 +94,12 @@ def plan_workbook(
     calc_sheets += [players_sheet] if players_sheet else []
     scanned = [inputs_sheet.sheet, *calc_sheets]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
+    dashboard_sheet = dashboard.build_dashboard_sheet(
+        ctx, regions, splits, players_sheet, checks_sheet.master_status, checks_sheet.warnings
+    )
 
     described = [
+        (dashboard_sheet, "The forecast on one page: key figures, regions, checks and charts"),
         (inputs_sheet.sheet, "Every assumption, with provenance and a defined name"),
         (regions.sheet, "Growth rate and value of each region; the world total"),
         *((s.sheet, f"Each region split by {s.sheet.title.lower()} (mix shift)") for s in splits),

@@ -98,6 +98,33 @@ class Validation:
     options: str | None = None  # a defined name over the cells listing the allowed texts
 
 
+#: stacked: columns stacked by series; percent: the same as 100%; pie: one series' parts;
+#: column: side by side; tornado: horizontal bars below and above a base, stacked.
+ChartKind = Literal["stacked", "percent", "pie", "column", "tornado"]
+
+
+@dataclass(frozen=True)
+class ChartSeries:
+    name: str  # an absolute reference to the cell naming it, so the legend follows edits
+    values: str  # an absolute reference to its values, e.g. "Regions!$C$12:$M$12"
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart over live ranges of the workbook."""
+
+    kind: ChartKind
+    title: str
+    anchor: str  # the cell its top-left corner sits on
+    categories: str  # an absolute reference to the category labels (years, names)
+    series: tuple[ChartSeries, ...]
+    value_title: str  # what the value axis measures, with its unit
+    value_format: NumberFormat
+    category_title: str = ""
+    width: float = 12.0  # centimetres
+    height: float = 7.0
+
+
 @dataclass
 class SheetPlan:
     title: str
@@ -107,8 +134,10 @@ class SheetPlan:
     freeze: str | None = None
     validations: list[Validation] = field(default_factory=list)
     landscape: bool = False
+    one_page: bool = False  # printed on one page, scaled down to fit
     #: Locked against edits (no password): a stray keystroke cannot overwrite a formula.
     protected: bool = False
+    charts: list[Chart] = field(default_factory=list)
 
     def put(
         self,

@@ -5,6 +5,16 @@ from __future__ import annotations
 from collections import defaultdict
 
 from openpyxl import Workbook
+from openpyxl.chart import BarChart, PieChart, Reference, Series
+from openpyxl.chart.data_source import NumFmt, StrRef
+from openpyxl.chart.series import SeriesLabel
+from openpyxl.chart.text import RichText
+from openpyxl.drawing.text import (
+    CharacterProperties,
+    Paragraph,
+    ParagraphProperties,
+    RichTextProperties,
+)
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
@@ -15,7 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cmo_xl.model.checks import FAIL, WARN
 from cmo_xl.workbook.a1 import col_letter
-from cmo_xl.workbook.records import SheetPlan, Validation, WorkbookPlan, number_format
+from cmo_xl.workbook.records import Chart, SheetPlan, Validation, WorkbookPlan, number_format
 
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 _HEADER = PatternFill("solid", fgColor="1F4E78")
@@ -109,6 +119,8 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan, decimals: int) -> None:
         ws.freeze_panes = plan.freeze
     _validations(ws, plan.validations)
     _print_setup(ws, plan)
+    for chart in plan.charts:
+        ws.add_chart(_chart(chart, decimals), chart.anchor)
     if plan.protected:
         # No password: protection guards against accidents, not people. Columns and rows may
         # still be resized, and grouped rows opened and closed.
@@ -151,7 +163,63 @@ def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if plan.one_page else 0
     if plan.freeze:
         ws.print_title_rows = f"1:{ws[plan.freeze].row - 1}"
     ws.print_options.gridLines = False
+
+
+def _chart(plan: Chart, decimals: int) -> BarChart | PieChart:
+    """An openpyxl chart of live ranges, with a title, axis titles and number formats; each
+    series is named by a cell, so no legend reads "Series1"."""
+    chart: BarChart | PieChart
+    if plan.kind == "pie":
+        chart = PieChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar" if plan.kind == "tornado" else "col"
+        chart.grouping = {"stacked": "stacked", "percent": "percentStacked"}.get(
+            plan.kind, "stacked" if plan.kind == "tornado" else "clustered"
+        )
+        if plan.kind in ("stacked", "percent", "tornado"):
+            chart.overlap = 100
+        chart.gapWidth = 50
+        chart.y_axis.title = plan.value_title
+        chart.x_axis.title = plan.category_title or None
+        code = number_format(plan.value_format, decimals)
+        chart.y_axis.numFmt = NumFmt(formatCode=code, sourceLinked=False)
+        # openpyxl 3.1 leaves an axis's <c:delete> unset (_BaseAxis.__init__(delete=None)),
+        # which recent Excel reads as a deleted axis; say that both axes are shown.
+        chart.x_axis.delete = False
+        chart.y_axis.delete = False
+        if plan.kind == "tornado":
+            # The widest bar on top, and the inputs' names at the left edge, clear of the bars
+            # that run left of zero.
+            chart.x_axis.scaling.orientation = "maxMin"
+            chart.x_axis.tickLblPos = "low"
+            chart.x_axis.tickLblSkip = 1
+        if plan.kind in ("stacked", "percent"):  # a timeline: years turned, so none overlap
+            chart.x_axis.txPr = _turned_labels()
+    chart.title = plan.title
+    chart.width, chart.height = plan.width, plan.height
+    for item in plan.series:
+        series = Series(Reference(range_string=item.values))
+        series.tx = SeriesLabel(strRef=StrRef(f=item.name))
+        chart.series.append(series)
+    chart.set_categories(Reference(range_string=plan.categories))
+    chart.legend.position = "b"
+    return chart
+
+
+def _turned_labels() -> RichText:
+    """Axis labels turned 45 degrees (``rot`` is in 60,000ths of a degree, ECMA-376 Part 1,
+    21.1.2.1.1 bodyPr)."""
+    return RichText(
+        bodyPr=RichTextProperties(rot=-2_700_000, vert="horz"),
+        p=[
+            Paragraph(
+                pPr=ParagraphProperties(defRPr=CharacterProperties()),
+                endParaRPr=CharacterProperties(),
+            )
+        ],
+    )

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from cmo_xl.model import engine, names
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
-from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.regions import RegionRows
 
@@ -170,7 +170,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
             text = f"{_every_region(starts, rates, years_cell, cagr_step)}*(1+{base_step})"
             sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
 
-    _tornado(sheet, row + 2, result, bars)
+    _tornado(sheet, row + 2, result, bars, closed_cell, unit, end)
     sheet.freeze = "C4"
     return sheet
 
@@ -197,13 +197,21 @@ def _section(sheet: SheetPlan, row: int, text: str) -> int:
 
 
 def _tornado(
-    sheet: SheetPlan, row: int, result: engine.Analysis, bars: list[tuple[int, int, int]]
+    sheet: SheetPlan,
+    row: int,
+    result: engine.Analysis,
+    bars: list[tuple[int, int, int]],
+    closed: str,
+    unit: str,
+    end: int,
 ) -> None:
-    """Each input's swing between its lowest and highest step, then the inputs by swing."""
+    """Each input's swing between its lowest and highest step, then the inputs by swing, with
+    each step's change from the closed-form end-year world (``closed``) and a tornado chart."""
     row = _section(sheet, row, "Tornado: the inputs by how far they swing the end-year world")
     headers = ("Input", "Rank", "At the lowest step", "At the highest step", "Swing")
     for col, text in enumerate(headers, start=1):
         sheet.put(row, col, text, "header")
+    sheet.heights[row] = 30  # two-line headers
     first = row + 1
     last = row + len(bars)
     swings = a1.area(first, FIRST + 2, last, FIRST + 2, absolute=True)
@@ -229,6 +237,7 @@ def _tornado(
     row = _section(sheet, last + 2, "Tornado, widest swing first")
     for col, text in enumerate(headers, start=1):
         sheet.put(row, col, text, "header")
+    sheet.heights[row] = 30  # two-line headers
     order = sorted(range(len(bars)), key=lambda k: result.ranks[k])
     for position, k in enumerate(order, start=1):
         r = row + position
@@ -237,7 +246,33 @@ def _tornado(
         sheet.formula(r, UNIT, text, cached=position, fmt="int")
         where = f"MATCH({a1.cell(r, UNIT)},{ranks},0)"
         labels = a1.area(first, LABEL, last, LABEL, absolute=True)
-        sheet.formula(r, LABEL, f"INDEX({labels},{where})", cached=bar.label)
+        sheet.formula(r, LABEL, f"INDEX({labels},{where})", cached=bar.label, style="label")
         for offset, value in enumerate((bar.low, bar.high, bar.swing)):
             column = a1.area(first, FIRST + offset, last, FIRST + offset, absolute=True)
             sheet.formula(r, FIRST + offset, f"INDEX({column},{where})", cached=value, fmt="value")
+        for offset, value in ((3, bar.low_change), (4, bar.high_change)):
+            change = f"{a1.cell(r, FIRST + offset - 3)}-{closed}"
+            sheet.formula(r, FIRST + offset, change, cached=value, fmt="value")
+    for offset, text in ((3, "Change at the lowest step"), (4, "Change at the highest step")):
+        sheet.put(row, FIRST + offset, text, "header")
+    top, bottom = row + 1, row + len(bars)
+    series = tuple(
+        ChartSeries(
+            sheet.ref(row, FIRST + offset, abs_row=True, abs_col=True),
+            sheet.area_ref(top, FIRST + offset, bottom, FIRST + offset),
+        )
+        for offset in (3, 4)
+    )
+    sheet.charts.append(
+        Chart(
+            "tornado",
+            f"Tornado: change in the {end} world value",
+            "J4",  # beside the first tables, so that it prints on the first page
+            sheet.area_ref(top, LABEL, bottom, LABEL),
+            series,
+            unit,
+            "value",
+            height=2.5 + 0.9 * len(bars),
+            width=16.0,
+        )
+    )

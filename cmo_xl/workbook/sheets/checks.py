@@ -29,6 +29,7 @@ FIRST_CHECK_ROW = 8
 class ChecksSheet:
     sheet: SheetPlan
     master_status: str  # the engine's verdict, which the master check cell caches
+    warnings: int  # growth warnings raised
 
 
 @dataclass(frozen=True)
@@ -79,12 +80,12 @@ def build_checks_sheet(
     sheet.put(MASTER_ROW + 1, LABEL, "Checks failing")
     sheet.formula(MASTER_ROW + 1, STATUS, formula_text.total(flags), cached=failing, fmt="int")
     ctx.define(names.MASTER_CHECK, sheet, MASTER_ROW, STATUS)
-    _growth_warnings(ctx, sheet, row + 1)
+    warnings = _growth_warnings(ctx, sheet, row + 1)
     sheet.freeze = a1.cell(FIRST_CHECK_ROW, 1)
-    return ChecksSheet(sheet, master)
+    return ChecksSheet(sheet, master, warnings)
 
 
-def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> None:
+def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> int:
     """Each phase's world growth against the market CAGR input: warnings, counted on top,
     outside the master check."""
     sheet.put(row, LABEL, "Warnings: not failures, but worth reading", "section")
@@ -124,6 +125,8 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> None:
     sheet.put(WARNINGS_ROW, LABEL, "Growth warnings (not counted in the master check)")
     count = sum(w.warns for w in warnings)
     sheet.formula(WARNINGS_ROW, STATUS, formula_text.total(flags), cached=count, fmt="int")
+    ctx.define(names.GROWTH_WARNINGS, sheet, WARNINGS_ROW, STATUS)
+    return count
 
 
 def _sum_to_one(range_: str) -> str:

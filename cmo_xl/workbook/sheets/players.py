@@ -40,7 +40,9 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
     sheet.freeze = "A5"
     shares = {s.name: s for s in ctx.result.players}
     row = 4
-    for p in ctx.model.players:
+    # Players with a reported figure first, so that a chart can take them as one range.
+    ordered = sorted(ctx.model.players, key=lambda p: p.revenue is None)
+    for p in ordered:
         row += 1
         sheet.put(row, PLAYER, p.name)
         notes = " ".join(t for t in (p.revenue.note if p.revenue else "", p.note) if t)

@@ -1,0 +1,235 @@
+"""Dashboard: the forecast on one landscape page, with live charts.
+
+The world at the base year, each phase end and the end year; each phase's CAGR, the whole
+period's and the absolute change; each region's value, share of the world and latest growth;
+the master check and the growth warning; and charts over the calculation sheets' own rows.
+Every number is a formula over the model, cached with the engine's value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from cmo_xl.model import names
+from cmo_xl.model.checks import WARN
+from cmo_xl.model.engine import region_key, world_key
+from cmo_xl.model.resolved import Input
+from cmo_xl.workbook import a1, formula_text
+from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan, Value
+from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context
+from cmo_xl.workbook.sheets.players import PLAYER, SHARE
+from cmo_xl.workbook.sheets.regions import RegionRows
+from cmo_xl.workbook.sheets.split import SplitRows
+
+TITLE = "Dashboard"
+LABEL, UNIT, FIRST = 1, 2, 3
+CHART_COLUMNS = ("J", "Q")  # two charts side by side, right of the tables
+CHART_ROWS = 16  # rows from one chart's top to the next one's
+
+
+def build_dashboard_sheet(
+    ctx: Context,
+    regions: RegionRows,
+    splits: list[SplitRows],
+    players: SheetPlan | None,
+    master_status: str,
+    warnings_count: int,
+) -> SheetPlan:
+    """``master_status`` and ``warnings_count`` are what the Checks sheet computes."""
+    model, result = ctx.model, ctx.result
+    m = ctx.spec.market
+    sheet = SheetPlan(TITLE, landscape=True, one_page=True)
+    sheet.widths = {LABEL: 32, UNIT: 8, **{c: 11 for c in range(FIRST, FIRST + 6)}}
+    sheet.put(1, LABEL, f"{m.name}: dashboard", "title")
+    sheet.put(2, LABEL, f"{m.unit}; every figure follows the inputs", "subtitle")
+    in_force = model.scenarios[model.scenario - 1].name
+    label = formula_text.concat([formula_text.text("Scenario in force: "), names.SCENARIO])
+    sheet.formula(3, LABEL, label, cached=f"Scenario in force: {in_force}", style="total")
+
+    _section(sheet, 5, "Health")
+    sheet.put(6, LABEL, "Master check")
+    sheet.formula(6, FIRST, names.MASTER_CHECK, cached=master_status, style="check")
+    sheet.put(7, LABEL, "World growth against the market CAGR inputs")
+    status = formula_text.status(names.GROWTH_WARNINGS, WARN)
+    cached = WARN if warnings_count else "OK"
+    sheet.formula(7, FIRST, status, cached=cached, style="check")
+
+    # -- the world at the base year and each phase end --------------------------------------
+    _section(sheet, 9, "The world")
+    bounds: list[Input] = [model.base_year, *(p.end for p in model.phases)]
+    years = [int(b.value) for b in bounds]
+    sheet.put(10, LABEL, "Year", "header")
+    sheet.put(10, UNIT, "", "header")
+    sheet.put(11, LABEL, "World value")
+    sheet.put(11, UNIT, m.unit, "unit")
+    sheet.put(12, LABEL, "CAGR of the phase ending that year")
+    sheet.put(12, UNIT, "%", "unit")
+    for k, (bound, year) in enumerate(zip(bounds, years, strict=True)):
+        col = FIRST + k
+        sheet.formula(10, col, bound.name, cached=year, style="header", fmt="year")
+        here = a1.cell(10, col, abs_row=True)
+        value = result.at(world_key(), year)
+        text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, here)
+        sheet.formula(11, col, text, cached=value, fmt="value")
+        if k:
+            before = a1.cell(10, col - 1, abs_row=True)
+            rate = result.implied(world_key(), years[k - 1], year)
+            text = formula_text.cagr(a1.cell(11, col - 1), a1.cell(11, col), f"({here}-{before})")
+            sheet.formula(12, col, text, cached=_na(rate), fmt="pct")
+    first, last = a1.cell(11, FIRST), a1.cell(11, FIRST + len(years) - 1)
+    span = f"({names.END_YEAR}-{names.BASE_YEAR})"
+    whole = (formula_text.text("CAGR, "), names.BASE_YEAR, formula_text.text("-"), names.END_YEAR)
+    cached_label = f"CAGR, {years[0]}-{years[-1]}"
+    sheet.formula(13, LABEL, formula_text.concat(list(whole)), cached=cached_label, style="label")
+    sheet.put(13, UNIT, "%", "unit")
+    rate = result.implied(world_key(), years[0], years[-1])
+    sheet.formula(13, FIRST, formula_text.cagr(first, last, span), cached=_na(rate), fmt="pct")
+    sheet.put(14, LABEL, "Change over the whole period")
+    sheet.put(14, UNIT, m.unit, "unit")
+    change = result.world[-1] - result.world[0]
+    sheet.formula(14, FIRST, f"{last}-{first}", cached=change, fmt="value")
+
+    # -- regions --------------------------------------------------------------------------
+    _section(sheet, 16, "Regions")
+    start, end = years[0], years[-1]
+    headers: list[tuple[str, tuple[str, str] | None]] = [
+        ("Region", None),
+        ("Unit", None),
+        ("Value, ", (names.BASE_YEAR, str(start))),
+        ("Value, ", (names.END_YEAR, str(end))),
+        ("Share, ", (names.END_YEAR, str(end))),
+        ("Growth in ", (names.END_YEAR, str(end))),
+    ]
+    for col, (text, quoted) in enumerate(headers, start=1):
+        if quoted is None:
+            sheet.put(17, col, text, "header")
+        else:
+            label = formula_text.concat([formula_text.text(text), quoted[0]])
+            sheet.formula(17, col, label, cached=f"{text}{quoted[1]}", style="header")
+    sheet.heights[17] = 30
+    row = 17
+    top, world_row = 18, 18 + len(model.regions)
+    world_end = result.world[-1]
+    for r in model.regions:
+        row += 1
+        key = region_key(r.name)
+        values = ctx.row_ref(regions.sheet, regions.value[r.name])
+        sheet.put(row, LABEL, r.name)
+        sheet.put(row, UNIT, m.unit, "unit")
+        base_text = formula_text.at_year(values, names.YEARS, names.BASE_YEAR)
+        sheet.formula(row, FIRST, base_text, cached=result.at(key, start), fmt="value")
+        end_text = formula_text.at_year(values, names.YEARS, names.END_YEAR)
+        sheet.formula(row, FIRST + 1, end_text, cached=result.at(key, end), fmt="value")
+        share = formula_text.ratio(a1.cell(row, FIRST + 1), a1.cell(world_row, FIRST + 1))
+        cached_share: Value = result.at(key, end) / world_end
+        sheet.formula(row, FIRST + 2, share, cached=cached_share, fmt="share")
+        before = formula_text.at_year(values, names.YEARS, f"{names.END_YEAR}-1")
+        growth = formula_text.cagr(before, a1.cell(row, FIRST + 1), "1")
+        yoy = result.implied(key, end - 1, end)
+        sheet.formula(row, FIRST + 3, growth, cached=_na(yoy), fmt="pct")
+    row += 1
+    sheet.put(row, LABEL, "World", "total")
+    sheet.put(row, UNIT, m.unit, "total")
+    for offset, value in ((0, result.world[0]), (1, world_end)):
+        area = a1.area(top, FIRST + offset, row - 1, FIRST + offset)
+        text = formula_text.total(area)
+        sheet.formula(row, FIRST + offset, text, cached=value, style="total", fmt="value")
+    shares = a1.area(top, FIRST + 2, row - 1, FIRST + 2)
+    sheet.formula(
+        row, FIRST + 2, formula_text.total(shares), cached=1.0, style="total", fmt="share"
+    )
+
+    # -- charts -----------------------------------------------------------------------------
+    charts = [_regions_chart(ctx, regions)]
+    charts += [_mix_chart(ctx, split) for split in splits if split.dimension]
+    names_range = sheet.area_ref(top, LABEL, row - 1, LABEL)
+    end_values = sheet.area_ref(top, FIRST + 1, row - 1, FIRST + 1)
+    charts.append(
+        Chart(
+            "pie",
+            f"Region shares in {end}",
+            "",
+            names_range,
+            (ChartSeries(sheet.ref(17, FIRST + 1, abs_row=True, abs_col=True), end_values),),
+            "",
+            "share",
+        )
+    )
+    reported = sum(p.revenue is not None for p in model.players)
+    if players is not None and reported:
+        charts.append(_players_chart(players, reported))
+    for k, chart in enumerate(charts):
+        anchor = f"{CHART_COLUMNS[k % 2]}{4 + CHART_ROWS * (k // 2)}"
+        sheet.charts.append(replace(chart, anchor=anchor))
+    return sheet
+
+
+def _regions_chart(ctx: Context, regions: RegionRows) -> Chart:
+    sheet = regions.sheet
+    years = sheet.area_ref(YEAR_ROW, ctx.first_col, YEAR_ROW, ctx.last_col)
+    series = tuple(
+        ChartSeries(sheet.ref(row, LABEL_COL, abs_row=True, abs_col=True), ctx.row_ref(sheet, row))
+        for row in regions.value.values()
+    )
+    unit = ctx.spec.market.unit
+    return Chart(
+        "stacked",
+        "World value by region",
+        "",
+        years,
+        series,
+        unit,
+        "value",
+        "Year",
+    )
+
+
+def _mix_chart(ctx: Context, split: SplitRows) -> Chart:
+    sheet = split.sheet
+    assert split.world is not None, "a dimension's sheet sums its segments over the world"
+    years = sheet.area_ref(YEAR_ROW, ctx.first_col, YEAR_ROW, ctx.last_col)
+    series = tuple(
+        ChartSeries(sheet.ref(row, LABEL_COL, abs_row=True, abs_col=True), ctx.row_ref(sheet, row))
+        for row in split.world.value.values()
+    )
+    title = f"{split.dimension}: mix of the world market"
+    return Chart(
+        "percent",
+        title,
+        "",
+        years,
+        series,
+        "share of the world",
+        "pct",
+        "Year",
+    )
+
+
+def _players_chart(players: SheetPlan, count: int) -> Chart:
+    """The ``count`` players with a reported revenue, which the Players sheet lists first."""
+    first, last = 5, 4 + count
+    return Chart(
+        "column",
+        "Players' reported revenue as a share of the market",
+        "",
+        players.area_ref(first, PLAYER, last, PLAYER),
+        (
+            ChartSeries(
+                players.ref(4, SHARE, abs_row=True, abs_col=True),
+                players.area_ref(first, SHARE, last, SHARE),
+            ),
+        ),
+        "share of the market",
+        "pct",
+    )
+
+
+def _section(sheet: SheetPlan, row: int, text: str) -> None:
+    sheet.put(row, LABEL, text, "section")
+    for col in range(UNIT, FIRST + 6):
+        sheet.put(row, col, "", "section")
+
+
+def _na(value: float) -> Value:
+    return "n/a" if math.isnan(value) else value
