@@ -86,6 +86,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("spec", help="a spec file, or the name of a bundled template")
 
+    render = commands.add_parser(
+        "render", help="print a workbook to PDF and PNGs through headless LibreOffice"
+    )
+    render.add_argument("book", help="the .xlsx to render")
+    render.add_argument(
+        "--pdf", metavar="OUT", default=None, help="the PDF to write (default: BOOK, as .pdf)"
+    )
+    render.add_argument(
+        "--png", metavar="DIR", default=None, help="also write each page as a PNG into DIR"
+    )
+    render.add_argument("--force", action="store_true", help="overwrite what exists")
+
     commands.add_parser("templates", help="list the bundled specs")
     return parser
 
@@ -161,6 +173,32 @@ def _validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _render(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from cmo_xl.workbook.pages import render_pdf, render_png
+
+    book = Path(args.book)
+    pdf = Path(args.pdf) if args.pdf else (None if args.png else book.with_suffix(".pdf"))
+    if pdf is not None:
+        if pdf.suffix.lower() != ".pdf":
+            raise OutputError(f"{pdf}: the PDF's name must end in .pdf")
+        if pdf.exists() and not args.force:
+            raise OutputError(f"{pdf}: already exists; use --force to overwrite it")
+    folder = Path(args.png) if args.png else None
+    if folder is not None and folder.is_dir() and any(folder.iterdir()) and not args.force:
+        raise OutputError(f"{folder}: is not empty; use --force to write into it")
+    lines = []
+    with tempfile.TemporaryDirectory(prefix="cmo_xl_pdf_") as work:
+        made = render_pdf(book, pdf or Path(work) / "pages.pdf")
+        if pdf is not None:
+            lines.append(f"wrote {made}")
+        if folder is not None:
+            pages = render_png(made, folder)
+            lines.append(f"wrote {len(pages)} pages into {folder}")
+    return EXIT_OK if _say(lines) else EXIT_PROBLEM
+
+
 def _templates(_: argparse.Namespace) -> int:
     lines = [f"{name}\t{template_dir() / (name + '.yaml')}" for name in template_names()]
     return EXIT_OK if _say(lines) else EXIT_PROBLEM
@@ -218,7 +256,12 @@ def _signals_stop_cleanly() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    handler = {"build": _build, "validate": _validate, "templates": _templates}[args.command]
+    handler = {
+        "build": _build,
+        "validate": _validate,
+        "render": _render,
+        "templates": _templates,
+    }[args.command]
     try:
         with _signals_stop_cleanly():
             return handler(args)

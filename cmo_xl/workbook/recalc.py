@@ -31,6 +31,10 @@ _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
 """  # noqa: E501
 
 
+#: How to install what is missing, said in every message about it.
+INSTALL = "install it with: apt-get install -y --no-install-recommends libreoffice-calc-nogui"
+
+
 def soffice() -> str | None:
     """Path of the LibreOffice binary, or None when it is not installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
@@ -53,20 +57,32 @@ def recalculate_many(
 
     Their file names must differ; the results come back in the order of ``sources``.
     """
+    return convert_many(sources, out_dir, "xlsx:Calc MS Excel 2007 XML", ".xlsx", timeout)
+
+
+def convert_many(
+    sources: Sequence[str | Path],
+    out_dir: str | Path,
+    target: str,
+    suffix: str,
+    timeout: float,
+) -> list[Path]:
+    """Open each of ``sources`` in LibreOffice, recalculate it, and save it through the export
+    filter ``target`` (e.g. ``pdf:calc_pdf_Export``) as ``<stem><suffix>`` in ``out_dir``."""
     paths = [Path(s).resolve() for s in sources]
     out_dir = Path(out_dir).resolve()
     if any(out_dir == p.parent for p in paths):
         raise RecalcError(f"{out_dir}: convert into another folder than the sources'")
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
-        raise RecalcError("workbooks recalculated together need different file names")
+        raise RecalcError("workbooks converted together need different file names")
     binary = soffice()
     if binary is None:
-        raise RecalcError("LibreOffice (soffice) is not installed")
+        raise RecalcError(f"LibreOffice (soffice) is not installed; {INSTALL}")
     out_dir.mkdir(parents=True, exist_ok=True)
-    targets = [out_dir / f"{stem}.xlsx" for stem in stems]
-    for target in targets:
-        target.unlink(missing_ok=True)
+    targets = [out_dir / f"{stem}{suffix}" for stem in stems]
+    for path in targets:
+        path.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="cmo_xl_lo_") as profile:
         user = Path(profile) / "user"
         user.mkdir()
@@ -79,7 +95,7 @@ def recalculate_many(
             "--nolockcheck",
             f"-env:UserInstallation={Path(profile).as_uri()}",
             "--convert-to",
-            "xlsx:Calc MS Excel 2007 XML",
+            target,
             "--outdir",
             str(out_dir),
             *(str(p) for p in paths),

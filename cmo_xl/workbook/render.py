@@ -167,6 +167,9 @@ def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
     if plan.freeze:
         ws.print_title_rows = f"1:{ws[plan.freeze].row - 1}"
     ws.print_options.gridLines = False
+    # &A is the sheet's name, &P the page and &N the pages (ECMA-376 Part 1, 18.3.1.46).
+    ws.oddHeader.center.text = "&A"
+    ws.oddFooter.center.text = "Page &P of &N"
 
 
 def _chart(plan: Chart, decimals: int) -> BarChart | PieChart:
