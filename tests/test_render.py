@@ -65,7 +65,7 @@ def test_the_readme_pictures_are_the_current_workbook(
     image: str, sheet: str, pages: tuple[Path, list[Path]]
 ) -> None:
     _, pngs = pages
-    (fresh,) = [p for p in pngs if p.stem.split("-", 1)[1] == sheet]
+    fresh = next(p for p in pngs if p.stem.split("-", 1)[1] == sheet)  # the sheet's first page
     committed = ROOT / "docs" / "images" / image
     assert f"docs/images/{image}" in (ROOT / "README.md").read_text(encoding="utf-8")
     assert committed.read_bytes() == fresh.read_bytes(), (

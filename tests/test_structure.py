@@ -326,13 +326,23 @@ def test_nothing_hidden_or_merged(wb: openpyxl.Workbook) -> None:
         assert not any(d.hidden for d in ws.row_dimensions.values())
 
 
-def test_timeline_sheets_freeze_and_print(wb: openpyxl.Workbook) -> None:
+def test_timeline_sheets_freeze_and_repeat_their_labels(wb: openpyxl.Workbook) -> None:
     for title in TIMELINE_SHEETS:
         ws = wb[title]
         assert ws.freeze_panes == f"C{FIRST_BODY_ROW - 1}"
-        assert ws.page_setup.orientation == "landscape"
-        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.print_title_cols == "$A:$B"  # on every page a wide timeline spills onto
         assert ws.column_dimensions["A"].width > 30
+
+
+def test_every_sheet_prints_landscape_readably(wb: openpyxl.Workbook) -> None:
+    """Landscape A4 at 60% or more, the sheet's name on top and the page number below."""
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert setup.orientation == "landscape" and str(setup.paperSize) == ws.PAPERSIZE_A4
+        assert not ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert 60 <= int(setup.scale) <= 100, ws.title
+        assert ws.oddHeader.center.text == "&A"
+        assert ws.oddFooter.center.text == "Page &P of &N"
 
 
 def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None:

@@ -131,7 +131,7 @@ class Switch:
                     f"scenarios[{i}].probability",
                     names.scenario_probability(s.name),
                     s.name,
-                    "probability",
+                    "%",
                     "share",
                     p.value,
                     p.provenance,

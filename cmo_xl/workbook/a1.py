@@ -75,3 +75,16 @@ def ref(sheet: str, address: str) -> str:
     "'Client type'!$C$5:$M$5"
     """
     return f"{quote_sheet(sheet)}!{address}"
+
+
+def parse(address: str) -> tuple[int, int]:
+    """Row and column of a relative A1 address.
+
+    >>> parse("J4"), parse("XFD1048576")
+    ((4, 10), (1048576, 16384))
+    """
+    letters = address.rstrip("0123456789")
+    col = 0
+    for ch in letters:
+        col = col * 26 + ord(ch) - ord("A") + 1
+    return int(address[len(letters) :]), col

@@ -7,6 +7,7 @@ from cmo_xl.errors import SpecError
 from cmo_xl.model.resolved import Key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
+from cmo_xl.workbook.layout import lay_out
 from cmo_xl.workbook.records import WorkbookPlan
 from cmo_xl.workbook.sheets import (
     analysis,
@@ -133,6 +134,7 @@ def plan_workbook(
     sheets = [cover_sheet, *(s for s, _ in described)]
     for s in sheets:
         s.protected = protect and s.title != functions.CONFIG_TITLE
+        lay_out(s)
     return WorkbookPlan(sheets, dict(ctx.names), comparisons, spec.presentation.decimals)
 
 

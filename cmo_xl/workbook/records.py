@@ -30,6 +30,8 @@ Style = Literal[
     "unit",
     "hyperlink",
 ]
+#: Styles whose text wraps within its column; :mod:`.layout` gives their rows the height.
+WRAPPED: frozenset[Style] = frozenset({"note", "header", "label"})
 #: Number-format tokens, and the Excel format each stands for. No format a person reads uses
 #: scientific notation; values take the spec's decimals (see :func:`number_format`).
 NumberFormat = Literal["value", "pct", "share", "points", "year", "int", "precise", "weight"]
@@ -133,8 +135,8 @@ class SheetPlan:
     heights: dict[int, float] = field(default_factory=dict)  # in points
     freeze: str | None = None
     validations: list[Validation] = field(default_factory=list)
-    landscape: bool = False
     one_page: bool = False  # printed on one page, scaled down to fit
+    scale: int = 100  # the print scale in percent; :mod:`.layout` sets it
     #: Locked against edits (no password): a stray keystroke cannot overwrite a formula.
     protected: bool = False
     charts: list[Chart] = field(default_factory=list)

@@ -24,7 +24,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cmo_xl.model.checks import FAIL, WARN
-from cmo_xl.workbook.a1 import col_letter
+from cmo_xl.workbook.a1 import col_letter, parse
 from cmo_xl.workbook.records import Chart, SheetPlan, Validation, WorkbookPlan, number_format
 
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
@@ -33,9 +33,11 @@ _SECTION = PatternFill("solid", fgColor="D9E1F2")
 _THIN = Side(style="thin", color="BFBFBF")
 _TOP = Border(top=Side(style="thin", color="000000"))
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+# Everything sits at the top of its row, beside a wrapped note of several lines.
+_TOP_ALIGN = Alignment(vertical="top")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _HEAD = Alignment(wrap_text=True, vertical="center")
-_RIGHT = Alignment(horizontal="right")
+_RIGHT = Alignment(horizontal="right", vertical="top")
 _UNLOCKED = Protection(locked=False)
 
 #: A check cell's look when it fails or warns, by conditional formatting: it follows edits.
@@ -46,18 +48,18 @@ _STATUS_LOOKS = (
 
 #: style role -> (font, fill, border, alignment)
 STYLE = {
-    "input": (Font(color="0000FF"), _YELLOW, _BOX, None),
-    "link": (Font(color="008000"), _YELLOW, _BOX, None),
+    "input": (Font(color="0000FF"), _YELLOW, _BOX, _TOP_ALIGN),
+    "link": (Font(color="008000"), _YELLOW, _BOX, _TOP_ALIGN),
     "calc": (Font(color="000000"), None, None, _RIGHT),
-    "total": (Font(bold=True), None, _TOP, None),
-    "check": (Font(bold=True, color="375623"), None, None, None),
+    "total": (Font(bold=True), None, _TOP, _TOP_ALIGN),
+    "check": (Font(bold=True, color="375623"), None, None, _TOP_ALIGN),
     "note": (Font(color="404040"), None, None, _WRAP),
     "title": (Font(bold=True, size=14), None, None, None),
     "subtitle": (Font(italic=True, color="595959"), None, None, None),
     "header": (Font(bold=True, color="FFFFFF"), _HEADER, None, _HEAD),
     "section": (Font(bold=True), _SECTION, None, None),
-    "label": (Font(), None, None, None),
-    "unit": (Font(color="808080"), None, None, None),
+    "label": (Font(), None, None, _WRAP),
+    "unit": (Font(color="808080"), None, None, _TOP_ALIGN),
     "hyperlink": (Font(color="0563C1", underline="single"), None, None, None),
 }
 
@@ -159,13 +161,14 @@ def _num(x: float) -> str:
 
 
 def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
-    ws.page_setup.orientation = "landscape" if plan.landscape else "portrait"
+    ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 1 if plan.one_page else 0
-    if plan.freeze:
-        ws.print_title_rows = f"1:{ws[plan.freeze].row - 1}"
+    ws.page_setup.scale = plan.scale
+    if plan.freeze:  # the frozen rows and columns repeat on every printed page
+        row, col = parse(plan.freeze)
+        ws.print_title_rows = f"1:{row - 1}"
+        if col > 1:
+            ws.print_title_cols = f"A:{col_letter(col - 1)}"
     ws.print_options.gridLines = False
     # &A is the sheet's name, &P the page and &N the pages (ECMA-376 Part 1, 18.3.1.46).
     ws.oddHeader.center.text = "&A"

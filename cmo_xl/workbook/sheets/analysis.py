@@ -26,7 +26,7 @@ LABEL, UNIT, FIRST = 1, 2, 3
 def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     model, result = ctx.model, engine.analysis(ctx.result)
     unit, end = ctx.model.unit, ctx.years[-1]
-    sheet = SheetPlan(TITLE, landscape=True)
+    sheet = SheetPlan(TITLE)
     sheet.put(1, LABEL, "Analysis", "title")
     sheet.put(
         2,
@@ -36,7 +36,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         "subtitle",
     )
     steps = len(model.analysis.cagr_steps)
-    sheet.widths = {LABEL: 48, UNIT: 9, **{c: 13 for c in range(FIRST, FIRST + 2 + steps)}}
+    sheet.widths = {LABEL: 40, UNIT: 8, **{c: 12 for c in range(FIRST, FIRST + 5 + steps)}}
     last = model.phases[-1]
     start_name = model.phases[-2].end.name if len(model.phases) > 1 else model.base_year.name
 
@@ -267,12 +267,12 @@ def _tornado(
         Chart(
             "tornado",
             f"Tornado: change in the {end} world value",
-            "J4",  # beside the first tables, so that it prints on the first page
+            # right of every table, at the top, so that it covers none and prints first
+            a1.cell(4, max(c.col for c in sheet.cells) + 2),
             sheet.area_ref(top, LABEL, bottom, LABEL),
             series,
             unit,
             "value",
             height=2.5 + 0.9 * len(bars),
-            width=16.0,
         )
     )

@@ -51,7 +51,7 @@ def build_checks_sheet(
         "A check passes when its gap is within the tolerance: check_tolerance for shares "
         "and counts, check_tolerance times the values compared for sums of values. Any error "
         "value fails it. The master check is OK only when every check passes.",
-        "subtitle",
+        "note",
     )
     sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 12, FLAG: 8, STATUS: 10}
     placed = [*_share_checks(ctx, splits), _phase_check(ctx), *_sum_checks(ctx, regions, splits)]

@@ -93,7 +93,7 @@ class Context:
 
 def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
     """A calculation sheet with its title, year row and phase row; labels in A, units in B."""
-    sheet = SheetPlan(title, landscape=True)
+    sheet = SheetPlan(title)
     sheet.put(TITLE_ROW, LABEL_COL, title, "title")
     sheet.put(SUBTITLE_ROW, LABEL_COL, subtitle, "subtitle")
     sheet.put(YEAR_ROW, LABEL_COL, "Year", "header")

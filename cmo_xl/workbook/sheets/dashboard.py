@@ -24,8 +24,12 @@ from cmo_xl.workbook.sheets.split import SplitRows
 
 TITLE = "Dashboard"
 LABEL, UNIT, FIRST = 1, 2, 3
-CHART_COLUMNS = ("J", "Q")  # two charts side by side, right of the tables
-CHART_ROWS = 16  # rows from one chart's top to the next one's
+#: Two charts stacked right of the tables, the rest in rows of three under both; for the CMO
+#: template the page prints at 65% (see :mod:`cmo_xl.workbook.layout`).
+RIGHT_COLUMN = "I"
+BOTTOM_COLUMNS = ("A", "E", "J")
+CHART_ROWS = 13  # rows from one chart's top to the next one's: 6.9 cm
+CHART_SIZE = (11.0, 6.5)  # centimetres
 
 
 def build_dashboard_sheet(
@@ -39,8 +43,8 @@ def build_dashboard_sheet(
     """``master_status`` and ``warnings_count`` are what the Checks sheet computes."""
     model, result = ctx.model, ctx.result
     m = ctx.spec.market
-    sheet = SheetPlan(TITLE, landscape=True, one_page=True)
-    sheet.widths = {LABEL: 32, UNIT: 8, **{c: 11 for c in range(FIRST, FIRST + 6)}}
+    sheet = SheetPlan(TITLE, one_page=True)
+    sheet.widths = {LABEL: 30, UNIT: 7, **{c: 10 for c in range(FIRST, FIRST + 6)}}
     sheet.put(1, LABEL, f"{m.name}: dashboard", "title")
     sheet.put(2, LABEL, f"{m.unit}; every figure follows the inputs", "subtitle")
     in_force = model.scenarios[model.scenario - 1].name
@@ -50,7 +54,7 @@ def build_dashboard_sheet(
     _section(sheet, 5, "Health")
     sheet.put(6, LABEL, "Master check")
     sheet.formula(6, FIRST, names.MASTER_CHECK, cached=master_status, style="check")
-    sheet.put(7, LABEL, "World growth against the market CAGR inputs")
+    sheet.put(7, LABEL, "World growth vs market CAGR")
     status = formula_text.status(names.GROWTH_WARNINGS, WARN)
     cached = WARN if warnings_count else "OK"
     sheet.formula(7, FIRST, status, cached=cached, style="check")
@@ -159,9 +163,15 @@ def build_dashboard_sheet(
     reported = sum(p.revenue is not None for p in model.players)
     if players is not None and reported:
         charts.append(_players_chart(players, reported))
+    bottom = max(world_row + 3, 4 + 2 * CHART_ROWS)
     for k, chart in enumerate(charts):
-        anchor = f"{CHART_COLUMNS[k % 2]}{4 + CHART_ROWS * (k // 2)}"
-        sheet.charts.append(replace(chart, anchor=anchor))
+        if k < 2:
+            anchor = f"{RIGHT_COLUMN}{4 + CHART_ROWS * k}"
+        else:
+            column = BOTTOM_COLUMNS[(k - 2) % 3]
+            anchor = f"{column}{bottom + CHART_ROWS * ((k - 2) // 3)}"
+        width, height = CHART_SIZE
+        sheet.charts.append(replace(chart, anchor=anchor, width=width, height=height))
     return sheet
 
 

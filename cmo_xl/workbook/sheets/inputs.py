@@ -36,7 +36,7 @@ HEADERS = (
     "Defined name",
     "Note",
 )
-WIDTHS = (46, 10, 13, 13, 13, 8, 40, 80)
+WIDTHS = (42, 8, 11, 11, 11, 6, 30, 50)
 FIRST_ROW = 5
 FORMAT: dict[str, NumberFormat] = {
     "value": "value",

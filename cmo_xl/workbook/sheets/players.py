@@ -29,14 +29,20 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
         2,
         1,
         f"Revenue in {m.unit} as the source reports it. The share divides it by the modelled "
-        f"market in the same year; revenue reported for a year before {m.base_year}, when the "
-        f"model starts, is set against the {m.base_year} market (the Market year column).",
+        "market in the same year.",
+        "subtitle",
+    )
+    sheet.put(
+        3,
+        1,
+        f"Revenue reported for a year before {m.base_year}, when the model starts, is set "
+        f"against the {m.base_year} market (the Market year column).",
         "subtitle",
     )
     for col, text in enumerate(HEADERS, start=1):
         sheet.put(4, col, text, "header")
-    sheet.widths = {PLAYER: 30, REVENUE: 12, YEAR: 8, MARKET_YEAR: 12, MARKET: 18, SHARE: 22}
-    sheet.widths[NOTE] = 90
+    sheet.widths = {PLAYER: 26, REVENUE: 10, YEAR: 7, MARKET_YEAR: 10, MARKET: 14, SHARE: 14}
+    sheet.widths[NOTE] = 70
     sheet.freeze = "A5"
     shares = {s.name: s for s in ctx.result.players}
     row = 4

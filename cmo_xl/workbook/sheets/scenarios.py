@@ -48,7 +48,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
     expected = results.expected
     columns = len(scenarios) + (expected is not None)
     last = FIRST + len(scenarios) - 1
-    sheet = SheetPlan(TITLE, landscape=True)
+    sheet = SheetPlan(TITLE)
     sheet.widths = {LABEL: 46, UNIT: 10, **{c: 15 for c in range(FIRST, FIRST + columns)}}
     sheet.put(1, LABEL, "Scenarios side by side", "title")
     sheet.put(

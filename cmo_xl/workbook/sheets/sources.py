@@ -91,7 +91,7 @@ def build_sources_sheet(ctx: Context, benchmark_cells: list[str]) -> SheetPlan:
         "source conflicts with itself, and what was corrected.",
         "subtitle",
     )
-    sheet.widths = {1: 34, 2: 24, 3: 70, 4: 44, 5: 60, 6: 60}
+    sheet.widths = {1: 16, 2: 30, 3: 34, 4: 26, 5: 30, 6: 30}
     row = _table(
         sheet,
         4,

@@ -111,7 +111,7 @@ class SummarySheet:
 
 def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> SummarySheet:
     model, m = ctx.model, ctx.spec.market
-    sheet = SheetPlan(TITLE, landscape=True)
+    sheet = SheetPlan(TITLE)
     sheet.put(1, LABEL_COL, "Summary", "title")
     sheet.put(
         2,
