@@ -51,6 +51,11 @@ BAD = {
         _delete(["market", "base_year"]),
         r"^market\.base_year: missing; this field is required$",
     ),
+    "reported year outside the timeline": (
+        _set(["market", "last_reported_year"], 2019),
+        r"^market\.last_reported_year: got 2019; must be from market\.base_year \(2020\) to "
+        r"market\.end_year \(2023\)$",
+    ),
     "wrong type": (
         _set(["market", "base_value", "value"], "lots"),
         r"^market\.base_value\.value: got 'lots'; input should be a valid number",
@@ -346,3 +351,18 @@ def test_a_dimension_may_not_take_a_sheet_title_of_cmo_xl(title: str) -> None:
         plan_workbook(parse_spec(data))
     (problem,) = info.value.problems
     assert re.match(rf"dimensions\[1\]\.name: got '{title}'; it names a sheet and '", problem)
+
+
+def test_the_source_document_is_cited_on_the_cover_and_on_sources(cmo_spec: Spec) -> None:
+    plan = plan_workbook(cmo_spec)
+    cover = [c.value for c in plan.sheet("Cover").cells if isinstance(c.value, str)]
+    sources = [c.value for c in plan.sheet("Sources").cells if isinstance(c.value, str)]
+    citation = (
+        'Reliable Research Reports, "Contract Manufacturing Organization Services Market Size: '
+        "Growth Outlook from 2025 to 2032, projecting at Market's Trends Analysis by Application, "
+        'Regional Outlook, and Revenue", report 1708502, '
+        "https://www.reliableresearchreports.com/contract-manufacturing-organization-services-"
+        "r1708502, accessed 2026-11-25"
+    )
+    assert citation in cover
+    assert {"Reliable Research Reports", "1708502", "2026-11-25"} <= set(sources)

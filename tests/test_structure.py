@@ -311,11 +311,28 @@ def test_number_formats_a_person_can_read(wb: openpyxl.Workbook) -> None:
                 fmt = c.number_format
                 seen.add(fmt)
                 assert "E+" not in fmt.upper() and "E-" not in fmt.upper(), (ws.title, c.coordinate)
-                if fmt.startswith("#,##0"):
-                    assert len(fmt.partition(".")[2]) <= 2, (ws.title, c.coordinate, fmt)
-                if "%" in fmt:
-                    assert all(len(part.split(".")[1].rstrip("%")) == 1 for part in fmt.split(";"))
+                for part in (p for p in fmt.split(";") if not p.startswith('"')):
+                    if part.lstrip("-+").startswith("#,##0"):
+                        assert len(part.partition(".")[2]) <= 2, (ws.title, c.coordinate, fmt)
+                    if "%" in part:
+                        assert len(part.split(".")[1].rstrip("%")) == 1, (ws.title, fmt)
     assert {"#,##0.0", "0.0%", "+0.0%;-0.0%;0.0%"} <= seen
+
+
+def test_reported_years_estimates_and_unquantified_regions(wb: openpyxl.Workbook) -> None:
+    """2022A then 2023E and on, estimates shaded; a region the source leaves unquantified
+    shows n.q. where its values are 0, not a row of zeros."""
+    regions = wb["Regions"]
+    assert regions["C4"].number_format == '0"A"' and regions["C4"].value == "=base_year"
+    assert regions["D4"].number_format == '0"E"'
+    assert wb["Dashboard"]["C10"].number_format == '0"A"'
+    assert wb["Dashboard"]["D10"].number_format == '0"E"'
+    # a region's value row is the last of its two rows (its rate, then its value)
+    labels = [regions.cell(r, 1).value for r in range(1, regions.max_row + 1)]
+    latin = len(labels) - labels[::-1].index("Latin America")
+    assert regions.cell(latin, 3).number_format.endswith(';"n.q."')
+    assert regions.cell(latin, 5).fill.fgColor.rgb == "00F2F2F2"  # 2024E, shaded
+    assert regions.cell(latin, 3).fill.fgColor.rgb != "00F2F2F2"  # 2022A, not
 
 
 def test_nothing_hidden_or_merged(wb: openpyxl.Workbook) -> None:
@@ -323,7 +340,10 @@ def test_nothing_hidden_or_merged(wb: openpyxl.Workbook) -> None:
         assert ws.sheet_state == "visible"
         assert not ws.merged_cells.ranges
         assert not any(d.hidden for d in ws.column_dimensions.values())
-        assert not any(d.hidden for d in ws.row_dimensions.values())
+        for row, d in ws.row_dimensions.items():  # only helper rows, grouped, are closed
+            if d.hidden:
+                assert d.outlineLevel == 1, (ws.title, row)
+                assert str(ws.cell(row, 1).value).startswith("Mix index: "), (ws.title, row)
 
 
 def test_timeline_sheets_freeze_and_repeat_their_labels(wb: openpyxl.Workbook) -> None:

@@ -212,6 +212,11 @@ class Model:
         return list(range(int(self.base_year.value), int(self.end_year.value) + 1))
 
     @property
+    def last_reported_year(self) -> int:
+        """Years up to this one are reported by the source (2022A); later ones estimated."""
+        return self.spec.market.last_reported_year or int(self.base_year.value)
+
+    @property
     def unit(self) -> str:
         return self.spec.market.unit
 

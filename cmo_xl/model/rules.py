@@ -76,6 +76,12 @@ def _years(spec: Spec) -> Iterator[str]:
             f"market.end_year: got {m.end_year}; the timeline may span at most {MAX_YEARS} "
             f"years, so it must be at most {m.base_year + MAX_YEARS}"
         )
+    reported = m.last_reported_year
+    if reported is not None and not m.base_year <= reported <= m.end_year:
+        yield (
+            f"market.last_reported_year: got {reported}; must be from market.base_year "
+            f"({m.base_year}) to market.end_year ({m.end_year})"
+        )
     if m.base_value.value < BASE_VALUE_MIN:
         yield (
             f"market.base_value.value: got {m.base_value.value:g}; the market must be at least "

@@ -6,6 +6,7 @@ that sum to 1, overrides that name a known region) live in :mod:`cmo_xl.model.ru
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
@@ -87,6 +88,9 @@ class Market(_Model):
     base_year: Year
     end_year: Year
     base_value: ValueInput
+    #: The last year whose value the source reports; later years are estimates (2025E).
+    #: None: the base year.
+    last_reported_year: Year | None = None
 
 
 class Phase(_Model):
@@ -220,6 +224,28 @@ class Scenario(_Model):
     changes: Annotated[list[Change], Field(max_length=MAX_ENTRIES)] = []
 
 
+class Document(_Model):
+    """The report the spec is read from, as a citation: shown on the Cover and on Sources."""
+
+    title: Text
+    publisher: Name | None = None
+    report_id: Name | None = None
+    address: Note = ""  # where it can be found, e.g. its web address
+    accessed: date | None = None  # when it was read (YYYY-MM-DD)
+    note: Note = ""
+
+    def citation(self) -> str:
+        """Publisher, "title", report id, address, accessed date: the parts given."""
+        parts = [
+            self.publisher or "",
+            f'"{self.title}"',
+            f"report {self.report_id}" if self.report_id else "",
+            self.address,
+            f"accessed {self.accessed:%Y-%m-%d}" if self.accessed else "",
+        ]
+        return ", ".join(p for p in parts if p)
+
+
 class Presentation(_Model):
     """How the workbook shows numbers; the numbers themselves do not change."""
 
@@ -239,6 +265,7 @@ class Spec(_Model):
     benchmarks: Annotated[list[Benchmark], Field(max_length=MAX_ENTRIES)] = []
     analysis: Analysis = Analysis()
     presentation: Presentation = Presentation()
+    document: Document | None = None
     #: None: one scenario, the spec's own inputs, called "Base".
     scenarios: Annotated[list[Scenario], Field(min_length=1, max_length=MAX_SCENARIOS)] | None = (
         None

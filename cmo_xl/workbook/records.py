@@ -34,13 +34,30 @@ Style = Literal[
 WRAPPED: frozenset[Style] = frozenset({"note", "header", "label"})
 #: Number-format tokens, and the Excel format each stands for. No format a person reads uses
 #: scientific notation; values take the spec's decimals (see :func:`number_format`).
-NumberFormat = Literal["value", "pct", "share", "points", "year", "int", "precise", "weight"]
+NumberFormat = Literal[
+    "value",
+    "value_nq",  # a value of a region (or its members), which is 0 only when not quantified
+    "pct",
+    "share",
+    "share_nq",
+    "points",
+    "year",
+    "year_actual",  # a year the source reports: 2022A
+    "year_estimate",  # a year the model estimates: 2025E
+    "int",
+    "precise",
+    "weight",
+]
 FORMATS: dict[NumberFormat, str] = {
     "value": "#,##0.0",
+    "value_nq": '#,##0.0;-#,##0.0;"n.q."',
     "pct": "0.0%",
     "share": "0.0%",
+    "share_nq": '0.0%;-0.0%;"n.q."',
     "points": "+0.0%;-0.0%;0.0%",  # a difference of two rates, signed
     "year": "0",
+    "year_actual": '0"A"',
+    "year_estimate": '0"E"',
     "int": "0",
     "precise": "0.0##########",  # tolerances and gaps: every digit, never 1E-09
     "weight": "0.0000",
@@ -53,8 +70,11 @@ def number_format(token: NumberFormat, decimals: int) -> str:
     >>> number_format("value", 2), number_format("pct", 2)
     ('#,##0.00', '0.0%')
     """
+    value = "#,##0." + "0" * decimals
     if token == "value":
-        return "#,##0." + "0" * decimals
+        return value
+    if token == "value_nq":  # zero is a region the source does not quantify
+        return f'{value};-{value};"n.q."'
     return FORMATS[token]
 
 
@@ -137,6 +157,8 @@ class SheetPlan:
     validations: list[Validation] = field(default_factory=list)
     one_page: bool = False  # printed on one page, scaled down to fit
     scale: int = 100  # the print scale in percent; :mod:`.layout` sets it
+    shaded_from: int | None = None  # the first column of estimates, shaded on a timeline
+    collapsed: set[int] = field(default_factory=set)  # helper rows, grouped and closed
     #: Locked against edits (no password): a stray keystroke cannot overwrite a formula.
     protected: bool = False
     charts: list[Chart] = field(default_factory=list)

@@ -30,6 +30,7 @@ from cmo_xl.workbook.records import Chart, SheetPlan, Validation, WorkbookPlan, 
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 _HEADER = PatternFill("solid", fgColor="1F4E78")
 _SECTION = PatternFill("solid", fgColor="D9E1F2")
+_ESTIMATE = PatternFill("solid", fgColor="F2F2F2")
 _THIN = Side(style="thin", color="BFBFBF")
 _TOP = Border(top=Side(style="thin", color="000000"))
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -91,6 +92,8 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan, decimals: int) -> None:
             cell.value = ArrayFormula(c.array, text) if c.array else text
         font, fill, border, alignment = STYLE[c.style]
         cell.font = font
+        if fill is None and plan.shaded_from is not None and c.col >= plan.shaded_from:
+            fill = _ESTIMATE  # a column of estimates, apart from the reported years
         if fill is not None:
             cell.fill = fill
         if border is not None:
@@ -117,6 +120,9 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan, decimals: int) -> None:
             ws.conditional_formatting.add(checks, rule)
     for row, height in plan.heights.items():
         ws.row_dimensions[row].height = height
+    for row in plan.collapsed:  # an outline group of helper rows, closed: + opens it
+        ws.row_dimensions[row].outlineLevel = 1
+        ws.row_dimensions[row].hidden = True
     if plan.freeze:
         ws.freeze_panes = plan.freeze
     _validations(ws, plan.validations)

@@ -60,7 +60,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         sheet.put(row, UNIT, unit, "unit")
         value_row = ctx.row_ref(regions.sheet, regions.value[r.name])
         text = formula_text.at_year(value_row, names.YEARS, start_cell)
-        sheet.formula(row, FIRST, text, cached=start, fmt="value")
+        sheet.formula(row, FIRST, text, cached=start, fmt="value_nq")
         sheet.formula(row, FIRST + 1, r.cagrs[-1].name, cached=rate, fmt="pct")
     starts = a1.area(first_region, FIRST, row, FIRST, absolute=True)
     rates = a1.area(first_region, FIRST + 1, row, FIRST + 1, absolute=True)

@@ -12,7 +12,7 @@ from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Model
 from cmo_xl.model.schema import Spec
 from cmo_xl.workbook import a1, formula_text
-from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.records import NumberFormat, SheetPlan
 
 TITLE_ROW = 1
 SUBTITLE_ROW = 2
@@ -101,17 +101,25 @@ def timeline_sheet(ctx: Context, title: str, subtitle: str) -> SheetPlan:
     sheet.put(PHASE_ROW, LABEL_COL, "Growth phase of the year", "label")
     for year, phase in zip(ctx.years, ctx.result.phase_of_year, strict=True):
         col = ctx.col(year)
+        fmt = year_format(ctx, year)
         if col == ctx.first_col:
-            sheet.formula(YEAR_ROW, col, names.BASE_YEAR, cached=year, style="header", fmt="year")
+            sheet.formula(YEAR_ROW, col, names.BASE_YEAR, cached=year, style="header", fmt=fmt)
             continue
         prev = a1.cell(YEAR_ROW, col - 1)
-        sheet.formula(YEAR_ROW, col, f"{prev}+1", cached=year, style="header", fmt="year")
+        sheet.formula(YEAR_ROW, col, f"{prev}+1", cached=year, style="header", fmt=fmt)
         text = formula_text.phase_of(a1.cell(YEAR_ROW, col, abs_row=True))
         sheet.formula(PHASE_ROW, col, text, cached=phase, fmt="int")
     sheet.widths = {LABEL_COL: 38, UNIT_COL: 10}
     sheet.widths.update({c: 11 for c in range(ctx.first_col, ctx.last_col + 1)})
     sheet.freeze = a1.cell(YEAR_ROW + 2, ctx.first_col)
+    reported = ctx.model.last_reported_year
+    sheet.shaded_from = ctx.col(reported + 1) if reported < ctx.years[-1] else None
     return sheet
+
+
+def year_format(ctx: Context, year: int) -> NumberFormat:
+    """2022A for a year the source reports, 2025E for one the model estimates."""
+    return "year_actual" if year <= ctx.model.last_reported_year else "year_estimate"
 
 
 def year_ref(col: int) -> str:
@@ -142,4 +150,4 @@ def total_row(
     for year, value in zip(ctx.years, values, strict=True):
         col = ctx.col(year)
         text = formula_text.total(a1.area(top, col, bottom, col))
-        sheet.formula(row, col, text, cached=value, style="total", fmt="value")
+        sheet.formula(row, col, text, cached=value, style="total", fmt="value_nq")

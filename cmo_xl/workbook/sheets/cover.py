@@ -42,13 +42,13 @@ def build_cover_sheet(
         "live formula on the inputs.",
         "subtitle",
     )
-    facts = (
+    facts: list[tuple[str, str]] = [
         ("Market", m.name),
         ("Currency and unit", f"{m.currency}, {m.unit}"),
         ("Spec", spec_label),
         ("Schema version", f"{spec.schema_version}"),
         ("Built by", f"cmo_xl {version}"),
-    )
+    ]
     row = 4
     for label, value in facts:
         sheet.put(row, 1, label)
@@ -60,12 +60,16 @@ def build_cover_sheet(
     row += 1
     sheet.put(row, 1, "Scenario in force")
     in_force = ctx.model.scenarios[ctx.model.scenario - 1].name
-    sheet.formula(row, 2, names.SCENARIO, cached=in_force)
+    sheet.formula(row, 2, names.SCENARIO, cached=in_force, style="label")
     row += 1
     count = len(placeholders(ctx.model))
     sheet.put(row, 1, "Placeholder inputs")
     text = formula_text.count_if_equal(inputs.provenance_range, PLACEHOLDER)
-    sheet.formula(row, 2, text, cached=count, fmt="int")
+    sheet.formula(row, 2, text, cached=count, style="label", fmt="int")
+    if spec.document is not None:  # the report every source figure comes from
+        row += 1
+        sheet.put(row, 1, "Source document")
+        sheet.put(row, 2, spec.document.citation(), "note")
 
     row += 2
     sheet.put(row, 1, "Contents", "section")

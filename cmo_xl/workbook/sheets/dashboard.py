@@ -17,7 +17,7 @@ from cmo_xl.model.engine import region_key, world_key
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan, Value
-from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context
+from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context, year_format
 from cmo_xl.workbook.sheets.players import PLAYER, SHARE
 from cmo_xl.workbook.sheets.regions import RegionRows
 from cmo_xl.workbook.sheets.split import SplitRows
@@ -71,7 +71,8 @@ def build_dashboard_sheet(
     sheet.put(12, UNIT, "%", "unit")
     for k, (bound, year) in enumerate(zip(bounds, years, strict=True)):
         col = FIRST + k
-        sheet.formula(10, col, bound.name, cached=year, style="header", fmt="year")
+        fmt = year_format(ctx, year)
+        sheet.formula(10, col, bound.name, cached=year, style="header", fmt=fmt)
         here = a1.cell(10, col, abs_row=True)
         value = result.at(world_key(), year)
         text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, here)
@@ -122,12 +123,12 @@ def build_dashboard_sheet(
         sheet.put(row, LABEL, r.name)
         sheet.put(row, UNIT, m.unit, "unit")
         base_text = formula_text.at_year(values, names.YEARS, names.BASE_YEAR)
-        sheet.formula(row, FIRST, base_text, cached=result.at(key, start), fmt="value")
+        sheet.formula(row, FIRST, base_text, cached=result.at(key, start), fmt="value_nq")
         end_text = formula_text.at_year(values, names.YEARS, names.END_YEAR)
-        sheet.formula(row, FIRST + 1, end_text, cached=result.at(key, end), fmt="value")
+        sheet.formula(row, FIRST + 1, end_text, cached=result.at(key, end), fmt="value_nq")
         share = formula_text.ratio(a1.cell(row, FIRST + 1), a1.cell(world_row, FIRST + 1))
         cached_share: Value = result.at(key, end) / world_end
-        sheet.formula(row, FIRST + 2, share, cached=cached_share, fmt="share")
+        sheet.formula(row, FIRST + 2, share, cached=cached_share, fmt="share_nq")
         before = formula_text.at_year(values, names.YEARS, f"{names.END_YEAR}-1")
         growth = formula_text.cagr(before, a1.cell(row, FIRST + 1), "1")
         yoy = result.implied(key, end - 1, end)

@@ -59,11 +59,11 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, m.unit, "unit")
         start = formula_text.product(model.base_value.name, r.share.name)
-        sheet.formula(row, first, start, cached=values[0], fmt="value")
+        sheet.formula(row, first, start, cached=values[0], fmt="value_nq")
         for year, value in zip(ctx.years[1:], values[1:], strict=True):
             col = ctx.col(year)
             prev, rate = a1.cell(row, col - 1), a1.cell(rate_rows[r.name], col)
-            sheet.formula(row, col, formula_text.growth(prev, rate), cached=value, fmt="value")
+            sheet.formula(row, col, formula_text.growth(prev, rate), cached=value, fmt="value_nq")
 
     row += 1
     world_row = row

@@ -146,7 +146,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
                     years_in = f"({ends[t].name}-{ends[t - 1].name})"
                     rate = a1.cell(input_rows[region.cagrs[t - 1].name], col)
                     text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
-                sheet.formula(row, col, text, cached=outcome.regions[r][t], fmt="value")
+                sheet.formula(row, col, text, cached=outcome.regions[r][t], fmt="value_nq")
             if expected is not None:
                 _weighted(sheet, row, last, probabilities, expected.regions[r][t])
 

@@ -92,9 +92,24 @@ def build_sources_sheet(ctx: Context, benchmark_cells: list[str]) -> SheetPlan:
         "subtitle",
     )
     sheet.widths = {1: 16, 2: 30, 3: 34, 4: 26, 5: 30, 6: 30}
+    row = 4
+    document = spec.document
+    if document is not None:
+        accessed = f"{document.accessed:%Y-%m-%d}" if document.accessed else ""
+        fields = [
+            ("Title", document.title),
+            ("Publisher", document.publisher or ""),
+            ("Report id", document.report_id or ""),
+            ("Address", document.address),
+            ("Accessed", accessed),
+            ("Note", document.note),
+        ]
+        row = _table(
+            sheet, row, "The source document", ("Field", "Value"), [f for f in fields if f[1]], ""
+        )
     row = _table(
         sheet,
-        4,
+        row,
         "Quoted figures",
         ("Id", "Figure", "Quote", "Where", "Used as", "Conflict"),
         [(s.id, s.figure, s.quote, s.location, s.use, s.conflict) for s in spec.sources],

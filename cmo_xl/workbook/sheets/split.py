@@ -144,6 +144,7 @@ def _region_block(
     index_rows = range(row + 1, row + 1 + n)
     share_rows = range(row + 1 + n, row + 1 + 2 * n)
     value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)
+    sheet.collapsed.update(index_rows)  # helper rows: grouped, and closed until opened
     for k, member in enumerate(block.members):
         key = rows.key(block.region, member.name)
         sheet.put(index_rows[k], LABEL_COL, f"Mix index: {member.name}")
@@ -159,10 +160,10 @@ def _region_block(
             sheet.formula(index_rows[k], col, text, cached=index[t], fmt="weight")
             whole = a1.column_span(col, index_rows[0], index_rows[-1])
             text = formula_text.share_of(a1.cell(index_rows[k], col), whole)
-            sheet.formula(share_rows[k], col, text, cached=shares[t], fmt="share")
+            sheet.formula(share_rows[k], col, text, cached=shares[t], fmt="share_nq")
             region_value = regions_sheet.ref(region_row, col, abs_row=True)
             text = formula_text.product(region_value, a1.cell(share_rows[k], col))
-            sheet.formula(value_rows[k], col, text, cached=values[t], fmt="value")
+            sheet.formula(value_rows[k], col, text, cached=values[t], fmt="value_nq")
     total = row + 1 + 3 * n
     region_values = ctx.values[engine.region_key(block.region)]
     total_row(

@@ -75,7 +75,7 @@ class _Table:
                 text = formula_text.at_year(
                     s.row_range, names.YEARS, a1.cell(header, vc, abs_row=True)
                 )
-                sheet.formula(r, vc, text, cached=ctx.result.at(s.key, year), fmt="value")
+                sheet.formula(r, vc, text, cached=ctx.result.at(s.key, year), fmt="value_nq")
             col = value_cols[-1] + 1
             for k, item in enumerate(s.inputs):
                 sheet.formula(r, col, item.name, cached=item.value, fmt="pct")
