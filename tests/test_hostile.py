@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -206,16 +207,21 @@ def test_a_spec_name_too_long_for_the_file_system(tmp_path: Path) -> None:
     refused(run, ["cannot read the file: File name too long"])
 
 
+def largest_region(data: dict[str, Any]) -> list[str]:
+    """Give the first region 250 countries with 100-character names; returns the names."""
+    names = [f"{k:03d}" + "c" * 97 for k in range(250)]
+    data["regions"][0]["countries"] = [
+        {"name": name, "weight": {"value": 0.004, "provenance": "analyst"}} for name in names
+    ]
+    data["dimensions"][0]["overrides"] = []
+    return names
+
+
 def test_a_region_of_250_countries_with_100_character_names_builds(tmp_path: Path) -> None:
     """The longest names in the largest region: every formula stays within Excel's limits."""
     data = small_spec_data()
-    countries = [
-        {"name": f"{k:03d}" + "c" * 97, "weight": {"value": 0.004, "provenance": "analyst"}}
-        for k in range(250)
-    ]
-    data["regions"][0]["countries"] = countries
+    largest_region(data)
     data["regions"][0]["name"] = "r" * 100
-    data["dimensions"][0]["overrides"] = []
     work, _spec = workspace(tmp_path, "spec.yaml", yaml.safe_dump(data).encode())
     run = run_cli(["build", "spec.yaml", "-o", "out.xlsx"], work)
     assert run.code == 0, run.err
@@ -241,13 +247,7 @@ def _many_scenarios(changes_each: int, targets: list[str]) -> dict[str, object]:
 def test_twenty_scenarios_of_250_changes_build(tmp_path: Path) -> None:
     """The most changes a spec may hold, on the longest names: within Excel's limits."""
     data = small_spec_data()
-    countries = [
-        {"name": f"{k:03d}" + "c" * 97, "weight": {"value": 0.004, "provenance": "analyst"}}
-        for k in range(250)
-    ]
-    data["regions"][0]["countries"] = countries
-    data["dimensions"][0]["overrides"] = []
-    targets = [f"cagr_East_{c['name']}" for c in countries]
+    targets = [f"cagr_East_{name}" for name in largest_region(data)]
     data["scenarios"] = _many_scenarios(250, targets)["scenarios"]
     work, _spec = workspace(tmp_path, "spec.yaml", yaml.safe_dump(data).encode())
     run = run_cli(["build", "spec.yaml", "-o", "out.xlsx"], work)
