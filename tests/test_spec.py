@@ -58,7 +58,8 @@ BAD = {
     ),
     "wrong type": (
         _set(["market", "base_value", "value"], "lots"),
-        r"^market\.base_value\.value: got 'lots'; input should be a valid number",
+        r"^market\.base_value\.value: got 'lots'; must be a number, or a number and a scale "
+        r"word \(thousand, million, billion, trillion\)$",
     ),
     "number as text": (
         _set(["regions", 0, "share", "value"], "0.6"),

@@ -12,6 +12,7 @@ from cmo_xl.errors import SpecError
 from cmo_xl.model.rules import rule_problems
 from cmo_xl.model.schema import SCHEMA_VERSION, Spec
 from cmo_xl.model.spec_file import load_yaml_file
+from cmo_xl.model.units import convert_figures
 from cmo_xl.text import excerpt
 
 
@@ -66,6 +67,9 @@ def parse_spec(data: Any, source: str = "spec") -> Spec:
             ],
             source,
         )
+    data, problems = convert_figures(data)
+    if problems:
+        raise SpecError(_bounded(problems), source)
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:

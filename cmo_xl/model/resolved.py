@@ -81,6 +81,7 @@ class Input:
     #: default), and every scenario's change to it. The switch then sets this one.
     given: Input | None = None
     changes: tuple[Change, ...] = ()
+    quoted: str = ""  # the figure as written, when it was converted to the model's unit
 
     @property
     def typed(self) -> bool:
@@ -299,7 +300,16 @@ def given(
     path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput | StepInput
 ) -> Input:
     return Input(
-        path, name, label, unit, kind, item.value, item.provenance, item.source or "", item.note
+        path,
+        name,
+        label,
+        unit,
+        kind,
+        item.value,
+        item.provenance,
+        item.source or "",
+        item.note,
+        quoted=getattr(item, "quoted", ""),
     )
 
 

@@ -68,6 +68,9 @@ class _Input(_Model):
 
 class ValueInput(_Input):
     value: Annotated[_Number, Field(ge=0, le=VALUE_MAX)]
+    #: The figure as written when it had a scale of its own ("1.6 trillion"); ``value`` is then
+    #: its conversion to the model's unit (see :mod:`cmo_xl.model.units`).
+    quoted: Note = ""
 
 
 class ShareInput(_Input):
@@ -83,7 +86,7 @@ AnyInput = ValueInput | ShareInput | CagrInput
 
 class Market(_Model):
     name: Name
-    currency: Name
+    currency: Name | None = None  # None for a volume market (unit: million m²)
     unit: Name
     base_year: Year
     end_year: Year

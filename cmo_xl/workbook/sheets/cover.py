@@ -44,7 +44,7 @@ def build_cover_sheet(
     )
     facts: list[tuple[str, str]] = [
         ("Market", m.name),
-        ("Currency and unit", f"{m.currency}, {m.unit}"),
+        ("Currency and unit", f"{m.currency}, {m.unit}" if m.currency else m.unit),
         ("Spec", spec_label),
         ("Schema version", f"{spec.schema_version}"),
         ("Built by", f"cmo_xl {version}"),

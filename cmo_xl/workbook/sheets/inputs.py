@@ -219,7 +219,8 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet.put(row, PROVENANCE, item.provenance)
     sheet.put(row, SOURCE, item.source)
     sheet.put(row, NAME, item.name, "unit")
-    sheet.put(row, NOTE, item.note, "note")
+    note = f"As quoted: {item.quoted}. {item.note}".strip() if item.quoted else item.note
+    sheet.put(row, NOTE, note, "note")
     sheet.validations.append(_validation(ctx.model, item, a1.cell(row, VALUE)))
     ctx.define(item.name, sheet, row, VALUE)
     out.rows[item.name] = row

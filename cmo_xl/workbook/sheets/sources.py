@@ -115,6 +115,16 @@ def build_sources_sheet(ctx: Context, benchmark_cells: list[str]) -> SheetPlan:
         [(s.id, s.figure, s.quote, s.location, s.use, s.conflict) for s in spec.sources],
         "The spec lists no sources.",
     )
+    converted = [(i.path, i.quoted) for i in ctx.model.inputs() if i.quoted]
+    if converted:
+        row = _table(
+            sheet,
+            row,
+            f"Figures converted to the model's unit ({ctx.model.unit})",
+            ("Field", "As quoted, and converted"),
+            converted,
+            "",
+        )
     row = _flags_table(ctx, sheet, row, benchmark_cells)
     _table(
         sheet,
