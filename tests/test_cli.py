@@ -80,7 +80,7 @@ def test_bad_output_paths(
 
 
 BAD_SPECS = {
-    "missing field": ("market:\n  name: X\n", "market.currency: missing; this field is required"),
+    "missing field": ("market:\n  name: X\n", "market.unit: missing; this field is required"),
     "wrong type": ("market: 7\n", "market: got 7; input should be a valid dictionary"),
     "not yaml": ("market: [unclosed\n", "line 3, column 1: not valid YAML"),
     "duplicate key": (

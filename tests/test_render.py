@@ -35,7 +35,7 @@ def test_every_sheet_prints_pages_that_are_not_blank(
     sheets = {p.stem.split("-", 1)[1] for p in pngs}
     assert sheets == {
         "Cover", "Dashboard", "Inputs", "Regions", "Countries", "Client-type", "Application",
-        "Summary", "Scenarios", "Analysis", "Players", "Checks", "Sources",
+        "Summary", "Scenarios", "Analysis", "Players", "Reconciliation", "Checks", "Sources",
     }  # fmt: skip
     # each page in grey, small: every one must carry ink beyond its header and footer
     subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "p")], check=True)

@@ -17,6 +17,8 @@ import openpyxl
 import pytest
 
 from cmo_xl.errors import SpecError
+from cmo_xl.model.engine import forecast
+from cmo_xl.model.flags import flags
 from cmo_xl.model.load import parse_spec
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.schema import Spec
@@ -314,3 +316,27 @@ def test_the_cli_opens_the_workbook_at_a_scenario(tmp_path: Path) -> None:
     assert run.code == 1
     assert "got 'Boom'; must be one of the spec's scenarios: 'Base'" in run.err
     assert not (tmp_path / "no.xlsx").exists()
+
+
+def test_a_reported_figure_within_its_rounding_is_no_conflict(cmo_spec: Spec) -> None:
+    """The report's "around 7%" for 2022-2030: a conflict with the headline figures (9.34%),
+    but within its rounding (6.5% to 7.5%) in the scenario built on it, so not flagged there."""
+    base = plan_workbook(cmo_spec, scenario="Base").sheet("Reconciliation")
+    seven = plan_workbook(cmo_spec, scenario="Report's 7% to 2030").sheet("Reconciliation")
+    status = {c.row: c.value for c in base.cells if c.col == 9 and c.row > 4}
+    assert status == {5: "conflict"}
+    assert [c.value for c in seven.cells if c.col == 9 and c.row > 4] == ["within rounding"]
+    precision = [c.value for c in base.cells if c.col == 6 and c.row == 5]
+    assert precision == [0.005]  # "7%": half a point
+    flags_base = [f.title for f in flags(forecast(resolve(cmo_spec, "Base")))]
+    flags_seven = [f.title for f in flags(forecast(resolve(cmo_spec, "Report's 7% to 2030")))]
+    assert any(t.startswith("Conflicting growth figure") for t in flags_base)
+    assert not any(t.startswith("Conflicting growth figure") for t in flags_seven)
+
+
+def test_a_stated_precision_widens_what_counts_as_rounding() -> None:
+    data = small_spec_data()
+    data["benchmarks"][0]["precision"] = 0.05  # "9%", read as anything from 4% to 14%
+    plan = plan_workbook(parse_spec(data))
+    statuses = [c.value for c in plan.sheet("Reconciliation").cells if c.col == 9 and c.row > 4]
+    assert statuses == ["within rounding"]

@@ -297,7 +297,7 @@ def test_flags_say_which_implied_cagr_they_quote() -> None:
     assert f"{world:.2%}" == "11.32%"
     assert flag.text == (
         "Reported 9.0% for 2020-2023; the modelled world (the sum of the regions, their own "
-        "CAGRs included) implies 11.32%. Shown on Summary; not used as an input."
+        "CAGRs included) implies 11.32%. Shown on Reconciliation; not used as an input."
     )
 
 

@@ -100,9 +100,16 @@ def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
         "Players",
     ]
     if variant == "plain":
-        assert wb.sheetnames == [*model, "Checks", "Sources"]
+        assert wb.sheetnames == [*model, "Reconciliation", "Checks", "Sources"]
     else:
-        assert wb.sheetnames == [*model, "Functions", "Checks", "Sources", "xlwings.conf"]
+        assert wb.sheetnames == [
+            *model,
+            "Reconciliation",
+            "Functions",
+            "Checks",
+            "Sources",
+            "xlwings.conf",
+        ]
         assert [[c.value for c in row] for row in wb["xlwings.conf"].iter_rows()] == [
             ["UDF Modules", "cmo_xl.udfs"]
         ]
@@ -314,8 +321,8 @@ def test_number_formats_a_person_can_read(wb: openpyxl.Workbook) -> None:
                 for part in (p for p in fmt.split(";") if not p.startswith('"')):
                     if part.lstrip("-+").startswith("#,##0"):
                         assert len(part.partition(".")[2]) <= 2, (ws.title, c.coordinate, fmt)
-                    if "%" in part:
-                        assert len(part.split(".")[1].rstrip("%")) == 1, (ws.title, fmt)
+                    if "%" in part:  # one decimal, or more only where they are not zeros
+                        assert part.split(".")[1].rstrip("%").count("0") == 1, (ws.title, fmt)
     assert {"#,##0.0", "0.0%", "+0.0%;-0.0%;0.0%"} <= seen
 
 
@@ -379,6 +386,7 @@ def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None
         "Scenarios!A1",
         "Analysis!A1",
         "Players!A1",
+        "Reconciliation!A1",
         "Checks!A1",
         "Sources!A1",
     }

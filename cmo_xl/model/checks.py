@@ -23,9 +23,7 @@ from cmo_xl.model.engine import (
 )
 from cmo_xl.model.resolve import CHECK_TOLERANCE
 from cmo_xl.model.resolved import Model
-
-#: What a check's status cell says: passed, failed (shown in red), or a warning (amber).
-PASS, FAIL, WARN = "OK", "ERROR", "WARN"
+from cmo_xl.model.verdicts import FAIL, PASS, WARN
 
 CheckKind = Literal[
     "region_shares",

@@ -37,6 +37,7 @@ from cmo_xl.model.resolved import region_key as region_key
 from cmo_xl.model.resolved import segment_key as segment_key
 from cmo_xl.model.resolved import world_key as world_key
 from cmo_xl.model.schema import Spec
+from cmo_xl.model.verdicts import CONFLICT, MATCHED, ROUNDED
 
 COLUMNS = ["level", "dimension", "region", "member", "year", "value", "share"]
 
@@ -49,10 +50,20 @@ class BenchmarkComparison:
     reported_cagr: float
     #: What the modelled world implies: the sum of the regions, region CAGRs included.
     model_cagr: float
+    precision: float  # how far the truth may lie from the reported figure
+    tolerance: float  # the checks' relative tolerance
 
     @property
     def difference(self) -> float:
-        return self.model_cagr - self.reported_cagr
+        """Model minus reported, as the sheet subtracts."""
+        return spreadsheet_sub(self.model_cagr, self.reported_cagr)
+
+    @property
+    def status(self) -> str:
+        """Matched, within the quote's rounding, or a conflict; as the sheet's CHOOSE says."""
+        gap = abs(self.difference)
+        index = (gap > self.tolerance * abs(self.reported_cagr)) + (gap > self.precision)
+        return (MATCHED, ROUNDED, CONFLICT)[index]
 
 
 @dataclass(frozen=True)
@@ -192,7 +203,17 @@ def _benchmarks(model: Model, world: list[float]) -> list[BenchmarkComparison]:
     for b in model.benchmarks:
         start, end = int(b.start.value), int(b.end.value)
         implied = implied_cagr(world[start - first], world[end - first], end - start)
-        out.append(BenchmarkComparison(b.label, start, end, b.cagr.value, implied))
+        out.append(
+            BenchmarkComparison(
+                b.label,
+                start,
+                end,
+                b.cagr.value,
+                implied,
+                b.precision.value,
+                model.tolerance.value,
+            )
+        )
     return out
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from cmo_xl.model.engine import BenchmarkComparison, Forecast
 from cmo_xl.model.resolved import Model
+from cmo_xl.model.verdicts import CONFLICT
 
 
 def placeholders(model: Model) -> list[str]:
@@ -28,15 +29,16 @@ def benchmark_text(b: BenchmarkComparison) -> str:
     return (
         f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; the modelled world "
         f"(the sum of the regions, their own CAGRs included) implies {b.model_cagr:.2%}. "
-        "Shown on Summary; not used as an input."
+        "Shown on Reconciliation; not used as an input."
     )
 
 
 def flags(result: Forecast) -> list[Flag]:
     """What the spec leaves unsettled and what the model does about it, in spec order."""
-    out = [
+    out = [  # a figure within the rounding of its quote is no conflict
         Flag(f"Conflicting growth figure: {b.label}", benchmark_text(b), k)
         for k, b in enumerate(result.benchmarks)
+        if b.status == CONFLICT
     ]
     for r in result.model.regions:
         if r.share.value == 0:

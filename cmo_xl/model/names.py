@@ -153,6 +153,10 @@ def benchmark_end(index: int) -> str:
     return f"benchmark_end_{index}"
 
 
+def benchmark_precision(index: int) -> str:
+    return f"benchmark_precision_{index}"
+
+
 TARGET_END_VALUE = "target_end_value"
 CAGR_STEPS = "cagr_steps"
 VALUE_STEPS = "base_value_steps"

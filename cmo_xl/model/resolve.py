@@ -13,10 +13,10 @@ from dataclasses import replace
 
 from cmo_xl.model import names
 from cmo_xl.model.analysis_inputs import resolve_analysis
+from cmo_xl.model.benchmarks import resolve_benchmark
 from cmo_xl.model.growth import SUM_TOLERANCE
 from cmo_xl.model.resolved import (
     STRUCTURE,
-    Benchmark,
     Dimension,
     Input,
     Key,
@@ -107,7 +107,7 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         regions,
         dimensions,
         tuple(_player(i, spec) for i in range(len(spec.players))),
-        tuple(_benchmark(i, spec) for i in range(len(spec.benchmarks))),
+        tuple(resolve_benchmark(i, spec) for i in range(len(spec.benchmarks))),
         resolve_analysis(spec),
         scenarios=switch.scenarios(),
         scenario=active,
@@ -321,34 +321,6 @@ def _player(i: int, spec: Spec) -> Player:
         p.note,
     )
     return Player(p.name, p.note, revenue, year)
-
-
-def _benchmark(i: int, spec: Spec) -> Benchmark:
-    b = spec.benchmarks[i]
-    k, path = i + 1, f"benchmarks[{i}]"
-    source = b.cagr.source or ""
-    cagr = given(f"{path}.cagr", names.benchmark_cagr(k), f"{b.label}: CAGR", "%", "cagr", b.cagr)
-    start = Input(
-        f"{path}.start_year",
-        names.benchmark_start(k),
-        f"{b.label}: from year",
-        "year",
-        "year",
-        b.start_year,
-        b.cagr.provenance,
-        source,
-    )
-    end = Input(
-        f"{path}.end_year",
-        names.benchmark_end(k),
-        f"{b.label}: to year",
-        "year",
-        "year",
-        b.end_year,
-        b.cagr.provenance,
-        source,
-    )
-    return Benchmark(b.label, cagr, start, end)
 
 
 def _ranges(model: Model) -> dict[str, tuple[Input, ...]]:

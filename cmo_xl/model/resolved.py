@@ -50,6 +50,7 @@ InputKind = Literal[
     "tolerance",
     "cagr_step",
     "value_step",
+    "precision",  # how far a reported figure's truth may lie from it
     "rate_shift",  # a scenario's shift of a CAGR or a share, in points
     "value_shift",  # a scenario's shift of a value, in its unit
 ]
@@ -179,6 +180,7 @@ class Benchmark:
     cagr: Input
     start: Input
     end: Input
+    precision: Input  # how far the true figure may lie from the quoted one
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,7 @@ class Model:
         for p in self.players:
             yield from (i for i in (p.revenue, p.year) if i is not None)
         for b in self.benchmarks:
-            yield from (b.cagr, b.start, b.end)
+            yield from (b.cagr, b.start, b.end, b.precision)
         if self.analysis.target is not None:
             yield self.analysis.target
         yield from self.analysis.cagr_steps

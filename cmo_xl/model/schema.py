@@ -169,6 +169,10 @@ class Benchmark(_Model):
     start_year: Year
     end_year: Year
     cagr: CagrInput
+    #: How far the true figure may lie from the quoted one: half a unit of its last digit by
+    #: default ("6%" is 5.5% to 6.5%, "11.4%" 11.35% to 11.45%); give it where the text says
+    #: more ("around 7%").
+    precision: Annotated[_Number, Field(gt=0, le=0.5)] | None = None
 
 
 #: How far a sensitivity step may move a CAGR (in points) or the base value (as a fraction).

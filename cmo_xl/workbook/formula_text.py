@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cmo_xl.model import names
-from cmo_xl.model.checks import FAIL, PASS
 from cmo_xl.model.resolved import Input
+from cmo_xl.model.verdicts import FAIL, PASS
 
 
 def growth(prev: str, rate: str) -> str:

@@ -20,7 +20,7 @@ DEFAULT_WIDTH = 8.43  # a column's width when the plan sets none, in characters
 #: text runs narrower (about 1.24 in LibreOffice's prints here); this errs towards a line too
 #: many, never one too few.
 CHARACTERS_PER_WIDTH = 1.1
-BOLD_CHARACTERS_PER_WIDTH = 0.85  # headers are bold
+BOLD_CHARACTERS_PER_WIDTH = 0.75  # headers are bold, and break at words
 #: A4 landscape, less openpyxl's default margins (0.75 inch either side, 1 inch top and bottom)
 #: and the header and footer, in centimetres.
 PRINTABLE_WIDTH = 29.7 - 2 * 1.905

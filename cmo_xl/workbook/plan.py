@@ -17,6 +17,7 @@ from cmo_xl.workbook.sheets import (
     functions,
     inputs,
     players,
+    reconciliation,
     scenarios,
     sources,
     summary,
@@ -41,6 +42,7 @@ FIXED_TITLES = (
     countries_sheet.TITLE,
     summary.TITLE,
     players.TITLE,
+    reconciliation.TITLE,
     checks.TITLE,
     sources.TITLE,
     functions.TITLE,
@@ -90,9 +92,11 @@ def plan_workbook(
     scenarios_sheet = scenarios.build_scenarios_sheet(ctx)
     analysis_sheet = analysis.build_analysis_sheet(ctx, regions)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
+    reconciliation_sheet, benchmark_cells = reconciliation.build_reconciliation_sheet(ctx)
     calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet]
     calc_sheets += [scenarios_sheet, analysis_sheet]
     calc_sheets += [players_sheet] if players_sheet else []
+    calc_sheets.append(reconciliation_sheet)
     scanned = [inputs_sheet.sheet, *calc_sheets]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
     dashboard_sheet = dashboard.build_dashboard_sheet(
@@ -110,6 +114,9 @@ def plan_workbook(
     ]
     if players_sheet:
         described.append((players_sheet, "Reported revenue and implied market share"))
+    described.append(
+        (reconciliation_sheet, "Reported figures the model does not use, against the model")
+    )
     comparisons: list[functions.Comparison] = []
     if udfs:
         functions_sheet, comparisons = functions.build_functions_sheet(ctx, regions, countries)
@@ -117,7 +124,7 @@ def plan_workbook(
     described += [
         (checks_sheet.sheet, "Every check, its tolerance and the master check"),
         (
-            sources.build_sources_sheet(ctx, summary_sheet.benchmark_cells),
+            sources.build_sources_sheet(ctx, benchmark_cells),
             "Quoted figures, conflicts and corrections",
         ),
     ]

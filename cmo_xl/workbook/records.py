@@ -46,6 +46,7 @@ NumberFormat = Literal[
     "year_estimate",  # a year the model estimates: 2025E
     "int",
     "precise",
+    "precise_pct",  # a precision: 0.5%, 0.05%
     "weight",
 ]
 FORMATS: dict[NumberFormat, str] = {
@@ -60,6 +61,7 @@ FORMATS: dict[NumberFormat, str] = {
     "year_estimate": '0"E"',
     "int": "0",
     "precise": "0.0##########",  # tolerances and gaps: every digit, never 1E-09
+    "precise_pct": "0.0##%",
     "weight": "0.0000",
 }
 

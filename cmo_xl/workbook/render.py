@@ -23,7 +23,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cmo_xl.model.checks import FAIL, WARN
+from cmo_xl.model.verdicts import CONFLICT, FAIL, WARN
 from cmo_xl.workbook.a1 import col_letter, parse
 from cmo_xl.workbook.records import Chart, SheetPlan, Validation, WorkbookPlan, number_format
 
@@ -45,6 +45,7 @@ _UNLOCKED = Protection(locked=False)
 _STATUS_LOOKS = (
     (FAIL, PatternFill("solid", start_color="C00000", end_color="C00000"), "FFFFFF"),
     (WARN, PatternFill("solid", start_color="FFC000", end_color="FFC000"), "000000"),
+    (CONFLICT, PatternFill("solid", start_color="FFC000", end_color="FFC000"), "000000"),
 )
 
 #: style role -> (font, fill, border, alignment)

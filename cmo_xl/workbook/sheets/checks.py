@@ -12,6 +12,7 @@ from itertools import pairwise
 from cmo_xl.model import checks as model_checks
 from cmo_xl.model import engine, names
 from cmo_xl.model.checks import Check
+from cmo_xl.model.verdicts import FAIL, PASS, WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -73,7 +74,7 @@ def build_checks_sheet(
         row += 1
     flags = a1.area(FIRST_CHECK_ROW, FLAG, row - 1, FLAG)
     failing = model_checks.failing([item.check for item in placed])
-    master = model_checks.FAIL if failing else model_checks.PASS
+    master = FAIL if failing else PASS
     sheet.put(MASTER_ROW, LABEL, "Master check", "total")
     text = formula_text.status(formula_text.total(flags))
     sheet.formula(MASTER_ROW, STATUS, text, cached=master, style="check")
@@ -119,7 +120,7 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> int:
         )
         flag = formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE))
         sheet.formula(row, FLAG, flag, cached=warning.warns, fmt="int")
-        status = formula_text.status(a1.cell(row, FLAG), model_checks.WARN)
+        status = formula_text.status(a1.cell(row, FLAG), WARN)
         sheet.formula(row, STATUS, status, cached=warning.status, style="check")
     flags = a1.area(first, FLAG, row, FLAG)
     sheet.put(WARNINGS_ROW, LABEL, "Growth warnings (not counted in the master check)")

@@ -12,9 +12,9 @@ import math
 from dataclasses import replace
 
 from cmo_xl.model import names
-from cmo_xl.model.checks import WARN
 from cmo_xl.model.engine import region_key, world_key
 from cmo_xl.model.resolved import Input
+from cmo_xl.model.verdicts import WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan, Value
 from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context, year_format

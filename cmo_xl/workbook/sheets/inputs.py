@@ -48,6 +48,7 @@ FORMAT: dict[str, NumberFormat] = {
     "tolerance": "precise",
     "cagr_step": "points",
     "value_step": "pct",
+    "precision": "precise_pct",
     "rate_shift": "points",
     "value_shift": "value",
 }
@@ -148,8 +149,8 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
         yield "Players: reported revenue", players
     if model.benchmarks:
         yield (
-            "Reported growth figures not used by the model (compared on Summary)",
-            [i for b in model.benchmarks for i in (b.cagr, b.start, b.end)],
+            "Reported growth figures not used by the model (compared on Reconciliation)",
+            [i for b in model.benchmarks for i in (b.cagr, b.start, b.end, b.precision)],
         )
     a = model.analysis
     target = [a.target] if a.target is not None else []
@@ -252,6 +253,8 @@ def _validation(model: Model, item: Input, address: str) -> Validation:
         return Validation(
             address, True, year, year, f"{year}; it is fixed when the workbook is built"
         )
+    if item.kind == "precision":
+        return Validation(address, False, 0, 0.5, "a precision from 0 to 50%")
     if item.kind == "rate_shift":
         low, high = RATE_SHIFT_RANGE
         return Validation(address, False, low, high, f"a shift from {low:.0%} to +{high:.0%}")

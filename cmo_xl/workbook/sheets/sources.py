@@ -57,7 +57,7 @@ def _benchmark_flag(ctx: Context, flag: Flag, model_cagr: str) -> str:
                 "; the modelled world (the sum of the regions, their own CAGRs included) implies "
             ),
             formula_text.as_text(model_cagr, "0.00%"),
-            formula_text.text(". Shown on Summary; not used as an input."),
+            formula_text.text(". Shown on Reconciliation; not used as an input."),
         ]
     )
 
@@ -80,7 +80,7 @@ def _flags_table(ctx: Context, sheet: SheetPlan, row: int, benchmark_cells: list
 
 
 def build_sources_sheet(ctx: Context, benchmark_cells: list[str]) -> SheetPlan:
-    """``benchmark_cells`` hold each benchmark's implied CAGR on Summary."""
+    """``benchmark_cells`` hold each benchmark's implied CAGR on Reconciliation."""
     spec = ctx.spec
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Sources", "title")

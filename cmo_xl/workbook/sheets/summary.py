@@ -1,4 +1,4 @@
-"""Summary: values at the base year and each phase end, input versus implied CAGRs, benchmarks."""
+"""Summary: values at the base year and each phase end, and input versus implied CAGRs."""
 
 from __future__ import annotations
 
@@ -105,8 +105,6 @@ class _Table:
 @dataclass(frozen=True)
 class SummarySheet:
     sheet: SheetPlan
-    #: The cell of each benchmark's implied CAGR, which the Sources flags quote.
-    benchmark_cells: list[str]
 
 
 def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> SummarySheet:
@@ -179,34 +177,4 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
             per_phase=False,
         )
 
-    cells = _benchmarks(ctx, sheet, table.row) if model.benchmarks else []
-    return SummarySheet(sheet, cells)
-
-
-def _benchmarks(ctx: Context, sheet: SheetPlan, row: int) -> list[str]:
-    sheet.put(row, LABEL_COL, "Reported growth figures against the model", "section")
-    row += 1
-    for col, text in enumerate(
-        ("Figure", "Unit", "From", "To", "Reported CAGR", "Model's implied CAGR", "Difference"),
-        start=1,
-    ):
-        sheet.put(row, col, text, "header")
-    cells = []
-    for b, inputs in zip(ctx.result.benchmarks, ctx.model.benchmarks, strict=True):
-        row += 1
-        start, end = inputs.start.name, inputs.end.name
-        sheet.put(row, 1, b.label)
-        sheet.put(row, 2, "%", "unit")
-        sheet.formula(row, 3, start, cached=b.start_year, fmt="year")
-        sheet.formula(row, 4, end, cached=b.end_year, fmt="year")
-        sheet.formula(row, 5, inputs.cagr.name, cached=b.reported_cagr, fmt="pct")
-        model = formula_text.cagr(
-            formula_text.at_year(names.WORLD_VALUES, names.YEARS, start),
-            formula_text.at_year(names.WORLD_VALUES, names.YEARS, end),
-            f"({end}-{start})",
-        )
-        sheet.formula(row, 6, model, cached=_na(b.model_cagr), fmt="pct")
-        difference = f"{a1.cell(row, 6)}-{a1.cell(row, 5)}"
-        sheet.formula(row, 7, difference, cached=b.difference, style="check", fmt="points")
-        cells.append(sheet.ref(row, 6, abs_row=True, abs_col=True))
-    return cells
+    return SummarySheet(sheet)
