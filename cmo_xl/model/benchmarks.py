@@ -35,29 +35,21 @@ def resolve_benchmark(i: int, spec: Spec) -> Benchmark:
         b.cagr.provenance,
         source,
     )
-    if b.precision is None:
-        precision = Input(
-            f"{path}.precision",
-            names.benchmark_precision(k),
-            f"{b.label}: precision of the quote (±)",
-            "%",
-            "precision",
-            quoted_precision(b.cagr.value),
-            DEFAULT,
-            note="Half a unit of the quoted figure's last digit; type a wider one where the "
-            "text says 'around' or 'over'.",
-        )
-    else:
-        precision = Input(
-            f"{path}.precision",
-            names.benchmark_precision(k),
-            f"{b.label}: precision of the quote (±)",
-            "%",
-            "precision",
-            b.precision,
-            b.cagr.provenance,
-            source,
-        )
+    stated = b.precision is not None
+    precision = Input(
+        f"{path}.precision",
+        names.benchmark_precision(k),
+        f"{b.label}: precision of the quote (±)",
+        "%",
+        "precision",
+        b.precision if b.precision is not None else quoted_precision(b.cagr.value),
+        b.cagr.provenance if stated else DEFAULT,
+        source if stated else "",
+        ""
+        if stated
+        else "Half a unit of the quoted figure's last digit; type a wider one where the text "
+        "says 'around' or 'over'.",
+    )
     return Benchmark(b.label, cagr, start, end, precision)
 
 
