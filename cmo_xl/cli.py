@@ -159,14 +159,24 @@ def _same_file(a: Path, b: Path) -> bool:
 def _validate(args: argparse.Namespace) -> int:
     from cmo_xl.model.engine import forecast
     from cmo_xl.model.flags import flags, placeholders
+    from cmo_xl.model.resolve import resolve
     from cmo_xl.workbook.plan import plan_workbook
 
     spec, label, _ = _load(args.spec)
     plan_workbook(spec, label)  # what build would refuse while planning, validate refuses too
-    result = forecast(spec)
+    count = len(spec.scenarios or []) or 1
+    results = [forecast(resolve(spec, k)) for k in range(1, count + 1)]
     lines = [f"{label}: valid (schema_version {spec.schema_version})"]
-    lines += [f"warning: {flag.title}. {flag.text}" for flag in flags(result)]
-    lines += [f"warning: placeholder: {path}" for path in placeholders(result.model)]
+    # A flag every scenario raises is said once; one only some raise names them.
+    said: dict[str, list[str]] = {}
+    for result in results:
+        scenario = result.model.scenarios[result.model.scenario - 1].name
+        for flag in flags(result):
+            said.setdefault(f"{flag.title}. {flag.text}", []).append(scenario)
+    for text, scenarios in said.items():
+        where = "" if len(scenarios) == len(results) else f" (scenario {', '.join(scenarios)})"
+        lines.append(f"warning: {text}{where}")
+    lines += [f"warning: placeholder: {path}" for path in placeholders(results[0].model)]
     if not _say(lines):
         _warn("could not print the report to standard output")
         return EXIT_PROBLEM

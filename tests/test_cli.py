@@ -136,8 +136,18 @@ def test_validate_reports_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", "cmo_services"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "cmo_services (bundled template): valid (schema_version 1)"
-    assert any(line.startswith("warning: Conflicting growth figure") for line in out)
     assert "warning: placeholder: regions[3].share" in out
+    # the report's "around 7%" conflicts in every scenario but the one built on it, each
+    # with its own implied CAGR
+    conflicts = [line for line in out if line.startswith("warning: Conflicting growth figure")]
+    assert [line.rsplit("(", 1)[1] for line in conflicts] == [
+        "scenario Base)",
+        "scenario Upside)",
+        "scenario Downside)",
+    ]
+    assert "implies 9.34%" in conflicts[0] and "implies 10.57%" in conflicts[1]
+    unquantified = [line for line in out if "Not quantified: Latin America" in line]
+    assert len(unquantified) == 1 and "(scenario" not in unquantified[0]  # in every scenario
 
 
 def test_validate_missing_file(capsys: pytest.CaptureFixture[str]) -> None:
