@@ -44,6 +44,17 @@ def test_readme_spec_examples_are_valid() -> None:
             assert plan_workbook(spec, udfs=udfs).formula_cells()
 
 
+def test_readme_spec_fragments_are_valid_in_the_smallest_spec() -> None:
+    """A fragment (a ``regions`` list) replaces the smallest spec's, and must build."""
+    specs = [yaml.safe_load(b) for b in blocks("yaml")]
+    smallest = min((s for s in specs if "schema_version" in s), key=lambda s: len(str(s)))
+    fragments = [s for s in specs if isinstance(s, dict) and set(s) == {"regions"}]
+    assert fragments
+    for fragment in fragments:
+        data = {**smallest, **fragment, "sources": [{"id": "S1", "quote": "a quote"}]}
+        assert plan_workbook(parse_spec(data)).formula_cells()
+
+
 def test_readme_commands_match_ci() -> None:
     commands = [b.strip() for b in blocks("sh")]
     assert commands[0] == "pip install . && cmo-xl build"

@@ -13,6 +13,7 @@ from typing import Literal
 
 from cmo_xl.model.engine import (
     COUNTRY,
+    REGION,
     SEGMENT,
     Forecast,
     difference,
@@ -35,6 +36,7 @@ CheckKind = Literal[
     "regions_sum",
     "split_region",
     "split_world",
+    "residual",
     "no_errors",
 ]
 
@@ -50,6 +52,8 @@ class Check:
     gap: float = 0.0
     #: The sum of the values compared, for gaps in the model's unit; None for shares and counts.
     scale: float | None = None
+    member: str = ""  # the residual member a residual check watches
+    year: int | None = None  # the first year it fails in, where a year says where
 
     @property
     def tolerance(self) -> float:
@@ -76,7 +80,8 @@ def share_checks(model: Model) -> list[Check]:
             Check("segment_shares", SEGMENT, d.name, gap=sum(s.value for s in d.shares) - 1)
         )
         for r in model.regions:
-            if d.shares_overridden_in(r.name):
+            # Beside a residual, overrides leave it the rest: the residual check covers them.
+            if d.shares_overridden_in(r.name) and not d.by_region[r.name][0].anchored:
                 gap = sum(m.weight.value for m in d.by_region[r.name]) - 1
                 checks.append(Check("override_shares", SEGMENT, d.name, r.name, gap))
     if model.probabilities:
@@ -126,6 +131,43 @@ def sum_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -> lis
             checks.append(
                 Check("split_world", level, dimension, gap=sum_gap(world, parts), scale=sum(world))
             )
+    return checks
+
+
+def residual_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -> list[Check]:
+    """A residual member is never negative (below -tolerance times its parent): the count of
+    years it is, and the first of them."""
+    model, years = result.model, result.model.years
+    watched = [(REGION, "", r.name, r.name, world_key()) for r in model.regions if r.residual]
+    for level, dimension in split_levels:
+        for r in model.regions:
+            members = (
+                r.countries if level == COUNTRY else model.dimension(dimension).by_region[r.name]
+            )
+            watched += [
+                (level, dimension, r.name, m.name, region_key(r.name))
+                for m in members
+                if m.residual
+            ]
+    checks = []
+    for level, dimension, region, member, parent in watched:
+        values = result.values[(level, dimension, region, member)]
+        below = [
+            y
+            for y, v, p in zip(years, values, result.values[parent], strict=True)
+            if v < -CHECK_TOLERANCE * p
+        ]
+        checks.append(
+            Check(
+                "residual",
+                level,
+                dimension,
+                region,
+                float(len(below)),
+                member=member,
+                year=below[0] if below else None,
+            )
+        )
     return checks
 
 

@@ -31,7 +31,7 @@ from cmo_xl.model.resolved import REGION as REGION
 from cmo_xl.model.resolved import SEGMENT as SEGMENT
 from cmo_xl.model.resolved import WORLD as WORLD
 from cmo_xl.model.resolved import Key as Key
-from cmo_xl.model.resolved import Member, Model
+from cmo_xl.model.resolved import Member, Model, Region
 from cmo_xl.model.resolved import country_key as country_key
 from cmo_xl.model.resolved import region_key as region_key
 from cmo_xl.model.resolved import segment_key as segment_key
@@ -123,26 +123,42 @@ def forecast(spec: Spec | Model) -> Forecast:
 
     region_values = {
         r.name: phased_series(base * r.share.value, years[0], years[-1], ends, r.rates)
-        for r in model.regions
+        for r in model.grown_regions
     }
-    world = [sum(col) for col in zip(*region_values.values(), strict=True)]
+    if model.anchored:  # the market grows at its CAGRs; the residual region takes the rest
+        world = phased_series(base, years[0], years[-1], ends, [p.cagr.value for p in model.phases])
+        others = [sum(col) for col in zip(*region_values.values(), strict=True)] or [0.0] * len(
+            years
+        )
+        residual = next(r.name for r in model.regions if r.residual)
+        region_values[residual] = [
+            spreadsheet_sub(w, o) for w, o in zip(world, others, strict=True)
+        ]
+        region_values = {r.name: region_values[r.name] for r in model.regions}
+    else:
+        world = [sum(col) for col in zip(*region_values.values(), strict=True)]
     emit(world_key(), world, [1.0] * len(years))
     for name, row in region_values.items():
         emit(region_key(name), row, _ratio(row, world))
 
     def split(keys: list[Key], members: Sequence[Member], region: str) -> list[list[float]]:
-        weights = [m.weight.value for m in members]
-        cagrs = [m.cagr.value for m in members]
-        by_year = [mix_shares(weights, cagrs, y - years[0]) for y in years]
+        parent = region_values[region]
+        by_year = (
+            [_anchored_shares(members, parent, t) for t in range(len(years))]
+            if any(m.anchored for m in members)
+            else [
+                mix_shares([m.weight.value for m in members], [_cagr(m) for m in members], t)
+                for t in range(len(years))
+            ]
+        )
         out = []
         for k, (key, member) in enumerate(zip(keys, members, strict=True)):
-            index[key] = [
-                mix_index(member.weight.value, member.cagr.value, y - years[0]) for y in years
-            ]
+            if not member.residual:
+                index[key] = [
+                    mix_index(member.weight.value, _cagr(member), t) for t in range(len(years))
+                ]
             member_shares = [s[k] for s in by_year]
-            member_values = [
-                v * s for v, s in zip(region_values[region], member_shares, strict=True)
-            ]
+            member_values = [v * s for v, s in zip(parent, member_shares, strict=True)]
             emit(key, member_values, member_shares)
             out.append(member_values)
         return out
@@ -169,11 +185,43 @@ def forecast(spec: Spec | Model) -> Forecast:
         shares=shares,
         mix_index=index,
         phase_of_year=phases,
-        region_rates={r.name: [r.rates[p - 1] for p in phases] for r in model.regions},
+        region_rates={
+            r.name: [r.rates[p - 1] for p in phases]
+            if r.cagrs
+            else [math.nan, *(_growth(a, b) for a, b in pairwise(values[region_key(r.name)]))]
+            for r in model.regions
+        },
         world_growth=[now / before - 1 for before, now in pairwise(world)],
         players=_players(model, world),
         benchmarks=_benchmarks(model, world),
     )
+
+
+def _cagr(member: Member) -> float:
+    """A member's growth rate; 0 for one that keeps its share (its index is its weight)."""
+    return member.cagr.value if member.cagr is not None else 0.0
+
+
+def _anchored_shares(members: Sequence[Member], parent: Sequence[float], t: int) -> list[float]:
+    """Year ``t``'s shares of members beside a residual: one with a CAGR grows at it from the
+    parent's base value (``w (1+g)^t * P0 / Pt``), one without keeps its weight, and the
+    residual is 1 minus the rest. A parent at 0 gives its members a share of 0."""
+    shares = [
+        m.weight.value
+        if m.keeps_share
+        else 0.0
+        if m.residual or parent[t] == 0
+        else mix_index(m.weight.value, _cagr(m), t) * parent[0] / parent[t]
+        for m in members
+    ]
+    k = next(k for k, m in enumerate(members) if m.residual)
+    shares[k] = spreadsheet_sub(1.0, sum(shares))
+    return shares
+
+
+def _growth(before: float, now: float) -> float:
+    """Growth on the year before, as the sheet computes it; NaN ("n/a") from 0 or below."""
+    return now / before - 1 if before > 0 else math.nan
 
 
 def _ratio(part: Sequence[float], whole: Sequence[float]) -> list[float]:
@@ -243,16 +291,27 @@ class FunctionExamples:
     table_native: list[list[float]]  # the same by the closed form
 
 
+def mixes(region: Region) -> bool:
+    """Whether ``region``'s countries split it by mix shift (so cmo_mix reproduces them)."""
+    return bool(region.countries) and not region.anchored
+
+
+def example_region(model: Model) -> Region:
+    """The region the Functions sheet calls the UDFs on: one with CAGRs of its own, preferably
+    with a market share and countries split by mix shift."""
+    grown = model.grown_regions
+    return next((r for r in grown if mixes(r) and r.share.value > 0), grown[0])
+
+
 def function_examples(result: Forecast) -> FunctionExamples:
     model, years = result.model, result.model.years
-    region = next((r for r in model.regions if r.countries and r.share.value > 0), model.regions[0])
+    region = example_region(model)
     start = result.values[region_key(region.name)][0]
     rate = region.rates[0]
     span = years[-1] - years[0]
     ends = [int(p.end.value) for p in model.phases]
     weights = [c.weight.value for c in region.countries]
-    cagrs = [c.cagr.value for c in region.countries]
-    mix = mix_shares(weights, cagrs, span) if region.countries else []
+    mix = mix_shares(weights, [_cagr(c) for c in region.countries], span) if mixes(region) else []
     total = result.values[region_key(region.name)][-1]
     g = model.phases[0].cagr.value
     region_starts = [result.values[region_key(r.name)][0] for r in model.regions]
@@ -273,113 +332,3 @@ def function_examples(result: Forecast) -> FunctionExamples:
 def difference(a: float, b: float) -> float:
     """``a - b`` as the workbook subtracts it (a UDF's result minus its native twin)."""
     return spreadsheet_sub(a, b)
-
-
-# -- the Analysis sheet: goal seek, sensitivities, tornado ----------------------------------------
-
-
-@dataclass(frozen=True)
-class TornadoBar:
-    label: str
-    low: float  # the end-year world value at the lowest step
-    high: float  # at the highest step
-    swing: float  # |high - low|
-    low_change: float  # low - the closed-form end-year world: the tornado's left bar
-    high_change: float  # high - the same: its right bar
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """What-ifs on the end-year world value, in closed form over the forecast (last) phase:
-    each region grows from its value at the phase's start at its forecast-phase CAGR."""
-
-    start_year: int  # the forecast phase's first year
-    years: int  # its length
-    starts: list[float]  # each region's value at the phase's start
-    rates: list[float]  # each region's forecast-phase CAGR
-    closed_end: float  # the end-year world value in closed form (equals the model's)
-    world_end: float  # the model's end-year world value
-    world_start: float  # the world at the forecast phase's start
-    required_cagr: float | None  # the CAGR, every region alike, that reaches the target
-    gap: float | None  # required_cagr - the forecast phase's market CAGR
-    every_region: list[float]  # the world when every region's CAGR moves by each step
-    by_region: list[list[float]]  # when one region's CAGR moves, region by region
-    by_base_value: list[float]  # when the base value moves by each step
-    grid: list[list[float]]  # every region's CAGR steps (rows) by base value steps (columns)
-    tornado: list[TornadoBar]  # every region, each region, the base value, in that order
-    ranks: list[int]  # each bar's rank by swing, 1 the widest; near-ties keep their order
-
-
-def analysis(result: Forecast) -> Analysis:
-    model = result.model
-    last = model.phases[-1]
-    first_year = model.years[0]
-    n = last.end_year - last.start_year
-    starts = [
-        result.values[region_key(r.name)][last.start_year - first_year] for r in model.regions
-    ]
-    rates = [r.rates[-1] for r in model.regions]
-    cagr_steps = [s.value for s in model.analysis.cagr_steps]
-    value_steps = [s.value for s in model.analysis.value_steps]
-
-    def every(step: float) -> float:
-        return sum(v * (1 + g + step) ** n for v, g in zip(starts, rates, strict=True))
-
-    closed_end = every(0.0)
-    world_end = result.world[-1]
-    target = model.analysis.target
-    world_start = result.world[last.start_year - first_year]
-    required: float | None = None
-    gap: float | None = None
-    if target is not None:
-        required = implied_cagr(world_start, target.value, n)
-        gap = difference(required, last.cagr.value)
-    every_region = [every(s) for s in cagr_steps]
-    by_region = [
-        [closed_end + v * ((1 + g + s) ** n - (1 + g) ** n) for s in cagr_steps]
-        for v, g in zip(starts, rates, strict=True)
-    ]
-    by_base_value = [world_end * (1 + b) for b in value_steps]
-    grid = [[e * (1 + b) for b in value_steps] for e in every_region]
-    rows = [("Every region's forecast-phase CAGR", every_region)]
-    rows += [
-        (f"{r.name}'s forecast-phase CAGR", row)
-        for r, row in zip(model.regions, by_region, strict=True)
-    ]
-    rows += [("The base value", by_base_value)]
-    # |high - low| as the sheet's ABS(high-low) subtracts: 0 for a region too small to move it
-    tornado = [
-        TornadoBar(
-            label,
-            row[0],
-            row[-1],
-            abs(difference(row[-1], row[0])),
-            difference(row[0], closed_end),
-            difference(row[-1], closed_end),
-        )
-        for label, row in rows
-    ]
-    swings = [bar.swing for bar in tornado]
-    margin = model.tolerance.value  # swings this close (relative) are a tie, in input order
-    ranks = [
-        sum(s - bar.swing > margin * bar.swing for s in swings)
-        + sum(abs(s - bar.swing) <= margin * bar.swing for s in swings[: k + 1])
-        for k, bar in enumerate(tornado)
-    ]
-    return Analysis(
-        start_year=last.start_year,
-        years=n,
-        starts=starts,
-        rates=rates,
-        world_start=world_start,
-        closed_end=closed_end,
-        world_end=world_end,
-        required_cagr=required,
-        gap=gap,
-        every_region=every_region,
-        by_region=by_region,
-        by_base_value=by_base_value,
-        grid=grid,
-        tornado=tornado,
-        ranks=ranks,
-    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model.growth import grow, implied_cagr
+from cmo_xl.model.growth import grow, implied_cagr, spreadsheet_sub
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Model, Scenario
 
@@ -57,13 +57,25 @@ def outcomes(model: Model) -> Outcomes:
 
 
 def _outcome(model: Model, scenario: Scenario, years: list[int]) -> Outcome:
-    regions = []
-    for r in model.regions:
-        values = [model.base_value.value * r.share.value]
-        for start, end, rate in zip(years[:-1], years[1:], r.rates, strict=True):
-            values.append(grow(values[-1], rate, end - start))
-        regions.append(values)
-    world = [sum(column) for column in zip(*regions, strict=True)]
+    def grown(start: float, rates: list[float]) -> list[float]:
+        values = [start]
+        for a, b, rate in zip(years[:-1], years[1:], rates, strict=True):
+            values.append(grow(values[-1], rate, b - a))
+        return values
+
+    regions = [
+        grown(model.base_value.value * r.share.value, r.rates) if not r.residual else []
+        for r in model.regions
+    ]
+    if model.anchored:  # the world at the market's CAGRs; the residual region takes the rest
+        world = grown(model.base_value.value, [p.cagr.value for p in model.phases])
+        others = [sum(column) for column in zip(*(v for v in regions if v), strict=True)]
+        residual = [
+            spreadsheet_sub(w, o) for w, o in zip(world, others or [0.0] * len(world), strict=True)
+        ]
+        regions = [v if v else residual for v in regions]
+    else:
+        world = [sum(column) for column in zip(*regions, strict=True)]
     inputs = {i.name: i.value for i in model.inputs()}
     return _summary(scenario, inputs, regions, world, years)
 

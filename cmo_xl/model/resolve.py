@@ -15,11 +15,10 @@ from cmo_xl.model import names
 from cmo_xl.model.analysis_inputs import resolve_analysis
 from cmo_xl.model.benchmarks import resolve_benchmark
 from cmo_xl.model.growth import SUM_TOLERANCE
+from cmo_xl.model.members import member_cagr, member_shares, resolve_dimension
 from cmo_xl.model.resolved import (
     STRUCTURE,
-    Dimension,
     Input,
-    Key,
     Member,
     Model,
     Phase,
@@ -28,11 +27,10 @@ from cmo_xl.model.resolved import (
     country_key,
     following,
     given,
-    segment_key,
 )
 from cmo_xl.model.scenarios import Switch, scenario_number
-from cmo_xl.model.schema import CagrInput, Spec
 from cmo_xl.model.schema import Phase as SpecPhase
+from cmo_xl.model.schema import Spec
 
 __all__ = ["CHECK_TOLERANCE", "SUM_TOLERANCE", "Input", "Member", "Model", "resolve"]
 #: The checks' tolerance: the spec's own rule for sums (shared with the UDFs' base_shares),
@@ -92,11 +90,21 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
     for k, ph in enumerate(spec.phases, start=1):
         phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch))
     headline = phases[-1].cagr
+    shares = member_shares(
+        [
+            (f"regions[{i}].share", names.region_share(r.name), r.name, r)
+            for i, r in enumerate(spec.regions)
+        ],
+        "the other regions' shares",
+        switch,
+    )
     regions = tuple(
-        _region(i, spec, tuple(phases), headline, base_year, switch)
+        _region(i, spec, tuple(phases), headline, base_year, shares[i], switch)
         for i in range(len(spec.regions))
     )
-    dimensions = tuple(_dimension(i, spec, headline, switch) for i in range(len(spec.dimensions)))
+    dimensions = tuple(
+        resolve_dimension(i, spec, headline, switch) for i in range(len(spec.dimensions))
+    )
     model = Model(
         spec,
         base_year,
@@ -149,30 +157,23 @@ def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch) -> Phase:
     return Phase(k, ph.start_year, ph.end_year, end, cagr)
 
 
-MIX_NOTE = (
-    "Follows the market CAGR of the last phase, so the mix stays constant; type a number "
-    "to shift the mix. The CAGR it implies is beside it."
-)
-MIX_LABEL = "relative growth rate (mix shift)"
-
-
 def _region(
     i: int,
     spec: Spec,
     phases: tuple[Phase, ...],
     headline: Input,
     base_year: Input,
+    share: Input,
     switch: Switch,
 ) -> Region:
     r = spec.regions[i]
     path = f"regions[{i}]"
-    share = switch.live(
-        given(f"{path}.share", names.region_share(r.name), r.name, "%", "share", r.share)
-    )
     typed = r.cagr or [None] * len(phases)
     cagrs = []
     starts = [base_year, *(p.end for p in phases[:-1])]
     for ph, start, g in zip(phases, starts, typed, strict=True):
+        if r.residual:  # it grows as what the others leave
+            break
         k = ph.number
         name = names.region_cagr(r.name, k)
         label = f"{r.name}, phase {k} ({ph.start_year}-{ph.end_year})"
@@ -183,26 +184,32 @@ def _region(
             item = following(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note)
         parts = _years_label(f"{r.name}, phase {k}", start, ph.end)
         cagrs.append(switch.live(replace(item, label_parts=parts)))
+    anchored = any(c.residual for c in r.countries)
+    weights = member_shares(
+        [
+            (
+                f"{path}.countries[{j}].weight",
+                names.country_weight(r.name, c.name),
+                f"{c.name}: weight",
+                c,
+            )
+            for j, c in enumerate(r.countries)
+        ],
+        "the other countries' weights",
+        switch,
+    )
     countries = []
-    for j, c in enumerate(r.countries):
-        where = f"{path}.countries[{j}]"
-        weight = given(
-            f"{where}.weight",
-            names.country_weight(r.name, c.name),
-            f"{c.name}: weight",
-            "%",
-            "share",
-            c.weight,
-        )
-        cagr = _mix_cagr(
-            f"{where}.cagr",
+    for j, (c, weight) in enumerate(zip(r.countries, weights, strict=True)):
+        cagr = member_cagr(
+            f"{path}.countries[{j}].cagr",
             names.country_cagr(r.name, c.name),
-            f"{c.name}: {MIX_LABEL}",
-            c.cagr,
+            c.name,
+            c,
+            anchored,
             headline,
             country_key(r.name, c.name),
         )
-        countries.append(Member(c.name, switch.live(weight), switch.live(cagr)))
+        countries.append(Member(c.name, weight, cagr and switch.live(cagr), c.residual, anchored))
     return Region(
         r.name,
         share,
@@ -211,88 +218,7 @@ def _region(
         names.region_cagrs(r.name),
         names.country_weights(r.name),
         names.country_cagrs(r.name),
-    )
-
-
-def _mix_cagr(
-    path: str, name: str, label: str, item: CagrInput | None, headline: Input, implies: Key
-) -> Input:
-    """A country's or segment's growth rate for the mix shift: as typed, or following the last
-    phase's CAGR. It is not the member's CAGR: that is implied, and ``implies`` says where."""
-    if item is None:
-        return replace(following(path, name, label, headline, MIX_NOTE), implies=implies)
-    return replace(given(path, name, label, "%", "cagr", item), implies=implies)
-
-
-def _dimension(i: int, spec: Spec, headline: Input, switch: Switch) -> Dimension:
-    d = spec.dimensions[i]
-    path = f"dimensions[{i}]"
-    shares, cagrs = [], []
-    for j, s in enumerate(d.segments):
-        where = f"{path}.segments[{j}]"
-        share = given(
-            f"{where}.share",
-            names.segment_share(d.name, s.name),
-            f"{s.name}: share",
-            "%",
-            "share",
-            s.share,
-        )
-        shares.append(switch.live(share))
-        name = names.segment_cagr(d.name, s.name)
-        label = f"{s.name}: {MIX_LABEL}"
-        implies = segment_key(d.name, s.name)
-        cagrs.append(
-            switch.live(_mix_cagr(f"{where}.cagr", name, label, s.cagr, headline, implies))
-        )
-    overrides: list[Input] = []
-    replaced: dict[tuple[str, str, str], Input] = {}  # (region, segment, field) -> override
-    for j, o in enumerate(d.overrides):
-        where = f"{path}.overrides[{j}]"
-        if o.share is not None:
-            item = given(
-                f"{where}.share",
-                names.segment_share(d.name, o.segment, o.region),
-                f"{o.segment} in {o.region}: share",
-                "%",
-                "share",
-                o.share,
-            )
-            item = switch.live(item)
-            overrides.append(item)
-            replaced[(o.region, o.segment, "share")] = item
-        if o.cagr is not None:
-            item = _mix_cagr(
-                f"{where}.cagr",
-                names.segment_cagr(d.name, o.segment, o.region),
-                f"{o.segment} in {o.region}: {MIX_LABEL}",
-                o.cagr,
-                headline,
-                segment_key(d.name, o.segment, o.region),
-            )
-            item = switch.live(item)
-            overrides.append(item)
-            replaced[(o.region, o.segment, "cagr")] = item
-    by_region = {
-        r.name: tuple(
-            Member(
-                s.name,
-                replaced.get((r.name, s.name, "share"), share),
-                replaced.get((r.name, s.name, "cagr"), cagr),
-            )
-            for s, share, cagr in zip(d.segments, shares, cagrs, strict=True)
-        )
-        for r in spec.regions
-    }
-    segments = tuple(s.name for s in d.segments)
-    return Dimension(
-        d.name,
-        segments,
-        tuple(shares),
-        tuple(cagrs),
-        tuple(overrides),
-        by_region,
-        names.segment_shares(d.name),
+        residual=r.residual,
     )
 
 
@@ -334,11 +260,14 @@ def _ranges(model: Model) -> dict[str, tuple[Input, ...]]:
     if model.probabilities:
         ranges[names.SCENARIO_PROBABILITIES] = model.probabilities
     for r in model.regions:
-        ranges[r.cagrs_range] = r.cagrs
+        if r.cagrs:
+            ranges[r.cagrs_range] = r.cagrs
     for r in model.regions:
         if r.countries:
             ranges[r.weights_range] = tuple(c.weight for c in r.countries)
-            ranges[r.country_cagrs_range] = tuple(c.cagr for c in r.countries)
+            cagrs = tuple(c.cagr for c in r.countries if c.cagr is not None)
+            if len(cagrs) == len(r.countries):
+                ranges[r.country_cagrs_range] = cagrs
     for d in model.dimensions:
         ranges[d.shares_range] = d.shares
     return ranges

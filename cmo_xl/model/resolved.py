@@ -57,6 +57,8 @@ InputKind = Literal[
 #: Provenance of an input the spec does not give: a default link, or the timeline itself;
 #: and of an input the scenario switch sets.
 DEFAULT, STRUCTURE, SCENARIO = "default", "structure", "scenario"
+#: Provenance of an input the model derives from other inputs (a residual's share).
+DERIVED = "derived"
 
 
 @dataclass(frozen=True)
@@ -83,10 +85,13 @@ class Input:
     given: Input | None = None
     changes: tuple[Change, ...] = ()
     quoted: str = ""  # the figure as written, when it was converted to the model's unit
+    #: For an input the model derives from others (a residual's share): how. The workbook
+    #: writes it as a formula, and nobody types it.
+    derived: Derived | None = None
 
     @property
     def typed(self) -> bool:
-        return self.follows is None and self.given is None
+        return self.follows is None and self.given is None and self.derived is None
 
     def case(self, scenario: int) -> tuple[Input | None, Input | None]:
         """What this input is in ``scenario`` (numbered from 1): the input its value starts
@@ -97,6 +102,15 @@ class Input:
         if change is None:
             return self.given, None
         return (self.given if change.shift else None), change.input
+
+
+@dataclass(frozen=True)
+class Derived:
+    """An input computed from other inputs: ``remainder`` is 1 minus the sum of ``of`` (the
+    share a residual member is left by its siblings)."""
+
+    kind: Literal["remainder"]
+    of: tuple[Input, ...]
 
 
 @dataclass(frozen=True)
@@ -129,26 +143,45 @@ class Phase:
 
 @dataclass(frozen=True)
 class Member:
-    """A country in its region, or a segment in one region: what the mix shift splits by."""
+    """A country in its region, or a segment in one region.
+
+    Without a residual sibling the members split their parent by mix shift, and ``cagr`` is a
+    relative growth rate. With one (``anchored``), a member with a ``cagr`` grows at exactly
+    that rate, one without keeps its share of the parent, and the residual is what is left.
+    """
 
     name: str
-    weight: Input  # the base share or weight, the region's override applied
-    cagr: Input  # the mix CAGR, the region's override or the default applied
+    weight: Input  # the base share or weight, the region's override applied; derived: residual
+    cagr: Input | None  # the mix or true CAGR; None for the residual and for members that
+    #: keep their share of an anchored parent
+    residual: bool = False
+    anchored: bool = False  # a sibling is residual: CAGRs are true CAGRs
+
+    @property
+    def keeps_share(self) -> bool:
+        return self.anchored and not self.residual and self.cagr is None
 
 
 @dataclass(frozen=True)
 class Region:
     name: str
-    share: Input
-    cagrs: tuple[Input, ...]  # one per phase
+    share: Input  # derived for the residual region
+    cagrs: tuple[Input, ...]  # one per phase; none for the residual region
     countries: tuple[Member, ...]
     cagrs_range: str  # the defined name over ``cagrs``
     weights_range: str  # over the countries' weights
     country_cagrs_range: str  # over the countries' CAGRs
 
+    residual: bool = False  # what the other regions leave of the market
+
     @property
     def rates(self) -> list[float]:
         return [c.value for c in self.cagrs]
+
+    @property
+    def anchored(self) -> bool:
+        """Its countries have a residual: their CAGRs are true CAGRs."""
+        return any(c.residual for c in self.countries)
 
 
 @dataclass(frozen=True)
@@ -156,7 +189,7 @@ class Dimension:
     name: str
     segments: tuple[str, ...]
     shares: tuple[Input, ...]  # base shares, one per segment
-    cagrs: tuple[Input, ...]  # base mix CAGRs, one per segment
+    cagrs: tuple[Input | None, ...]  # base CAGRs, one per segment (see Member.cagr)
     overrides: tuple[Input, ...]  # in spec order, share before CAGR
     by_region: dict[str, tuple[Member, ...]]  # the members as each region splits by them
     shares_range: str  # the defined name over ``shares``
@@ -224,6 +257,18 @@ class Model:
         return self.spec.market.unit
 
     @property
+    def anchored(self) -> bool:
+        """A region is residual: the world grows at the market CAGRs and that region takes
+        what the others leave; without one the world is the sum of regions that grow at their
+        own CAGRs."""
+        return any(r.residual for r in self.regions)
+
+    @property
+    def grown_regions(self) -> tuple[Region, ...]:
+        """The regions that grow at CAGRs of their own (all but a residual one)."""
+        return tuple(r for r in self.regions if not r.residual)
+
+    @property
     def headline_cagr(self) -> Input:
         """The last phase's market CAGR: what country and segment CAGRs follow."""
         return self.phases[-1].cagr
@@ -244,9 +289,10 @@ class Model:
         return (i for i in self.forecast_inputs() if i.given is not None)
 
     def forecast_inputs(self) -> Iterator[Input]:
-        """The inputs a scenario may change: the base value, CAGRs, shares and weights."""
+        """The inputs a scenario may change: the base value, CAGRs, shares and weights (not
+        those the model derives)."""
         yield self.base_value
-        yield from self._growth_inputs()
+        yield from (i for i in self._growth_inputs() if i.derived is None)
 
     def _growth_inputs(self) -> Iterator[Input]:
         """The CAGRs, shares and weights, in the Inputs sheet's order."""
@@ -256,10 +302,10 @@ class Model:
             yield from r.cagrs
         for r in self.regions:
             yield from (c.weight for c in r.countries)
-            yield from (c.cagr for c in r.countries)
+            yield from (c.cagr for c in r.countries if c.cagr is not None)
         for d in self.dimensions:
             yield from d.shares
-            yield from d.cagrs
+            yield from (c for c in d.cagrs if c is not None)
             yield from d.overrides
 
     def inputs(self) -> Iterator[Input]:

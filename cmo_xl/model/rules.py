@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from pydantic import BaseModel
 
@@ -12,7 +12,16 @@ from cmo_xl.model.names import identifier
 from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
 from cmo_xl.model.resolved import Model
 from cmo_xl.model.scenario_rules import change_problems, scenario_problems
-from cmo_xl.model.schema import BASE_VALUE_MIN, MAX_SERIES_YEARS, MAX_YEARS, Override, Spec
+from cmo_xl.model.schema import (
+    BASE_VALUE_MIN,
+    MAX_SERIES_YEARS,
+    MAX_YEARS,
+    Country,
+    Override,
+    Region,
+    Segment,
+    Spec,
+)
 from cmo_xl.text import cell_text_problem, excerpt
 
 
@@ -139,11 +148,53 @@ def _sums_to_one(values: list[float], path: str, what: str) -> Iterator[str]:
         )
 
 
+def _parts(
+    members: Sequence[Region | Country | Segment], path: str, field: str, what: str
+) -> Iterator[str]:
+    """One parent's members: at most one residual, which has neither a share (``field``) nor
+    a CAGR; every other has a share; and the shares leave the residual at least 0, or sum to
+    1 without one."""
+    residual = [k for k, m in enumerate(members) if m.residual]
+    for k in residual[1:]:
+        yield (
+            f"{path}[{k}].residual: got true, but {path}[{residual[0]}] is residual already; "
+            "one member of a parent may be"
+        )
+    if residual and len(members) == 1:
+        yield (
+            f"{path}[0].residual: got true, but it has no siblings; a residual is what the "
+            "others leave, so give it at least one"
+        )
+    shares = []
+    for k, m in enumerate(members):
+        share = getattr(m, field)
+        has_cagr = m.cagr is not None and (not isinstance(m, Region) or any(m.cagr))
+        if m.residual and share is not None:
+            yield (
+                f"{path}[{k}].{field}: got {share.value:g}; a residual's {field} is what the "
+                "others leave, so leave it out"
+            )
+        if m.residual and has_cagr:
+            yield (
+                f"{path}[{k}].cagr: a residual grows as what the others leave; leave its cagr out"
+            )
+        if not m.residual and share is None:
+            yield f"{path}[{k}].{field}: missing; give one, or mark the member residual: true"
+        if share is not None and not m.residual:
+            shares.append(share.value)
+    if not residual:
+        yield from _sums_to_one(shares, f"{path}[*].{field}", what)
+    elif sum(shares) > 1 + SUM_TOLERANCE:
+        yield (
+            f"{path}[*].{field}: {what} besides the residual sum to {sum(shares):.12g}; they "
+            f"must sum to at most 1, so that the residual ({path}[{residual[0]}]) is not "
+            "negative"
+        )
+
+
 def _regions(spec: Spec) -> Iterator[str]:
     yield from _unique([r.name for r in spec.regions], "regions")
-    yield from _sums_to_one(
-        [r.share.value for r in spec.regions], "regions[*].share", "region shares"
-    )
+    yield from _parts(spec.regions, "regions", "share", "region shares")
     for i, region in enumerate(spec.regions):
         if region.cagr is not None and len(region.cagr) != len(spec.phases):
             yield (
@@ -152,10 +203,8 @@ def _regions(spec: Spec) -> Iterator[str]:
             )
         if region.countries:
             yield from _unique([c.name for c in region.countries], f"regions[{i}].countries")
-            yield from _sums_to_one(
-                [c.weight.value for c in region.countries],
-                f"regions[{i}].countries[*].weight",
-                "country weights",
+            yield from _parts(
+                region.countries, f"regions[{i}].countries", "weight", "country weights"
             )
 
 
@@ -168,10 +217,15 @@ def _dimensions(spec: Spec) -> Iterator[str]:
             yield f"dimensions[{i}].name: got {excerpt(dim.name)}; it names a sheet, and {problem}"
         path = f"dimensions[{i}]"
         yield from _unique([s.name for s in dim.segments], f"{path}.segments")
-        yield from _sums_to_one(
-            [s.share.value for s in dim.segments], f"{path}.segments[*].share", "segment shares"
-        )
+        yield from _parts(dim.segments, f"{path}.segments", "share", "segment shares")
         yield from _overrides(dim.overrides, [s.name for s in dim.segments], regions, path)
+        residual = next((s.name for s in dim.segments if s.residual), None)
+        for j, o in enumerate(dim.overrides):
+            if o.segment == residual:
+                yield (
+                    f"{path}.overrides[{j}].segment: got {excerpt(o.segment)}, the residual; "
+                    "its share and growth are what the others leave, so override those"
+                )
 
 
 def _overrides(
@@ -265,11 +319,19 @@ def _source_references(model: Model) -> Iterator[str]:
 def _override_sums(model: Model) -> Iterator[str]:
     for i, dim in enumerate(model.dimensions):
         for region, members in dim.by_region.items():
-            if dim.shares_overridden_in(region):
+            if not dim.shares_overridden_in(region):
+                continue
+            where = f"dimensions[{i}].overrides (region {excerpt(region)})"
+            residual = next((m for m in members if m.residual), None)
+            if residual is None:
                 yield from _sums_to_one(
-                    [m.weight.value for m in members],
-                    f"dimensions[{i}].overrides (region {excerpt(region)})",
-                    "segment shares after overrides",
+                    [m.weight.value for m in members], where, "segment shares after overrides"
+                )
+            elif residual.weight.value < -SUM_TOLERANCE:
+                yield (
+                    f"{where}: the shares besides the residual ({excerpt(residual.name)}) sum "
+                    f"to {1 - residual.weight.value:.12g} after overrides; they must sum to at "
+                    "most 1"
                 )
 
 

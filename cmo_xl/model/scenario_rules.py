@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 
+from cmo_xl.model.resolve import SUM_TOLERANCE
 from cmo_xl.model.resolved import Input, Model
 from cmo_xl.model.schema import (
     BASE_VALUE_MIN,
@@ -95,6 +96,22 @@ def change_problems(model: Model, scenario_models: list[Model], sums: SumsRule) 
     for scenario in scenario_models:
         yield from _in_range(scenario)
         yield from _sums(scenario, sums)
+        yield from _residuals(scenario)
+
+
+def _residuals(model: Model) -> Iterator[str]:
+    """A scenario may not push a residual's share below 0 (the spec's own values are checked
+    where it is read)."""
+    if model.scenario == 1 and not model.spec.scenarios:
+        return
+    name = model.scenarios[model.scenario - 1].name
+    for item in model.inputs():
+        if item.derived is not None and item.value < -SUM_TOLERANCE:
+            yield (
+                f"scenarios[{model.scenario - 1}]: in scenario {excerpt(name)}, {item.name} "
+                f"(a residual's share) would be {item.value:.6g}; the shares it is left by "
+                "must sum to at most 1"
+            )
 
 
 def _in_range(model: Model) -> Iterator[str]:

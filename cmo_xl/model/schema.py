@@ -104,23 +104,33 @@ class Phase(_Model):
     cagr: CagrInput
 
 
-class Country(_Model):
+class _Member(_Model):
+    """A region, country or segment: a part of its parent.
+
+    One member per parent may be ``residual`` (rest of world, others): it has no share and no
+    CAGR of its own but is what its siblings leave, every year, so the parts always add up to
+    the parent. Its siblings' CAGRs are then their true CAGRs; without a residual they are
+    relative growth rates that shift the mix.
+    """
+
     name: Name
-    weight: ShareInput
+    residual: bool = False
+
+
+class Country(_Member):
+    weight: ShareInput | None = None  # None only for the residual
     cagr: CagrInput | None = None
 
 
-class Region(_Model):
-    name: Name
-    share: ShareInput
+class Region(_Member):
+    share: ShareInput | None = None  # None only for the residual
     #: One entry per phase; ``null`` (or the whole list omitted) means the market's CAGR.
     cagr: Annotated[list[CagrInput | None], Field(max_length=MAX_PHASES)] | None = None
     countries: Annotated[list[Country], Field(max_length=MAX_COUNTRIES)] = []
 
 
-class Segment(_Model):
-    name: Name
-    share: ShareInput
+class Segment(_Member):
+    share: ShareInput | None = None  # None only for the residual
     cagr: CagrInput | None = None
 
 

@@ -88,3 +88,19 @@ def parse(address: str) -> tuple[int, int]:
     for ch in letters:
         col = col * 26 + ord(ch) - ord("A") + 1
     return int(address[len(letters) :]), col
+
+
+def runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Ascending rows as (first, last) runs of consecutive rows: the areas a SUM over them
+    takes when a row in between is left out.
+
+    >>> runs([4, 5, 6, 8, 9]), runs([7]), runs([])
+    ([(4, 6), (8, 9)], [(7, 7)], [])
+    """
+    out: list[tuple[int, int]] = []
+    for row in rows:
+        if out and row == out[-1][1] + 1:
+            out[-1] = (out[-1][0], row)
+        else:
+            out.append((row, row))
+    return out

@@ -41,13 +41,25 @@ def pick(range_name: str, position: str) -> str:
     return f"INDEX({range_name},{position})"
 
 
-def mix_index(weight: str, cagr: str, year: str) -> str:
-    """Unnormalised mix-shift weight ``w*(1+g)^(t-t0)``.
+def mix_index(weight: str, cagr: str | None, year: str) -> str:
+    """Unnormalised mix-shift weight ``w*(1+g)^(t-t0)``; without a CAGR, the weight.
 
     >>> mix_index("weight_Europe_France", "cagr_Europe_France", "D$4")
     'weight_Europe_France*(1+cagr_Europe_France)^(D$4-base_year)'
     """
+    if cagr is None:
+        return weight
     return f"{weight}*(1+{cagr})^({year}-{names.BASE_YEAR})"
+
+
+def grown_share(index: str, parent_start: str, parent_now: str) -> str:
+    """The share of a member grown at its own CAGR from its parent's base value: its index
+    times the parent's base value over the parent's value now (0 while the parent is 0).
+
+    >>> grown_share("D9", "Regions!$C$12", "Regions!D$12")
+    'IF(Regions!D$12=0,0,D9*Regions!$C$12/Regions!D$12)'
+    """
+    return f"IF({parent_now}=0,0,{index}*{parent_start}/{parent_now})"
 
 
 def share_of(part: str, whole_range: str) -> str:
@@ -72,6 +84,35 @@ def plus(refs: list[str]) -> str:
     'C20+C35'
     """
     return "+".join(refs)
+
+
+def remainder(whole: str, parts: list[str]) -> str:
+    """What ``parts`` leave of ``whole``: a residual's share or value.
+
+    >>> remainder("1", ["a", "b"]), remainder("C9", []), remainder("C9", ["SUM(C4:C6)"])
+    ('1-(a+b)', 'C9', 'C9-SUM(C4:C6)')
+    """
+    if not parts:
+        return whole
+    return f"{whole}-{parts[0]}" if len(parts) == 1 else f"{whole}-({plus(parts)})"
+
+
+def parenthesised_sum(refs: list[str]) -> str:
+    """``refs`` added, in parentheses when there is more than one.
+
+    >>> parenthesised_sum(["C5", "C6"]), parenthesised_sum(["C5"])
+    ('(C5+C6)', 'C5')
+    """
+    return f"({plus(refs)})" if len(refs) > 1 else plus(refs)
+
+
+def growth_on(now: str, before: str) -> str:
+    """Growth on the year before; "n/a" from a value of 0 or below (a residual's can be).
+
+    >>> growth_on("D9", "C9")
+    'IF(C9>0,D9/C9-1,"n/a")'
+    """
+    return f'IF({before}>0,{now}/{before}-1,"n/a")'
 
 
 def at_year(row_range: str, years_range: str, year: str) -> str:
@@ -129,12 +170,14 @@ def last_of(row_range: str) -> str:
 
 
 def cagr(start: str, end: str, years: str) -> str:
-    """Implied CAGR; "n/a" where it is undefined (a zero start value).
+    """Implied CAGR; "n/a" where it is undefined: a start value of 0 or below, a negative end
+    value (a residual's can be; LibreOffice would take an odd root of it where Excel fails),
+    or no years.
 
     >>> cagr("C7", "D7", "(D$5-C$5)")
-    'IFERROR((D7/C7)^(1/(D$5-C$5))-1,"n/a")'
+    'IFERROR(IF(AND(C7>0,D7>=0),(D7/C7)^(1/(D$5-C$5))-1,"n/a"),"n/a")'
     """
-    return f'IFERROR(({end}/{start})^(1/{years})-1,"n/a")'
+    return f'IFERROR(IF(AND({start}>0,{end}>=0),({end}/{start})^(1/{years})-1,"n/a"),"n/a")'
 
 
 def later_of(a: str, b: str) -> str:

@@ -5,14 +5,14 @@ forecast-phase CAGR, so the end-year world is ``SUMPRODUCT(starts, (1+rates)^yea
 closed form: a goal seek (the CAGR that reaches a target), one-way sensitivities to every CAGR
 and to the base value, a two-way grid, and a tornado table ranked by swing. No data tables, no
 macros: Excel and LibreOffice compute every cell. The numbers come from the engine
-(:func:`cmo_xl.model.engine.analysis`).
+(:func:`cmo_xl.model.sensitivity.analysis`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.model import engine, names
+from cmo_xl.model import names, sensitivity
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan
@@ -24,7 +24,7 @@ LABEL, UNIT, FIRST = 1, 2, 3
 
 
 def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
-    model, result = ctx.model, engine.analysis(ctx.result)
+    model, result = ctx.model, sensitivity.analysis(ctx.result)
     unit, end = ctx.model.unit, ctx.years[-1]
     sheet = SheetPlan(TITLE)
     sheet.put(1, LABEL, "Analysis", "title")
@@ -54,14 +54,25 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         sheet.put(row, col, text, "header")
     sheet.heights[row] = 30
     first_region = row + 1
-    for r, start, rate in zip(model.regions, result.starts, result.rates, strict=True):
+    # A residual region takes what the others leave, so the world grows at the market's CAGR
+    # and only the market drives it.
+    drivers = (
+        [(names.WORLD_VALUES, model.phases[-1].cagr.name)]
+        if model.anchored
+        else [
+            (ctx.row_ref(regions.sheet, regions.value[r.name]), r.cagrs[-1].name)
+            for r in model.regions
+        ]
+    )
+    for label, (series, cagr), start, rate in zip(
+        result.drivers, drivers, result.starts, result.rates, strict=True
+    ):
         row += 1
-        sheet.put(row, LABEL, r.name)
+        sheet.put(row, LABEL, label)
         sheet.put(row, UNIT, unit, "unit")
-        value_row = ctx.row_ref(regions.sheet, regions.value[r.name])
-        text = formula_text.at_year(value_row, names.YEARS, start_cell)
+        text = formula_text.at_year(series, names.YEARS, start_cell)
         sheet.formula(row, FIRST, text, cached=start, fmt="value_nq")
-        sheet.formula(row, FIRST + 1, r.cagrs[-1].name, cached=rate, fmt="pct")
+        sheet.formula(row, FIRST + 1, cagr, cached=rate, fmt="pct")
     starts = a1.area(first_region, FIRST, row, FIRST, absolute=True)
     rates = a1.area(first_region, FIRST + 1, row, FIRST + 1, absolute=True)
     row += 1
@@ -199,7 +210,7 @@ def _section(sheet: SheetPlan, row: int, text: str) -> int:
 def _tornado(
     sheet: SheetPlan,
     row: int,
-    result: engine.Analysis,
+    result: sensitivity.Analysis,
     bars: list[tuple[int, int, int]],
     closed: str,
     unit: str,

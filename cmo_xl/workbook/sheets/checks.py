@@ -39,6 +39,7 @@ class _Placed:
     gap: str  # the gap's formula
     scale: str | None  # what the tolerance is multiplied by, for gaps in the model's unit
     check: Check
+    label_formula: str = ""  # for a label that says where the check fails
 
 
 def build_checks_sheet(
@@ -54,8 +55,9 @@ def build_checks_sheet(
         "value fails it. The master check is OK only when every check passes.",
         "note",
     )
-    sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 12, FLAG: 8, STATUS: 10}
+    sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 14, FLAG: 8, STATUS: 10}
     placed = [*_share_checks(ctx, splits), _phase_check(ctx), *_sum_checks(ctx, regions, splits)]
+    placed += _residual_checks(ctx, regions, splits)
     placed += [_error_check(s) for s in scanned]
 
     for col, text in enumerate(("Check", "Gap", "Tolerance", "Fails", "Status"), start=1):
@@ -65,7 +67,10 @@ def build_checks_sheet(
         check = item.check
         tolerance = names.CHECK_TOLERANCE + (f"*{item.scale}" if item.scale else "")
         flag = formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE))
-        sheet.put(row, LABEL, item.label)
+        if item.label_formula:
+            sheet.formula(row, LABEL, item.label_formula, cached=item.label, style="label")
+        else:
+            sheet.put(row, LABEL, item.label)
         sheet.formula(row, GAP, item.gap, cached=check.gap, fmt="precise")
         sheet.formula(row, TOLERANCE, tolerance, cached=check.tolerance, fmt="precise")
         sheet.formula(row, FLAG, flag, cached=check.fails, fmt="int")
@@ -211,6 +216,36 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
                 )
             )
     return placed
+
+
+def _residual_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> list[_Placed]:
+    """Each residual is at least 0 in every year; the label names the first year it is not."""
+    checks = model_checks.residual_checks(ctx.result, [(s.level, s.dimension) for s in splits])
+    placed = []
+    for check in checks:
+        if check.level == engine.REGION:
+            values = ctx.row_ref(regions.sheet, regions.value[check.member])
+            parent, what = names.WORLD_VALUES, "the world"
+        else:
+            split = next(
+                s for s in splits if (s.level, s.dimension) == (check.level, check.dimension)
+            )
+            values = ctx.row_ref(split.sheet, split.blocks[check.region].value[check.member])
+            parent = ctx.row_ref(regions.sheet, regions.value[check.region])
+            what = check.region
+        floor = f"-{names.CHECK_TOLERANCE}*{parent}"
+        gap = f"SUMPRODUCT(--({values}<{floor}))"
+        label = f"{check.member} (residual of {what}) is never below 0"
+        first = f"SUMPRODUCT(MIN({names.YEARS}+({values}>={floor})*{NO_YEAR}))"
+        negative = f'": negative from "&{first}'
+        text = f'{formula_text.text(label)}&IF({gap}>0,{negative},"")'
+        cached = label if check.year is None else f"{label}: negative from {check.year}"
+        placed.append(_Placed(cached, gap, None, check, label_formula=text))
+    return placed
+
+
+#: Added to the years a residual is not negative in, so that MIN finds the first it is.
+NO_YEAR = 100_000
 
 
 def _error_check(sheet: SheetPlan) -> _Placed:

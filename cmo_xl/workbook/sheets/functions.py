@@ -241,7 +241,7 @@ def build_functions_sheet(
         "value",
     )
 
-    if countries is not None and region in countries.blocks:
+    if countries is not None and engine.mixes(inputs):
         _mix_blocks(ctx, blocks, examples, regions, countries)
     _table_block(ctx, blocks, examples, regions)
     return sheet, blocks.comparisons

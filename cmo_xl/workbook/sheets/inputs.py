@@ -98,7 +98,8 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
         2,
         LABEL,
         "Blue on yellow: typed input. Green on yellow: follows a default until "
-        "you type a number. Every input has the defined name shown beside it.",
+        "you type a number. Black: derived from other inputs (a residual's share). Every "
+        "input has the defined name shown beside it.",
         "subtitle",
     )
     for col, text in enumerate(HEADERS, start=1):
@@ -140,10 +141,12 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
         if r.countries:
             yield (
                 f"Countries of {r.name}: weight within the region in {first}, and CAGR",
-                [c.weight for c in r.countries] + [c.cagr for c in r.countries],
+                [c.weight for c in r.countries]
+                + [c.cagr for c in r.countries if c.cagr is not None],
             )
     for d in model.dimensions:
-        yield f"{d.name}: share in {first}, and CAGR", [*d.shares, *d.cagrs, *d.overrides]
+        cagrs = [c for c in d.cagrs if c is not None]
+        yield f"{d.name}: share in {first}, and CAGR", [*d.shares, *cagrs, *d.overrides]
     players = [i for p in model.players for i in (p.revenue, p.year) if i is not None]
     if players:
         yield "Players: reported revenue", players
@@ -212,6 +215,9 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
         cases = [formula_text.case(item, s.number, lambda i: i.name) for s in ctx.model.scenarios]
         text = formula_text.choose(names.SCENARIO_INDEX, cases)
         sheet.formula(row, VALUE, text, cached=item.value, style="calc", fmt=fmt)
+    elif item.derived is not None:  # a residual's share
+        text = formula_text.remainder("1", [i.name for i in item.derived.of])
+        sheet.formula(row, VALUE, text, cached=item.value, style="calc", fmt=fmt)
     elif item.follows is None:
         value = int(item.value) if "year" in item.kind else item.value
         sheet.put(row, VALUE, value, "input", fmt)
@@ -222,7 +228,8 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet.put(row, NAME, item.name, "unit")
     note = f"As quoted: {item.quoted}. {item.note}".strip() if item.quoted else item.note
     sheet.put(row, NOTE, note, "note")
-    sheet.validations.append(_validation(ctx.model, item, a1.cell(row, VALUE)))
+    if item.derived is None:
+        sheet.validations.append(_validation(ctx.model, item, a1.cell(row, VALUE)))
     ctx.define(item.name, sheet, row, VALUE)
     out.rows[item.name] = row
 

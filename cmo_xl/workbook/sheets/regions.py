@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from cmo_xl.model import engine, names
@@ -37,17 +38,24 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     row = FIRST_BODY_ROW
     section(ctx, sheet, row, "Growth rate: the region's CAGR for the year's phase")
     rate_rows: dict[str, int] = {}
+    market_rows = (0, 0)
     for r in model.regions:
         row += 1
         rate_rows[r.name] = row
-        sheet.put(row, LABEL_COL, r.name)
+        sheet.put(row, LABEL_COL, f"{r.name} (residual: its growth)" if r.residual else r.name)
         sheet.put(row, UNIT_COL, "%", "unit")
+        if r.residual:
+            continue
         rates = ctx.result.region_rates[r.name]
         for t, year in enumerate(ctx.years[1:], start=1):
             col = ctx.col(year)
             phase = a1.cell(PHASE_ROW, col, abs_row=True)
             text = formula_text.pick(r.cagrs_range, phase)
-            sheet.formula(row, col, text, cached=rates[t], fmt="pct")
+            sheet.formula(row, col, text, cached=_na(rates[t]), fmt="pct")
+    if model.anchored:
+        row += 2
+        market_rows = _market_rows(ctx, sheet, row)
+        row = market_rows[1]
 
     row += 2
     section(ctx, sheet, row, f"Value ({m.unit})")
@@ -55,15 +63,25 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     for r in model.regions:
         row += 1
         value_rows[r.name] = row
-        values = ctx.values[engine.region_key(r.name)]
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, m.unit, "unit")
+    for r in model.regions:
+        row = value_rows[r.name]
+        values = ctx.values[engine.region_key(r.name)]
+        if r.residual:
+            _residual_row(ctx, sheet, row, market_rows[1], value_rows, values)
+            continue
         start = formula_text.product(model.base_value.name, r.share.name)
         sheet.formula(row, first, start, cached=values[0], fmt="value_nq")
         for year, value in zip(ctx.years[1:], values[1:], strict=True):
             col = ctx.col(year)
             prev, rate = a1.cell(row, col - 1), a1.cell(rate_rows[r.name], col)
             sheet.formula(row, col, formula_text.growth(prev, rate), cached=value, fmt="value_nq")
+    for r in model.regions:  # a residual region's growth, from its values
+        if r.residual:
+            rates = ctx.result.region_rates[r.name]
+            _growth_row(ctx, sheet, rate_rows[r.name], value_rows[r.name], rates)
+    row = max(value_rows.values())
 
     row += 1
     world_row = row
@@ -87,3 +105,59 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     ctx.define(names.YEARS, sheet, YEAR_ROW, first, YEAR_ROW, last)
     ctx.define(names.WORLD_VALUES, sheet, world_row, first, world_row, last)
     return RegionRows(sheet, rate_rows, value_rows, world_row)
+
+
+def _na(x: float) -> float | str:
+    return "n/a" if math.isnan(x) else x
+
+
+def _market_rows(ctx: Context, sheet: SheetPlan, row: int) -> tuple[int, int]:
+    """The market at its own CAGRs (rate row, value row): with a residual region the world
+    follows it, whatever the other regions' CAGRs."""
+    model = ctx.model
+    section(ctx, sheet, row, "Market: its CAGR for the year's phase, and its value")
+    rate_row, value_row = row + 1, row + 2
+    sheet.put(rate_row, LABEL_COL, "Market CAGR")
+    sheet.put(rate_row, UNIT_COL, "%", "unit")
+    sheet.put(value_row, LABEL_COL, "Market value (the regions add up to it)")
+    sheet.put(value_row, UNIT_COL, model.unit, "unit")
+    world = ctx.result.world
+    sheet.formula(value_row, ctx.first_col, model.base_value.name, cached=world[0], fmt="value_nq")
+    for t, year in enumerate(ctx.years[1:], start=1):
+        col = ctx.col(year)
+        phase = a1.cell(PHASE_ROW, col, abs_row=True)
+        rate = model.phases[ctx.result.phase_of_year[t] - 1].cagr.value
+        text = formula_text.pick(names.MARKET_CAGRS, phase)
+        sheet.formula(rate_row, col, text, cached=rate, fmt="pct")
+        prev, here = a1.cell(value_row, col - 1), a1.cell(rate_row, col)
+        sheet.formula(
+            value_row, col, formula_text.growth(prev, here), cached=world[t], fmt="value_nq"
+        )
+    return rate_row, value_row
+
+
+def _residual_row(
+    ctx: Context,
+    sheet: SheetPlan,
+    row: int,
+    market_row: int,
+    value_rows: dict[str, int],
+    values: list[float],
+) -> None:
+    """The residual region: the market less every other region, in every year."""
+    others = sorted(r for r in value_rows.values() if r != row)
+    for year, value in zip(ctx.years, values, strict=True):
+        col = ctx.col(year)
+        parts = [formula_text.total(a1.area(a, col, b, col)) for a, b in a1.runs(others)]
+        text = formula_text.remainder(a1.cell(market_row, col), parts)
+        sheet.formula(row, col, text, cached=value, fmt="value_nq")
+
+
+def _growth_row(
+    ctx: Context, sheet: SheetPlan, row: int, value_row: int, rates: list[float]
+) -> None:
+    """Growth on the year before of ``value_row``: n/a from a value of 0 or below."""
+    for t, year in enumerate(ctx.years[1:], start=1):
+        col = ctx.col(year)
+        text = formula_text.growth_on(a1.cell(value_row, col), a1.cell(value_row, col - 1))
+        sheet.formula(row, col, text, cached=_na(rates[t]), fmt="pct")

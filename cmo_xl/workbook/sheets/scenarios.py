@@ -3,9 +3,10 @@
 One column a scenario. Its inputs come first in the calculation: each input of the forecast
 as that scenario has it (``CHOOSE`` by the column's scenario number over the same cases the
 switch chooses from on Inputs, so one formula fills the row). From them each region grows in
-closed form through the phases, and the world is their sum. Where the scenarios carry
-probabilities a last column holds the probability-weighted expected value. The numbers come
-from :func:`cmo_xl.model.outcomes.outcomes`.
+closed form through the phases, and the world is their sum; or, where a region is residual,
+the world grows at the market's CAGRs and that region is what the others leave. Where the
+scenarios carry probabilities a last column holds the probability-weighted expected value. The
+numbers come from :func:`cmo_xl.model.outcomes.outcomes`.
 """
 
 from __future__ import annotations
@@ -98,7 +99,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
     listed = [
         model.base_value,
         *(p.cagr for p in model.phases),
-        *(r.share for r in model.regions),
+        *(r.share for r in model.regions if r.share.derived is None),
         *(c for r in model.regions for c in r.cagrs),
     ]
     # A switched input that follows a default gets a row for its given value, so that the
@@ -137,7 +138,15 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
             sheet.put(row, UNIT, unit, "unit")
             for k, outcome in enumerate(scenarios):
                 col = FIRST + k
-                if t == 0:
+                if region.residual:  # what the other regions leave of the world
+                    parts = [
+                        a1.cell(region_rows[o][t], col)
+                        for o, other in enumerate(model.regions)
+                        if not other.residual
+                    ]
+                    world = a1.cell(world_rows[t], col)
+                    text = formula_text.remainder(world, [formula_text.parenthesised_sum(parts)])
+                elif t == 0:
                     text = formula_text.product(
                         a1.cell(input_rows[model.base_value.name], col),
                         a1.cell(input_rows[region.share.name], col),
@@ -155,8 +164,15 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
         sheet.put(row, UNIT, unit, "total")
         for k, outcome in enumerate(scenarios):
             col = FIRST + k
-            parts = [a1.cell(region_rows[r][t], col) for r in range(len(model.regions))]
-            text = formula_text.plus(parts)
+            if not model.anchored:
+                parts = [a1.cell(region_rows[r][t], col) for r in range(len(model.regions))]
+                text = formula_text.plus(parts)
+            elif t == 0:  # a residual region: the world grows at the market's CAGRs
+                text = a1.cell(input_rows[model.base_value.name], col)
+            else:
+                years_in = f"({ends[t].name}-{ends[t - 1].name})"
+                rate = a1.cell(input_rows[model.phases[t - 1].cagr.name], col)
+                text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
             sheet.formula(row, col, text, cached=outcome.world[t], style="total", fmt="value")
         if expected is not None:
             _weighted(sheet, row, last, probabilities, expected.world[t], style="total")

@@ -96,6 +96,14 @@ def build_split_sheet(
     return SplitRows(sheet, level, dimension, rows.blocks, world_rows)
 
 
+def _index_label(member: Member) -> str:
+    if member.residual:
+        return "No index (the residual)"
+    if member.keeps_share:
+        return "Index (keeps its weight)"
+    return "Index at its own CAGR" if member.anchored else "Mix index"
+
+
 def _value_rows(start: int, members: int) -> list[int]:
     first = start + 1 + 2 * members
     return list(range(first, first + members))
@@ -145,23 +153,37 @@ def _region_block(
     share_rows = range(row + 1 + n, row + 1 + 2 * n)
     value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)
     sheet.collapsed.update(index_rows)  # helper rows: grouped, and closed until opened
+    others = a1.runs([r for r, m in zip(share_rows, block.members, strict=True) if not m.residual])
     for k, member in enumerate(block.members):
         key = rows.key(block.region, member.name)
-        sheet.put(index_rows[k], LABEL_COL, f"Mix index: {member.name}")
+        sheet.put(index_rows[k], LABEL_COL, f"{_index_label(member)}: {member.name}")
         sheet.put(index_rows[k], UNIT_COL, "index", "unit")
         sheet.put(share_rows[k], LABEL_COL, f"Share: {member.name}")
         sheet.put(share_rows[k], UNIT_COL, "%", "unit")
         sheet.put(value_rows[k], LABEL_COL, member.name)
         sheet.put(value_rows[k], UNIT_COL, unit, "unit")
-        index, shares, values = ctx.result.mix_index[key], ctx.shares[key], ctx.values[key]
+        shares, values = ctx.shares[key], ctx.values[key]
+        index = ctx.result.mix_index.get(key)
         for t, year in enumerate(ctx.years):
             col = ctx.col(year)
-            text = formula_text.mix_index(member.weight.name, member.cagr.name, year_ref(col))
-            sheet.formula(index_rows[k], col, text, cached=index[t], fmt="weight")
-            whole = a1.column_span(col, index_rows[0], index_rows[-1])
-            text = formula_text.share_of(a1.cell(index_rows[k], col), whole)
-            sheet.formula(share_rows[k], col, text, cached=shares[t], fmt="share_nq")
             region_value = regions_sheet.ref(region_row, col, abs_row=True)
+            here = a1.cell(index_rows[k], col)
+            if member.residual:
+                parts = [formula_text.total(a1.area(a, col, b, col)) for a, b in others]
+                share = formula_text.remainder("1", parts)
+            elif member.keeps_share:
+                share = here
+            elif member.anchored:  # its own CAGR, from the region's base value
+                start = regions_sheet.ref(region_row, ctx.first_col, abs_row=True, abs_col=True)
+                share = formula_text.grown_share(here, start, region_value)
+            else:
+                whole = a1.column_span(col, index_rows[0], index_rows[-1])
+                share = formula_text.share_of(here, whole)
+            if index is not None:
+                cagr = member.cagr.name if member.cagr is not None else None
+                text = formula_text.mix_index(member.weight.name, cagr, year_ref(col))
+                sheet.formula(index_rows[k], col, text, cached=index[t], fmt="weight")
+            sheet.formula(share_rows[k], col, share, cached=shares[t], fmt="share_nq")
             text = formula_text.product(region_value, a1.cell(share_rows[k], col))
             sheet.formula(value_rows[k], col, text, cached=values[t], fmt="value_nq")
     total = row + 1 + 3 * n

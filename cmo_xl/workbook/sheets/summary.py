@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from cmo_xl.model import engine, names
-from cmo_xl.model.resolved import Input
+from cmo_xl.model.resolved import Input, Member
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import LABEL_COL, UNIT_COL, Context
@@ -23,7 +23,18 @@ class Series:
     label: str
     row_range: str  # the series' whole timeline, e.g. Regions!$C$12:$M$12
     key: engine.Key
-    inputs: tuple[Input, ...]  # input CAGRs, one per column
+    inputs: tuple[Input | None, ...]  # input CAGRs, one per column (None: the row has none)
+
+
+def _growth_header(members: Sequence[Member]) -> str:
+    """What the members' growth inputs are: mix-shift rates, their own CAGRs (beside a
+    residual), or some of each."""
+    anchored = {m.anchored for m in members}
+    if anchored == {False}:
+        return "Relative growth rate (mix shift)"
+    if anchored == {True}:
+        return "Its own CAGR (a residual takes the rest)"
+    return "Mix-shift rate, or its own CAGR beside a residual"
 
 
 def _na(x: float) -> float | str:
@@ -77,8 +88,12 @@ class _Table:
                 )
                 sheet.formula(r, vc, text, cached=ctx.result.at(s.key, year), fmt="value_nq")
             col = value_cols[-1] + 1
-            for k, item in enumerate(s.inputs):
-                sheet.formula(r, col, item.name, cached=item.value, fmt="pct")
+            for k in range(len(input_headers)):
+                item = s.inputs[k] if k < len(s.inputs) else None
+                if item is None:  # a residual, or a member that keeps its share
+                    sheet.put(r, col, "none", "unit")
+                else:
+                    sheet.formula(r, col, item.name, cached=item.value, fmt="pct")
                 if per_phase:
                     self._implied(r, header, s.key, value_cols[k], value_cols[k + 1], col + 1)
                     col += 1
@@ -173,7 +188,7 @@ def build_summary_sheet(ctx: Context, regions: RegionRows, splits: list[SplitRow
         table.write(
             f"{split.sheet.title} by region",
             by_region,
-            ["Relative growth rate (mix shift)"],
+            [_growth_header([m for r in split.blocks for m in split.members(ctx.model, r)])],
             per_phase=False,
         )
 
