@@ -139,9 +139,7 @@ def test_a_negative_residual_fails_exactly_its_check(tmp_path: Path) -> None:
     assert mismatches(plan, values) == []
     checks = values["Checks"]
     failing = [checks[f"A{r}"] for r in range(8, 60) if checks.get(f"E{r}") == "ERROR"]
-    assert failing == [
-        f"Other East (residual of East) is never below 0: negative from {first}"
-    ]
+    assert failing == [f"Other East (residual of East) is never below 0: negative from {first}"]
     assert checks["E4"] == "ERROR"
 
 
