@@ -139,7 +139,7 @@ def test_validate_reports_warnings(capsys: pytest.CaptureFixture[str]) -> None:
     assert "warning: placeholder: regions[3].share" in out
     # the report's "around 7%" conflicts in every scenario but the one built on it, each
     # with its own implied CAGR
-    conflicts = [line for line in out if line.startswith("warning: Conflicting growth figure")]
+    conflicts = [line for line in out if line.startswith("warning: Conflicting figure")]
     assert [line.rsplit("(", 1)[1] for line in conflicts] == [
         "scenario Base)",
         "scenario Upside)",

@@ -330,8 +330,8 @@ def test_a_reported_figure_within_its_rounding_is_no_conflict(cmo_spec: Spec) ->
     assert precision == [0.005]  # "7%": half a point
     flags_base = [f.title for f in flags(forecast(resolve(cmo_spec, "Base")))]
     flags_seven = [f.title for f in flags(forecast(resolve(cmo_spec, "Report's 7% to 2030")))]
-    assert any(t.startswith("Conflicting growth figure") for t in flags_base)
-    assert not any(t.startswith("Conflicting growth figure") for t in flags_seven)
+    assert any(t.startswith("Conflicting figure") for t in flags_base)
+    assert not any(t.startswith("Conflicting figure") for t in flags_seven)
 
 
 def test_a_stated_precision_widens_what_counts_as_rounding() -> None:

@@ -241,7 +241,7 @@ def test_the_cmo_template_is_faithful() -> None:
 
 def test_the_mess_is_flagged(cmo_spec: Spec) -> None:
     text = "\n".join(f"{f.title} {f.text}" for f in flags(forecast(cmo_spec)))
-    assert "Conflicting growth figure" in text and "9.34%" in text
+    assert "Conflicting figure" in text and "9.34%" in text
     assert "Not quantified: Latin America" in text
     assert "Not quantified: Middle East & Africa" in text
     assert len(placeholders(resolve(cmo_spec))) == 2 + 23 + 7  # two shares, countries, segments
@@ -292,12 +292,12 @@ def test_identifier_joins_apostrophes_and_hyphens_inside_words() -> None:
 def test_flags_say_which_implied_cagr_they_quote() -> None:
     spec = parse_spec(small_spec_data())  # East has its own 20% in phase 2
     (flag,) = [f for f in flags(forecast(spec)) if f.title.startswith("Conflicting")]
-    assert flag.title == "Conflicting growth figure: Said 9%"
+    assert flag.title == "Conflicting figure: Said 9%"
     world = ((60 * 1.1**2 * 1.2 + 40 * 1.1**2 * 1.05) / 100) ** (1 / 3) - 1
     assert f"{world:.2%}" == "11.32%"
     assert flag.text == (
-        "Reported 9.0% for 2020-2023; the modelled world (the sum of the regions, their own "
-        "CAGRs included) implies 11.32%. Shown on Reconciliation; not used as an input."
+        "Reported 9.0% for 2020-2023; the model implies 11.32%. Shown on Reconciliation; not "
+        "used as an input."
     )
 
 

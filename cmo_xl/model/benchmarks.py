@@ -1,56 +1,149 @@
-"""Resolving reported figures the model does not use: each with the precision of its quote."""
+"""Resolving reported figures: the market values a report states (anchors) and the figures
+the spec lists as benchmarks, each with the precision of its quote and the series it is about.
+"""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from cmo_xl.model import names
-from cmo_xl.model.resolved import DEFAULT, Benchmark, Input, given
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolved import (
+    DEFAULT,
+    STRUCTURE,
+    Benchmark,
+    FigureKind,
+    Input,
+    Key,
+    country_key,
+    given,
+    region_key,
+    segment_key,
+    world_key,
+)
+from cmo_xl.model.schema import AnyInput, Spec, ValueInput
+from cmo_xl.model.schema import Benchmark as SpecBenchmark
+from cmo_xl.model.units import parse_figure, unit_exponent
+
+PRECISION_NOTE = (
+    "Half a unit of the quoted figure's last digit; type a wider one where the text says "
+    "'around' or 'over'."
+)
+
+
+def resolve_anchor(k: int, spec: Spec) -> Input:
+    """Market value ``k`` as the report states it."""
+    v = spec.market.values[k]
+    label = f"Market value in {v.year} (as reported)"
+    return given(
+        f"market.values[{k}]", names.market_value(v.year), label, spec.market.unit, "value", v
+    )
+
+
+def anchor_benchmark(k: int, spec: Spec, anchor: Input) -> Benchmark:
+    """Market value ``k`` as a reported figure: the model must reproduce it."""
+    v = spec.market.values[k]
+    year = Input(
+        f"market.values[{k}].year",
+        names.market_value_year(v.year),
+        f"Market value in {v.year}: its year",
+        "year",
+        "fixed_year",
+        v.year,
+        STRUCTURE,
+        note="Fixed when the workbook is built: change it in the spec and rebuild.",
+    )
+    precision = _precision(
+        f"market.values[{k}].precision",
+        names.market_value_precision(v.year),
+        f"Market value in {v.year}",
+        "value",
+        v,
+        None,
+        spec.market.unit,
+    )
+    world = world_key()
+    return Benchmark(anchor.label, "value", anchor, None, year, precision, world, world)
 
 
 def resolve_benchmark(i: int, spec: Spec) -> Benchmark:
-    """Benchmark ``i``: its CAGR, years and the precision of its quote."""
+    """Benchmark ``i``: its figure, years, the precision of its quote and its series."""
     b = spec.benchmarks[i]
     k, path = i + 1, f"benchmarks[{i}]"
-    source = b.cagr.source or ""
-    cagr = given(f"{path}.cagr", names.benchmark_cagr(k), f"{b.label}: CAGR", "%", "cagr", b.cagr)
-    start = Input(
-        f"{path}.start_year",
-        names.benchmark_start(k),
-        f"{b.label}: from year",
-        "year",
-        "year",
-        b.start_year,
-        b.cagr.provenance,
-        source,
+    kind, figure = _figure(b)
+    source = figure.source or ""
+    unit = {"cagr": "%", "share": "%", "value": spec.market.unit}[kind]
+    item = given(
+        f"{path}.{kind}", names.benchmark_figure(kind, k), f"{b.label}: {kind}", unit, kind, figure
     )
-    end = Input(
-        f"{path}.end_year",
-        names.benchmark_end(k),
-        f"{b.label}: to year",
-        "year",
-        "year",
-        b.end_year,
-        b.cagr.provenance,
-        source,
+
+    def year(field: str, name: str, label: str, value: int) -> Input:
+        return Input(
+            f"{path}.{field}", name, f"{b.label}: {label}", "year", "year", value,
+            figure.provenance, source,
+        )  # fmt: skip
+
+    if kind == "cagr":
+        assert b.start_year is not None and b.end_year is not None  # rules check it
+        start: Input | None = year(
+            "start_year", names.benchmark_start(k), "from year", b.start_year
+        )
+        end = year("end_year", names.benchmark_end(k), "to year", b.end_year)
+    else:
+        assert b.year is not None
+        start, end = None, year("year", names.benchmark_year(k), "year", b.year)
+    precision = _precision(
+        f"{path}.precision", names.benchmark_precision(k), b.label, kind, figure, b.precision, unit
     )
-    stated = b.precision is not None
-    precision = Input(
-        f"{path}.precision",
-        names.benchmark_precision(k),
-        f"{b.label}: precision of the quote (±)",
-        "%",
-        "precision",
-        b.precision if b.precision is not None else quoted_precision(b.cagr.value),
-        b.cagr.provenance if stated else DEFAULT,
-        source if stated else "",
-        ""
-        if stated
-        else "Half a unit of the quoted figure's last digit; type a wider one where the text "
-        "says 'around' or 'over'.",
+    of, parent = series_of(b)
+    return Benchmark(b.label, kind, item, start, end, precision, of, parent)
+
+
+def _figure(b: SpecBenchmark) -> tuple[FigureKind, AnyInput]:
+    if b.cagr is not None:
+        return "cagr", b.cagr
+    if b.value is not None:
+        return "value", b.value
+    if b.share is not None:
+        return "share", b.share
+    raise AssertionError("rules check that a benchmark has a figure")
+
+
+def series_of(b: SpecBenchmark) -> tuple[Key, Key]:
+    """The series a benchmark is about, and the one its share is of."""
+    if b.segment is not None and b.dimension is not None:
+        if b.region is None:
+            return segment_key(b.dimension, b.segment), world_key()
+        return segment_key(b.dimension, b.segment, b.region), region_key(b.region)
+    if b.region is not None and b.country is not None:
+        return country_key(b.region, b.country), region_key(b.region)
+    if b.region is not None:
+        return region_key(b.region), world_key()
+    return world_key(), world_key()
+
+
+def _precision(
+    path: str, name: str, label: str, kind: str, figure: AnyInput, stated: float | None, unit: str
+) -> Input:
+    value, provenance, source = figure.value, figure.provenance, figure.source or ""
+    computed = 0.0
+    if stated is None:
+        quoted = figure.quoted if isinstance(figure, ValueInput) else ""
+        computed = (
+            quoted_precision(value)
+            if kind != "value"
+            else written_precision(quoted, unit) or value_precision(value)
+        )
+    return Input(
+        path,
+        name,
+        f"{label}: precision of the quote (±)",
+        "%" if kind != "value" else unit,
+        "precision" if kind != "value" else "value_precision",
+        stated if stated is not None else computed,
+        provenance if stated is not None else DEFAULT,
+        source if stated is not None else "",
+        "" if stated is not None else PRECISION_NOTE,
     )
-    return Benchmark(b.label, cagr, start, end, precision)
 
 
 def quoted_precision(value: float) -> float:
@@ -60,10 +153,38 @@ def quoted_precision(value: float) -> float:
     >>> quoted_precision(0.06), quoted_precision(0.114), quoted_precision(0.1)
     (0.005, 0.0005, 0.005)
     """
+    return float(Decimal(5).scaleb(-max(2, _places(value)) - 1))
+
+
+def value_precision(value: float) -> float:
+    """Half a unit of the last digit of a value as written: 264.1 -> 0.05, 73 -> 0.5.
+
+    >>> value_precision(264.1), value_precision(73.0), value_precision(0.35)
+    (0.05, 0.5, 0.005)
+    """
+    return float(Decimal(5).scaleb(-_places(value) - 1))
+
+
+def written_precision(quoted: str, unit: str) -> float | None:
+    """Half a unit of the last digit of a figure written in its own scale, in the model's
+    unit: "1.6 trillion" in USD bn -> 50; None when nothing was converted.
+
+    >>> written_precision("1.6 trillion (= 1,600 USD bn)", "USD bn")
+    50.0
+    """
+    parsed = parse_figure(quoted.partition(" (= ")[0]) if quoted else None
+    if parsed is None:
+        return None
+    number, exponent = parsed
+    places = -int(number.as_tuple().exponent)
+    shift = (exponent or unit_exponent(unit)) - unit_exponent(unit)
+    return float(Decimal(5).scaleb(-places - 1 + shift))
+
+
+def _places(value: float) -> int:
+    """Decimal places of ``value`` as Python writes it, down to an exponent's."""
     text = repr(float(value)).lower()
     if "e" in text:  # 1e-05: digits down to the exponent
         mantissa, exponent = text.split("e")
-        places = len(mantissa.partition(".")[2].rstrip("0")) - int(exponent)
-    else:
-        places = len(text.partition(".")[2].rstrip("0"))
-    return float(Decimal(5).scaleb(-max(2, places) - 1))
+        return len(mantissa.partition(".")[2].rstrip("0")) - int(exponent)
+    return len(text.partition(".")[2].rstrip("0"))

@@ -44,25 +44,30 @@ COLUMNS = ["level", "dimension", "region", "member", "year", "value", "share"]
 
 @dataclass(frozen=True)
 class BenchmarkComparison:
+    """A reported figure beside the model's live value for it."""
+
     label: str
-    start_year: int
-    end_year: int
-    reported_cagr: float
-    #: What the modelled world implies: the sum of the regions, region CAGRs included.
-    model_cagr: float
+    kind: str  # cagr, value or share
+    start_year: int | None  # a CAGR's first year
+    year: int  # a CAGR's last year; the year of a value or share
+    reported: float
+    #: The model's number: the implied CAGR, the value or the share of the series.
+    model: float
     precision: float  # how far the truth may lie from the reported figure
     tolerance: float  # the checks' relative tolerance
 
     @property
     def difference(self) -> float:
         """Model minus reported, as the sheet subtracts."""
-        return spreadsheet_sub(self.model_cagr, self.reported_cagr)
+        return spreadsheet_sub(self.model, self.reported)
 
     @property
     def status(self) -> str:
         """Matched, within the quote's rounding, or a conflict; as the sheet's CHOOSE says."""
         gap = abs(self.difference)
-        index = (gap > self.tolerance * abs(self.reported_cagr)) + (gap > self.precision)
+        if math.isnan(gap):
+            return CONFLICT
+        index = (gap > self.tolerance * abs(self.reported)) + (gap > self.precision)
         return (MATCHED, ROUNDED, CONFLICT)[index]
 
 
@@ -193,7 +198,7 @@ def forecast(spec: Spec | Model) -> Forecast:
         },
         world_growth=[now / before - 1 for before, now in pairwise(world)],
         players=_players(model, world),
-        benchmarks=_benchmarks(model, world),
+        benchmarks=_benchmarks(model, values),
     )
 
 
@@ -245,19 +250,28 @@ def _players(model: Model, world: list[float]) -> list[PlayerShare]:
     return out
 
 
-def _benchmarks(model: Model, world: list[float]) -> list[BenchmarkComparison]:
+def _benchmarks(model: Model, values: dict[Key, list[float]]) -> list[BenchmarkComparison]:
     first = model.years[0]
     out = []
     for b in model.benchmarks:
-        start, end = int(b.start.value), int(b.end.value)
-        implied = implied_cagr(world[start - first], world[end - first], end - start)
+        series = values[b.of]
+        end = int(b.end.value)
+        start = int(b.start.value) if b.start is not None else None
+        if start is not None:
+            number = implied_cagr(series[start - first], series[end - first], end - start)
+        elif b.kind == "share":
+            whole = values[b.parent][end - first]
+            number = series[end - first] / whole if whole else math.nan
+        else:
+            number = series[end - first]
         out.append(
             BenchmarkComparison(
                 b.label,
+                b.kind,
                 start,
                 end,
-                b.cagr.value,
-                implied,
+                b.figure.value,
+                number,
                 b.precision.value,
                 model.tolerance.value,
             )

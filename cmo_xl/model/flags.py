@@ -24,19 +24,45 @@ class Flag:
     benchmark: int | None = None  # for a conflicting growth figure: its index in the benchmarks
 
 
+#: How a flag writes a reported figure and the model's, as the Sources sheet's TEXT() does.
+TEXT_FORMATS = {
+    "cagr": ("0.0%", "0.00%"),
+    "share": ("0.0%", "0.00%"),
+    "value": ("#,##0.0##", "#,##0.0"),
+}
+
+
+def as_text(x: float, number_format: str) -> str:
+    """``x`` as TEXT(x, number_format) writes it, for the formats in TEXT_FORMATS.
+
+    >>> as_text(0.0699, "0.00%"), as_text(1600.0, "#,##0.0##"), as_text(264.125, "#,##0.0##")
+    ('6.99%', '1,600.0', '264.125')
+    """
+    if number_format.endswith("%"):
+        return f"{x:.{len(number_format) - 3}%}"
+    if "#" not in number_format.partition(".")[2]:  # "#,##0.0": fixed decimals
+        return f"{x:,.{len(number_format.partition('.')[2])}f}"
+    text = f"{x:,.3f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def period_text(b: BenchmarkComparison) -> str:
+    return f"{b.start_year}-{b.year}" if b.start_year is not None else str(b.year)
+
+
 def benchmark_text(b: BenchmarkComparison) -> str:
-    """What the model says about a reported growth figure it does not use."""
+    """What the model says about a reported figure it contradicts."""
+    reported, model = TEXT_FORMATS[b.kind]
     return (
-        f"Reported {b.reported_cagr:.1%} for {b.start_year}-{b.end_year}; the modelled world "
-        f"(the sum of the regions, their own CAGRs included) implies {b.model_cagr:.2%}. "
-        "Shown on Reconciliation; not used as an input."
+        f"Reported {as_text(b.reported, reported)} for {period_text(b)}; the model implies "
+        f"{as_text(b.model, model)}. Shown on Reconciliation; not used as an input."
     )
 
 
 def flags(result: Forecast) -> list[Flag]:
     """What the spec leaves unsettled and what the model does about it, in spec order."""
     out = [  # a figure within the rounding of its quote is no conflict
-        Flag(f"Conflicting growth figure: {b.label}", benchmark_text(b), k)
+        Flag(f"Conflicting figure: {b.label}", benchmark_text(b), k)
         for k, b in enumerate(result.benchmarks)
         if b.status == CONFLICT
     ]

@@ -145,6 +145,28 @@ def benchmark_cagr(index: int) -> str:
     return f"benchmark_cagr_{index}"
 
 
+def benchmark_figure(kind: str, index: int) -> str:
+    """A reported figure: ``benchmark_cagr_1``, ``benchmark_value_2``, ``benchmark_share_3``."""
+    return f"benchmark_{kind}_{index}"
+
+
+def benchmark_year(index: int) -> str:
+    return f"benchmark_year_{index}"
+
+
+def market_value(year: int) -> str:
+    """The market's value in ``year`` as the report states it."""
+    return f"market_value_{year}"
+
+
+def market_value_year(year: int) -> str:
+    return f"market_value_year_{year}"
+
+
+def market_value_precision(year: int) -> str:
+    return f"market_value_precision_{year}"
+
+
 def benchmark_start(index: int) -> str:
     return f"benchmark_start_{index}"
 

@@ -13,7 +13,8 @@ from dataclasses import replace
 
 from cmo_xl.model import names
 from cmo_xl.model.analysis_inputs import resolve_analysis
-from cmo_xl.model.benchmarks import resolve_benchmark
+from cmo_xl.model.anchors import derived_base_value, derived_cagr
+from cmo_xl.model.benchmarks import anchor_benchmark, resolve_anchor, resolve_benchmark
 from cmo_xl.model.growth import SUM_TOLERANCE
 from cmo_xl.model.members import member_cagr, member_shares, resolve_dimension
 from cmo_xl.model.resolved import (
@@ -65,16 +66,6 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         STRUCTURE,
         note=rebuild,
     )
-    base_value = switch.live(
-        given(
-            "market.base_value",
-            names.BASE_VALUE,
-            f"Market value in {m.base_year}",
-            m.unit,
-            "value",
-            m.base_value,
-        )
-    )
     tolerance = Input(
         "",
         names.CHECK_TOLERANCE,
@@ -86,9 +77,12 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         note="Relative: a check passes when its gap is at most this times the values it "
         "compares (or this itself, for shares and counts).",
     )
+    anchors = tuple(switch.live(resolve_anchor(k, spec)) for k in range(len(m.values)))
+    by_year = {v.year: a for v, a in zip(m.values, anchors, strict=True)}
     phases: list[Phase] = []
     for k, ph in enumerate(spec.phases, start=1):
-        phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch))
+        phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch, by_year))
+    base_value = _base_value(spec, switch, by_year, base_year, phases)
     headline = phases[-1].cagr
     shares = member_shares(
         [
@@ -111,11 +105,15 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         end_year,
         base_value,
         tolerance,
+        anchors,
         tuple(phases),
         regions,
         dimensions,
         tuple(_player(i, spec) for i in range(len(spec.players))),
-        tuple(resolve_benchmark(i, spec) for i in range(len(spec.benchmarks))),
+        (
+            *(anchor_benchmark(k, spec, a) for k, a in enumerate(anchors)),
+            *(resolve_benchmark(i, spec) for i in range(len(spec.benchmarks))),
+        ),
         resolve_analysis(spec),
         scenarios=switch.scenarios(),
         scenario=active,
@@ -129,9 +127,11 @@ def _years_label(text: str, start: Input, end: Input) -> tuple[str | Input, ...]
     return (f"{text} (", start, "-", end, ")")
 
 
-def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch) -> Phase:
-    """Phase ``k``, which starts at ``start`` (the base year or the previous phase's end)."""
+def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch, by_year: dict[int, Input]) -> Phase:
+    """Phase ``k``, which starts at ``start`` (the base year or the previous phase's end);
+    without a CAGR, it takes the one between the market values at its ends (``by_year``)."""
     path = f"phases[{k - 1}]"
+    figure = ph.cagr if ph.cagr is not None else by_year[ph.end_year]
     end = Input(
         f"{path}.end_year",
         names.phase_end(k),
@@ -139,22 +139,44 @@ def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch) -> Phase:
         "year",
         "year",
         ph.end_year,
-        ph.cagr.provenance,
-        ph.cagr.source or "",
+        figure.provenance,
+        figure.source or "",
         "Each phase starts where the one before ends; the last must end at the end year.",
     )
-    cagr = given(
-        f"{path}.cagr",
-        names.market_cagr(k),
-        f"Market CAGR, phase {k} ({ph.start_year}-{ph.end_year})",
-        "%",
-        "cagr",
-        ph.cagr,
-    )
-    cagr = switch.live(
-        replace(cagr, label_parts=_years_label(f"Market CAGR, phase {k}", start, end))
-    )
+    name, label = names.market_cagr(k), f"Market CAGR, phase {k} ({ph.start_year}-{ph.end_year})"
+    parts = _years_label(f"Market CAGR, phase {k}", start, end)
+    if ph.cagr is None:
+        cagr = derived_cagr(
+            f"{path}.cagr", name, label, by_year[ph.start_year], by_year[ph.end_year], (start, end)
+        )
+        cagr = replace(cagr, label_parts=parts)
+    else:  # the label first, so that the switch's copies of it carry it too
+        typed = given(f"{path}.cagr", name, label, "%", "cagr", ph.cagr)
+        cagr = switch.live(replace(typed, label_parts=parts))
     return Phase(k, ph.start_year, ph.end_year, end, cagr)
+
+
+def _base_value(
+    spec: Spec, switch: Switch, by_year: dict[int, Input], base_year: Input, phases: list[Phase]
+) -> Input:
+    """As typed; or the market value at the base year, or at the first phase end that has
+    one, brought back through the phases before it."""
+    m = spec.market
+    label = f"Market value in {m.base_year}"
+    if m.base_value is not None:
+        return switch.live(
+            given("market.base_value", names.BASE_VALUE, label, m.unit, "value", m.base_value)
+        )
+    if m.base_year in by_year:
+        return derived_base_value(label, m.unit, by_year[m.base_year], [])
+    steps = []
+    start = base_year
+    for p in phases:
+        steps.append((p.cagr, start, p.end))
+        if p.end_year in by_year:
+            return derived_base_value(label, m.unit, by_year[p.end_year], steps)
+        start = p.end
+    raise AssertionError("rules check that a market value gives the base value")
 
 
 def _region(

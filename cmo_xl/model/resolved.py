@@ -50,7 +50,8 @@ InputKind = Literal[
     "tolerance",
     "cagr_step",
     "value_step",
-    "precision",  # how far a reported figure's truth may lie from it
+    "precision",  # how far a reported rate's or share's truth may lie from it
+    "value_precision",  # the same for a reported value, in the model's unit
     "rate_shift",  # a scenario's shift of a CAGR or a share, in points
     "value_shift",  # a scenario's shift of a value, in its unit
 ]
@@ -106,10 +107,17 @@ class Input:
 
 @dataclass(frozen=True)
 class Derived:
-    """An input computed from other inputs: ``remainder`` is 1 minus the sum of ``of`` (the
-    share a residual member is left by its siblings)."""
+    """An input computed from other inputs, ``of``:
 
-    kind: Literal["remainder"]
+    - ``remainder``: 1 minus their sum (the share a residual member is left by its siblings);
+    - ``equal``: the one input (the base value, where the report states it as a market value);
+    - ``cagr_between``: the CAGR from value ``of[0]`` in year ``of[2]`` to ``of[1]`` in
+      ``of[3]`` (a phase's CAGR from market values at its ends);
+    - ``discounted``: value ``of[0]`` brought back through phases, each given by a CAGR, its
+      start year and its end year (the base value from a later market value).
+    """
+
+    kind: Literal["remainder", "equal", "cagr_between", "discounted"]
     of: tuple[Input, ...]
 
 
@@ -207,13 +215,24 @@ class Player:
     year: Input | None
 
 
+FigureKind = Literal["cagr", "value", "share"]
+
+
 @dataclass(frozen=True)
 class Benchmark:
+    """A figure the report states, set beside the model's on Reconciliation."""
+
     label: str
-    cagr: Input
-    start: Input
-    end: Input
+    kind: FigureKind
+    figure: Input  # the reported number
+    start: Input | None  # a CAGR's first year
+    end: Input  # a CAGR's last year; the year of a value or share
     precision: Input  # how far the true figure may lie from the quoted one
+    of: Key  # the series it is about
+    parent: Key  # the series a share is of
+
+    def inputs(self) -> tuple[Input, ...]:
+        return tuple(i for i in (self.figure, self.start, self.end, self.precision) if i)
 
 
 @dataclass(frozen=True)
@@ -232,6 +251,7 @@ class Model:
     end_year: Input
     base_value: Input
     tolerance: Input
+    anchors: tuple[Input, ...]  # the market's values as the report states them, by year
     phases: tuple[Phase, ...]
     regions: tuple[Region, ...]
     dimensions: tuple[Dimension, ...]
@@ -291,7 +311,9 @@ class Model:
     def forecast_inputs(self) -> Iterator[Input]:
         """The inputs a scenario may change: the base value, CAGRs, shares and weights (not
         those the model derives)."""
-        yield self.base_value
+        yield from self.anchors
+        if self.base_value.derived is None:
+            yield self.base_value
         yield from (i for i in self._growth_inputs() if i.derived is None)
 
     def _growth_inputs(self) -> Iterator[Input]:
@@ -314,13 +336,18 @@ class Model:
         for s in self.scenarios:
             yield from (c.input for c in s.changes)
         yield from (i.given for i in self.switched() if i.given is not None)
-        yield from (self.base_year, self.end_year, self.base_value, self.tolerance)
+        yield from (self.base_year, self.end_year)
+        for b in self.benchmarks:
+            if b.figure in self.anchors:
+                yield from b.inputs()
+        yield from (self.base_value, self.tolerance)
         yield from (p.end for p in self.phases)
         yield from self._growth_inputs()
         for p in self.players:
             yield from (i for i in (p.revenue, p.year) if i is not None)
         for b in self.benchmarks:
-            yield from (b.cagr, b.start, b.end, b.precision)
+            if b.figure not in self.anchors:
+                yield from b.inputs()
         if self.analysis.target is not None:
             yield self.analysis.target
         yield from self.analysis.cagr_steps

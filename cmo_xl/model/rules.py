@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import sheet_name_problem
 from cmo_xl.model.names import identifier
+from cmo_xl.model.report_rules import benchmark_problems, derived_problems, market_value_problems
 from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
 from cmo_xl.model.resolved import Model
 from cmo_xl.model.scenario_rules import change_problems, scenario_problems
@@ -34,7 +35,8 @@ def rule_problems(spec: Spec) -> list[str]:
         _regions,
         _dimensions,
         _players,
-        _benchmarks,
+        market_value_problems,
+        benchmark_problems,
         _source_ids,
         _analysis,
         _scenario_names,
@@ -45,7 +47,13 @@ def rule_problems(spec: Spec) -> list[str]:
         return problems
     # The rest needs the resolved model, which needs a spec whose parts are sound.
     model = resolve(spec)
-    model_checks = (_override_sums, _source_references, _defined_names, _size)
+    model_checks = (
+        derived_problems,
+        _override_sums,
+        _source_references,
+        _defined_names,
+        _size,
+    )
     problems = [problem for check in model_checks for problem in check(model)]
     if problems:
         return problems
@@ -91,7 +99,7 @@ def _years(spec: Spec) -> Iterator[str]:
             f"market.last_reported_year: got {reported}; must be from market.base_year "
             f"({m.base_year}) to market.end_year ({m.end_year})"
         )
-    if m.base_value.value < BASE_VALUE_MIN:
+    if m.base_value is not None and m.base_value.value < BASE_VALUE_MIN:
         yield (
             f"market.base_value.value: got {m.base_value.value:g}; the market must be at least "
             f"{BASE_VALUE_MIN:g} in its unit (choose a smaller unit for a smaller market)"
@@ -267,16 +275,6 @@ def _players(spec: Spec) -> Iterator[str]:
                 f"players[{i}].revenue_year: got {p.revenue_year}; must be at most the end "
                 f"year {m.end_year} (a year before the base year is measured against the "
                 "base year's market)"
-            )
-
-
-def _benchmarks(spec: Spec) -> Iterator[str]:
-    m = spec.market
-    for i, b in enumerate(spec.benchmarks):
-        if not m.base_year <= b.start_year < b.end_year <= m.end_year:
-            yield (
-                f"benchmarks[{i}]: period {b.start_year}..{b.end_year}; must be a period of "
-                f"at least a year within {m.base_year}..{m.end_year}"
             )
 
 

@@ -84,13 +84,22 @@ class CagrInput(_Input):
 AnyInput = ValueInput | ShareInput | CagrInput
 
 
+class MarketValue(ValueInput):
+    """The market's value in a year, as the report states it: an anchor the phase CAGRs or
+    the base value can be derived from, and a figure Reconciliation checks the model against."""
+
+    year: Year
+
+
 class Market(_Model):
     name: Name
     currency: Name | None = None  # None for a volume market (unit: million m²)
     unit: Name
     base_year: Year
     end_year: Year
-    base_value: ValueInput
+    #: None: derived from ``values`` (at the base year, or discounted from a phase end).
+    base_value: ValueInput | None = None
+    values: Annotated[list[MarketValue], Field(max_length=MAX_YEARS + 1)] = []
     #: The last year whose value the source reports; later years are estimates (2025E).
     #: None: the base year.
     last_reported_year: Year | None = None
@@ -101,7 +110,7 @@ class Phase(_Model):
 
     start_year: Year
     end_year: Year
-    cagr: CagrInput
+    cagr: CagrInput | None = None  # None: derived from market values at both ends
 
 
 class _Member(_Model):
@@ -173,16 +182,28 @@ class Correction(_Model):
 
 
 class Benchmark(_Model):
-    """A growth figure the source reports that the model does not use; shown beside the model."""
+    """A figure the source reports that the model does not use; shown beside the model.
+
+    It is a CAGR over ``start_year``..``end_year``, or a ``value`` or ``share`` in ``year``;
+    of the world, or of the member that ``region``, ``country`` or ``dimension`` and
+    ``segment`` name (a segment without a region: summed over the world).
+    """
 
     label: Name
-    start_year: Year
-    end_year: Year
-    cagr: CagrInput
-    #: How far the true figure may lie from the quoted one: half a unit of its last digit by
-    #: default ("6%" is 5.5% to 6.5%, "11.4%" 11.35% to 11.45%); give it where the text says
-    #: more ("around 7%").
-    precision: Annotated[_Number, Field(gt=0, le=0.5)] | None = None
+    cagr: CagrInput | None = None
+    start_year: Year | None = None
+    end_year: Year | None = None
+    value: ValueInput | None = None
+    share: ShareInput | None = None
+    year: Year | None = None
+    region: Name | None = None
+    country: Name | None = None
+    dimension: Name | None = None
+    segment: Name | None = None
+    #: How far the true figure may lie from the quoted one, in the figure's unit: half a unit
+    #: of its last digit by default ("6%" is 5.5% to 6.5%, "11.4%" 11.35% to 11.45%, "264.1"
+    #: 264.05 to 264.15); give it where the text says more ("around 7%").
+    precision: Annotated[_Number, Field(gt=0, le=VALUE_MAX)] | None = None
 
 
 #: How far a sensitivity step may move a CAGR (in points) or the base value (as a fraction).

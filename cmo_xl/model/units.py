@@ -33,6 +33,8 @@ _FIGURE = re.compile(r"^\s*([+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+)\s*([A-Za-z]+)?\s
 #: Where a spec holds values in the model's unit: (path, field) patterns; * is every item.
 VALUE_INPUTS = (
     ("market", "base_value"),
+    ("market", "values", "*"),
+    ("benchmarks", "*", "value"),
     ("players", "*", "revenue"),
     ("analysis", "target_end_value"),
 )

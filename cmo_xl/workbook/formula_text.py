@@ -296,3 +296,32 @@ def default_unless_typed(name: str, default: str) -> str:
     'IF(_xlfn.ISFORMULA(cagr_Europe_p2),C40,cagr_Europe_p2)'
     """
     return f"IF(_xlfn.ISFORMULA({name}),{default},{name})"
+
+
+def derived(item: Input, ref: Callable[[Input], str] = lambda i: i.name) -> str:
+    """The formula of an input derived from others (see :class:`Derived`), each referred to
+    by ``ref`` (its defined name, or its cell where a sheet evaluates it per scenario)."""
+    assert item.derived is not None
+    of = [ref(i) for i in item.derived.of]
+    kind = item.derived.kind
+    if kind == "remainder":
+        return remainder("1", of)
+    if kind == "equal":
+        return of[0]
+    if kind == "cagr_between":
+        start, end, first, last = of
+        return f"({end}/{start})^(1/({last}-{first}))-1"
+    steps = [f"(1+{g})^({b}-{a})" for g, a, b in zip(of[1::3], of[2::3], of[3::3], strict=True)]
+    return f"{of[0]}/{parenthesised(product_of(steps))}"
+
+
+def product_of(terms: list[str]) -> str:
+    """
+    >>> product_of(["a", "b"])
+    'a*b'
+    """
+    return "*".join(terms)
+
+
+def parenthesised(text: str) -> str:
+    return f"({text})"

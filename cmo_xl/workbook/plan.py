@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from cmo_xl import __version__
 from cmo_xl.errors import SpecError
-from cmo_xl.model.resolved import Key
+from cmo_xl.model import names
+from cmo_xl.model.resolved import Key, region_key, world_key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
 from cmo_xl.workbook.layout import lay_out
@@ -26,7 +27,7 @@ from cmo_xl.workbook.sheets import countries as countries_sheet
 from cmo_xl.workbook.sheets import regions as regions_sheet
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.countries import build_countries_sheet
-from cmo_xl.workbook.sheets.regions import build_regions_sheet
+from cmo_xl.workbook.sheets.regions import RegionRows, build_regions_sheet
 from cmo_xl.workbook.sheets.segments import build_segment_sheet
 from cmo_xl.workbook.sheets.split import SplitRows
 
@@ -87,12 +88,13 @@ def plan_workbook(
     )
     splits = [s for s in [countries] if s is not None]
     splits += [build_segment_sheet(ctx, d, regions) for d in model.dimensions]
-    inputs_sheet.add_implied_cagrs(ctx, _series_rows(ctx, splits))
+    series = _series_rows(ctx, regions, splits)
+    inputs_sheet.add_implied_cagrs(ctx, series)
     summary_sheet = summary.build_summary_sheet(ctx, regions, splits)
     scenarios_sheet = scenarios.build_scenarios_sheet(ctx)
     analysis_sheet = analysis.build_analysis_sheet(ctx, regions)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
-    reconciliation_sheet, benchmark_cells = reconciliation.build_reconciliation_sheet(ctx)
+    reconciliation_sheet, benchmark_cells = reconciliation.build_reconciliation_sheet(ctx, series)
     calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet]
     calc_sheets += [scenarios_sheet, analysis_sheet]
     calc_sheets += [players_sheet] if players_sheet else []
@@ -145,9 +147,11 @@ def plan_workbook(
     return WorkbookPlan(sheets, dict(ctx.names), comparisons, spec.presentation.decimals)
 
 
-def _series_rows(ctx: Context, splits: list[SplitRows]) -> dict[Key, str]:
-    """Every country's and segment's value row, by its engine key."""
-    rows = {}
+def _series_rows(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> dict[Key, str]:
+    """Every series' value row, by its engine key: the world, regions, countries, segments."""
+    rows = {world_key(): names.WORLD_VALUES}
+    for region, row in regions.value.items():
+        rows[region_key(region)] = ctx.row_ref(regions.sheet, row)
     for split in splits:
         for region, block in split.blocks.items():
             for member, row in block.value.items():

@@ -49,6 +49,7 @@ FORMAT: dict[str, NumberFormat] = {
     "cagr_step": "points",
     "value_step": "pct",
     "precision": "precise_pct",
+    "value_precision": "precise",
     "rate_shift": "points",
     "value_shift": "value",
 }
@@ -133,7 +134,8 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
             "shift them use these)",
             [i.given for i in model.switched() if i.given is not None],
         )
-    yield "Market", [model.base_year, model.end_year, model.base_value, model.tolerance]
+    anchors = [i for b in model.benchmarks if b.figure in model.anchors for i in b.inputs()]
+    yield "Market", [model.base_year, model.end_year, *anchors, model.base_value, model.tolerance]
     yield "Growth phases", [p.end for p in model.phases] + [p.cagr for p in model.phases]
     yield f"Regions: share of the market in {first}", [r.share for r in model.regions]
     yield "Regions: CAGR by phase", [c for r in model.regions for c in r.cagrs]
@@ -150,11 +152,9 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
     players = [i for p in model.players for i in (p.revenue, p.year) if i is not None]
     if players:
         yield "Players: reported revenue", players
-    if model.benchmarks:
-        yield (
-            "Reported growth figures not used by the model (compared on Reconciliation)",
-            [i for b in model.benchmarks for i in (b.cagr, b.start, b.end, b.precision)],
-        )
+    reported = [i for b in model.benchmarks if b.figure not in model.anchors for i in b.inputs()]
+    if reported:
+        yield "Reported figures not used by the model (compared on Reconciliation)", reported
     a = model.analysis
     target = [a.target] if a.target is not None else []
     yield (
@@ -216,7 +216,7 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
         text = formula_text.choose(names.SCENARIO_INDEX, cases)
         sheet.formula(row, VALUE, text, cached=item.value, style="calc", fmt=fmt)
     elif item.derived is not None:  # a residual's share
-        text = formula_text.remainder("1", [i.name for i in item.derived.of])
+        text = formula_text.derived(item)
         sheet.formula(row, VALUE, text, cached=item.value, style="calc", fmt=fmt)
     elif item.follows is None:
         value = int(item.value) if "year" in item.kind else item.value
@@ -262,6 +262,8 @@ def _validation(model: Model, item: Input, address: str) -> Validation:
         )
     if item.kind == "precision":
         return Validation(address, False, 0, 0.5, "a precision from 0 to 50%")
+    if item.kind == "value_precision":
+        return Validation(address, False, 0, VALUE_MAX, "a precision of at least 0")
     if item.kind == "rate_shift":
         low, high = RATE_SHIFT_RANGE
         return Validation(address, False, low, high, f"a shift from {low:.0%} to +{high:.0%}")

@@ -1,6 +1,9 @@
-"""Reconciliation: each figure the report states but the model does not use, beside the model.
+"""Reconciliation: each figure the report states, beside the model's live number for it.
 
-A reported figure carries the precision of its quote ("7%" is 6.5% to 7.5%). Its status is
+A reported figure is a CAGR over a span, or a value or share in a year, of the world or of any
+member; the market values the model is built from are listed too, so every quoted number can
+be seen reproduced. A figure carries the precision of its quote ("7%" is 6.5% to 7.5%,
+"264.1" is 264.05 to 264.15). Its status is
 ``matched`` when the model gives the same number (to the checks' tolerance), ``within
 rounding`` when it lies within the quote's precision, and ``conflict`` beyond that: the model is
 built from the same report, so a conflict is the report contradicting itself. The numbers come
@@ -12,9 +15,10 @@ from __future__ import annotations
 import math
 
 from cmo_xl.model import names
+from cmo_xl.model.resolved import Key
 from cmo_xl.model.verdicts import CONFLICT, MATCHED, ROUNDED
 from cmo_xl.workbook import a1, formula_text
-from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.records import NumberFormat, SheetPlan
 from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Reconciliation"
@@ -22,25 +26,32 @@ HEADERS = (
     "Reported figure",
     "Unit",
     "From",
-    "To",
-    "Reported CAGR",
+    "To / in",
+    "Reported",
     "Precision (±)",
-    "Model's implied CAGR",
+    "Model",
     "Difference",
     "Status",
 )
-WIDTHS = (44, 6, 8, 8, 11, 11, 12, 11, 15)
+WIDTHS = (44, 8, 8, 8, 11, 11, 12, 11, 15)
+#: Number formats of a figure and of its difference, by kind.
+FORMATS: dict[str, tuple[NumberFormat, NumberFormat, NumberFormat]] = {
+    "cagr": ("pct", "precise_pct", "points"),
+    "share": ("pct", "precise_pct", "points"),
+    "value": ("value", "precise", "value"),
+}
 
 
-def build_reconciliation_sheet(ctx: Context) -> tuple[SheetPlan, list[str]]:
-    """The sheet, and each figure's implied-CAGR cell (which the Sources flags quote)."""
+def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[SheetPlan, list[str]]:
+    """The sheet, and each figure's model cell (which the Sources flags quote). ``series``
+    maps an engine key to that series' row on its sheet."""
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Reconciliation: the report against the model", "title")
     sheet.put(
         2,
         1,
-        "Figures the report states that the model does not use. Each has the precision of its "
-        "quote; beyond it, the report contradicts the figures the model is built from.",
+        "Figures the report states, each with the precision of its quote; beyond it, the "
+        "report contradicts the figures the model is built from.",
         "note",
     )
     sheet.widths = dict(enumerate(WIDTHS, start=1))
@@ -51,29 +62,40 @@ def build_reconciliation_sheet(ctx: Context) -> tuple[SheetPlan, list[str]]:
     row = 4
     for b, inputs in zip(ctx.result.benchmarks, ctx.model.benchmarks, strict=True):
         row += 1
-        start, end = inputs.start.name, inputs.end.name
+        figure, precision, gap = FORMATS[b.kind]
+        end = inputs.end.name
+        values = series[inputs.of]
         sheet.put(row, 1, b.label)
-        sheet.put(row, 2, "%", "unit")
-        sheet.formula(row, 3, start, cached=b.start_year, fmt="year")
-        sheet.formula(row, 4, end, cached=b.end_year, fmt="year")
-        sheet.formula(row, 5, inputs.cagr.name, cached=b.reported_cagr, fmt="pct")
-        sheet.formula(row, 6, inputs.precision.name, cached=b.precision, fmt="precise_pct")
-        model = formula_text.cagr(
-            formula_text.at_year(names.WORLD_VALUES, names.YEARS, start),
-            formula_text.at_year(names.WORLD_VALUES, names.YEARS, end),
-            f"({end}-{start})",
-        )
-        cached = "n/a" if math.isnan(b.model_cagr) else b.model_cagr
-        sheet.formula(row, 7, model, cached=cached, fmt="pct")
-        sheet.formula(
-            row, 8, f"{a1.cell(row, 7)}-{a1.cell(row, 5)}", cached=b.difference, fmt="points"
-        )
-        gap = f"ABS({a1.cell(row, 8)})"
+        sheet.put(row, 2, inputs.figure.unit, "unit")
+        if inputs.start is not None:
+            start = inputs.start.name
+            sheet.formula(row, 3, start, cached=inputs.start.value, fmt="year")
+            model = formula_text.cagr(
+                formula_text.at_year(values, names.YEARS, start),
+                formula_text.at_year(values, names.YEARS, end),
+                f"({end}-{start})",
+            )
+        elif b.kind == "share":
+            part = formula_text.at_year(values, names.YEARS, end)
+            whole = formula_text.at_year(series[inputs.parent], names.YEARS, end)
+            model = f'IFERROR({part}/{whole},"n/a")'
+        else:
+            model = formula_text.at_year(values, names.YEARS, end)
+        sheet.formula(row, 4, end, cached=b.year, fmt="year")
+        sheet.formula(row, 5, inputs.figure.name, cached=b.reported, fmt=figure)
+        sheet.formula(row, 6, inputs.precision.name, cached=b.precision, fmt=precision)
+        cached = "n/a" if math.isnan(b.model) else b.model
+        sheet.formula(row, 7, model, cached=cached, fmt=figure)
+        difference = "n/a" if math.isnan(b.difference) else b.difference
+        text = f'IFERROR({a1.cell(row, 7)}-{a1.cell(row, 5)},"n/a")'
+        sheet.formula(row, 8, text, cached=difference, fmt=gap)
+        gap_cell = f"ABS({a1.cell(row, 8)})"
         index = (
-            f"1+({gap}>{names.CHECK_TOLERANCE}*ABS({a1.cell(row, 5)}))+({gap}>{a1.cell(row, 6)})"
+            f"1+({gap_cell}>{names.CHECK_TOLERANCE}*ABS({a1.cell(row, 5)}))"
+            f"+({gap_cell}>{a1.cell(row, 6)})"
         )
         options = [formula_text.text(word) for word in (MATCHED, ROUNDED, CONFLICT)]
-        text = formula_text.choose(index, options)
+        text = f"IFERROR({formula_text.choose(index, options)},{formula_text.text(CONFLICT)})"
         sheet.formula(row, 9, text, cached=b.status, style="check")
         cells.append(sheet.ref(row, 7, abs_row=True, abs_col=True))
     if row == 4:

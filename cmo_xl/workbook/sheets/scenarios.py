@@ -97,6 +97,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
     region_rows = [[layout.take() for _ in years] for _ in model.regions]
     layout.section("Inputs in each scenario (from Inputs: the spec's values and each change)")
     listed = [
+        *model.anchors,
         model.base_value,
         *(p.cagr for p in model.phases),
         *(r.share for r in model.regions if r.share.derived is None),
@@ -119,11 +120,15 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
             col = FIRST + k
 
             def ref(part: Input, col: int = col) -> str:
-                return a1.cell(input_rows[part.name], col) if part.follows else part.name
+                """An input as this scenario has it: its row here, if it has one."""
+                row = input_rows.get(part.name)
+                return a1.cell(row, col) if row is not None else part.name
 
             if item.given is not None:
                 cases = [formula_text.case(item, s.number, ref) for s in model.scenarios]
                 text = formula_text.choose(a1.cell(NUMBER_ROW, col, abs_row=True), cases)
+            elif item.derived is not None:  # from the inputs as this scenario has them
+                text = formula_text.derived(item, ref)
             elif item.follows is not None:
                 default = a1.cell(input_rows[item.follows.name], col)
                 text = formula_text.default_unless_typed(item.name, default)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.model.flags import Flag, flags
+from cmo_xl.model.flags import TEXT_FORMATS, Flag, flags
 from cmo_xl.workbook import formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -42,21 +42,21 @@ def _table(
     return row + 2
 
 
-def _benchmark_flag(ctx: Context, flag: Flag, model_cagr: str) -> str:
+def _benchmark_flag(ctx: Context, flag: Flag, model_cell: str) -> str:
     """The flag's text as a formula over the figures it quotes, so it follows edits."""
     inputs = ctx.model.benchmarks[flag.benchmark or 0]
+    reported, model = TEXT_FORMATS[inputs.kind]
+    period = [inputs.end.name]
+    if inputs.start is not None:
+        period = [inputs.start.name, formula_text.text("-"), inputs.end.name]
     return formula_text.concat(
         [
             formula_text.text("Reported "),
-            formula_text.as_text(inputs.cagr.name, "0.0%"),
+            formula_text.as_text(inputs.figure.name, reported),
             formula_text.text(" for "),
-            inputs.start.name,
-            formula_text.text("-"),
-            inputs.end.name,
-            formula_text.text(
-                "; the modelled world (the sum of the regions, their own CAGRs included) implies "
-            ),
-            formula_text.as_text(model_cagr, "0.00%"),
+            *period,
+            formula_text.text("; the model implies "),
+            formula_text.as_text(model_cell, model),
             formula_text.text(". Shown on Reconciliation; not used as an input."),
         ]
     )
@@ -80,7 +80,8 @@ def _flags_table(ctx: Context, sheet: SheetPlan, row: int, benchmark_cells: list
 
 
 def build_sources_sheet(ctx: Context, benchmark_cells: list[str]) -> SheetPlan:
-    """``benchmark_cells`` hold each benchmark's implied CAGR on Reconciliation."""
+    """``benchmark_cells`` hold the model's number for each reported figure on
+    Reconciliation."""
     spec = ctx.spec
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Sources", "title")

@@ -1,0 +1,127 @@
+"""Rules for figures as the report states them: market values, the phases and base value
+derived from them, and reported figures (benchmarks). Each problem names the field."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cmo_xl.model.resolved import Model
+from cmo_xl.model.schema import BASE_VALUE_MIN, CAGR_RANGE, VALUE_MAX, Benchmark, Spec
+from cmo_xl.text import excerpt
+
+
+def market_value_problems(spec: Spec) -> Iterator[str]:
+    """Market values lie in the timeline, once a year, above 0; a phase without a CAGR has
+    one at each end; a spec without a base value has one it can be derived from."""
+    m = spec.market
+    seen: dict[int, int] = {}
+    for k, v in enumerate(m.values):
+        where = f"market.values[{k}]"
+        if not m.base_year <= v.year <= m.end_year:
+            yield (
+                f"{where}.year: got {v.year}; must be from market.base_year ({m.base_year}) to "
+                f"market.end_year ({m.end_year}); a value from before the base year is history"
+            )
+        if v.year in seen:
+            yield f"{where}.year: got {v.year}, as market.values[{seen[v.year]}] has; give one"
+        seen.setdefault(v.year, k)
+        if v.value < BASE_VALUE_MIN:
+            yield (
+                f"{where}.value: got {v.value:g}; a market value must be at least "
+                f"{BASE_VALUE_MIN:g} (phase CAGRs and the base value are derived from it)"
+            )
+    for i, phase in enumerate(spec.phases):
+        if phase.cagr is None and not {phase.start_year, phase.end_year} <= set(seen):
+            yield (
+                f"phases[{i}].cagr: missing; give one, or market values (market.values) for "
+                f"both {phase.start_year} and {phase.end_year} to derive it from"
+            )
+    boundaries = [m.base_year, *(p.end_year for p in spec.phases)]
+    if m.base_value is None and not set(boundaries) & set(seen):
+        yield (
+            "market.base_value: missing; give it, or a market value (market.values) for the "
+            f"base year or a phase end ({', '.join(map(str, boundaries))}) to derive it from"
+        )
+
+
+def derived_problems(model: Model) -> Iterator[str]:
+    """What is derived from market values stays in range: phase CAGRs and the base value."""
+    low, high = CAGR_RANGE
+    for p in model.phases:
+        if p.cagr.derived is not None and not low <= p.cagr.value <= high:
+            yield (
+                f"phases[{p.number - 1}].cagr: the market values for {p.start_year} and "
+                f"{p.end_year} imply a CAGR of {p.cagr.value:.4%}; it must be from {low:.0%} "
+                f"to {high:.0%}"
+            )
+    base = model.base_value
+    if base.derived is not None and not BASE_VALUE_MIN <= base.value <= VALUE_MAX:
+        yield (
+            f"market.values: the base value derived from them is {base.value:g}; it must be "
+            f"from {BASE_VALUE_MIN:g} to {VALUE_MAX:g}"
+        )
+
+
+def benchmark_problems(spec: Spec) -> Iterator[str]:
+    """A benchmark is one figure (a CAGR over a span, or a value or share in a year) of the
+    world or of a member the spec has."""
+    for i, b in enumerate(spec.benchmarks):
+        yield from _figure(b, spec, f"benchmarks[{i}]")
+        yield from _member(b, spec, f"benchmarks[{i}]")
+
+
+def _figure(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
+    m = spec.market
+    given = [k for k in ("cagr", "value", "share") if getattr(b, k) is not None]
+    if len(given) != 1:
+        got = " and ".join(given) or "none"
+        yield f"{where}: give one of cagr, value or share (got {got})"
+        return
+    if given == ["cagr"]:
+        if b.start_year is None or b.end_year is None or b.year is not None:
+            yield f"{where}: a cagr needs start_year and end_year (and no year)"
+        elif not m.base_year <= b.start_year < b.end_year <= m.end_year:
+            yield (
+                f"{where}: period {b.start_year}..{b.end_year}; must be a period of at least a "
+                f"year within {m.base_year}..{m.end_year}"
+            )
+    elif b.year is None or b.start_year is not None or b.end_year is not None:
+        yield f"{where}: a {given[0]} needs year (and no start_year or end_year)"
+    elif not m.base_year <= b.year <= m.end_year:
+        yield f"{where}.year: got {b.year}; must be from {m.base_year} to {m.end_year}"
+    if given != ["value"] and b.precision is not None and b.precision > 0.5:
+        yield f"{where}.precision: got {b.precision:g}; a rate's precision is at most 0.5 (50%)"
+    if given == ["share"] and b.region is None and b.segment is None:
+        yield f"{where}: a share needs the member it is of (region, country or segment)"
+
+
+def _member(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
+    regions = {r.name: r for r in spec.regions}
+    if b.region is not None and b.region not in regions:
+        yield f"{where}.region: got {excerpt(b.region)}; must be one of {excerpt(list(regions))}"
+        return
+    if b.country is not None:
+        if b.region is None or b.segment is not None:
+            yield f"{where}.country: needs its region, and no segment"
+            return
+        countries = [c.name for c in regions[b.region].countries]
+        if b.country not in countries:
+            yield (
+                f"{where}.country: got {excerpt(b.country)}; must be one of {b.region}'s "
+                f"countries {excerpt(countries)}"
+            )
+    if (b.dimension is None) != (b.segment is None):
+        yield f"{where}: dimension and segment go together; give both or neither"
+    elif b.dimension is not None and b.segment is not None:
+        dims = {d.name: d for d in spec.dimensions}
+        if b.dimension not in dims:
+            yield (
+                f"{where}.dimension: got {excerpt(b.dimension)}; must be one of "
+                f"{excerpt(list(dims))}"
+            )
+        else:
+            segments = [s.name for s in dims[b.dimension].segments]
+            if b.segment not in segments:
+                yield (
+                    f"{where}.segment: got {excerpt(b.segment)}; must be one of {excerpt(segments)}"
+                )

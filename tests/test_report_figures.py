@@ -1,0 +1,217 @@
+"""A report typed as written: market values in stated years (anchors) from which phase CAGRs
+and the base value are derived live, and reported figures of any kind (a CAGR over any span,
+a value or a share in a year) for the market or any member, each reconciled within the
+precision of its quote. Proven on workbooks recalculated by LibreOffice."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from cmo_xl.errors import SpecError
+from cmo_xl.model.benchmarks import value_precision, written_precision
+from cmo_xl.model.engine import forecast
+from cmo_xl.model.load import parse_spec
+from cmo_xl.model.resolve import resolve
+from cmo_xl.workbook.plan import plan_workbook
+from cmo_xl.workbook.publish import write_workbook
+
+from helpers import mismatches, recalculated_values, without_cached_values
+from helpers import resolve as where
+
+
+def quote(v: float | str, **kw: Any) -> dict[str, Any]:
+    return {"value": v, "provenance": "source", "source": "R", **kw}
+
+
+def two_values_spec() -> dict[str, Any]:
+    """'USD 176.1 bn in 2020, projected to reach 264.1 bn by 2027, a CAGR of 6%'; 'North
+    America held 40%'; 'the U.S. is estimated at USD 61 bn in 2020'; 'Asia to grow at 9%'."""
+    return {
+        "schema_version": 1,
+        "market": {
+            "name": "Food ingredients",
+            "currency": "USD",
+            "unit": "USD bn",
+            "base_year": 2020,
+            "end_year": 2027,
+            "values": [quote(176.1, year=2020), quote(264.1, year=2027)],
+        },
+        "phases": [{"start_year": 2020, "end_year": 2027}],
+        "regions": [
+            {
+                "name": "North America",
+                "share": quote(0.40),
+                "countries": [
+                    {"name": "U.S.", "weight": quote(0.85)},
+                    {"name": "Canada", "residual": True},
+                ],
+            },
+            {"name": "Asia", "share": quote(0.25), "cagr": [quote(0.09)]},
+            {"name": "Rest of world", "residual": True},
+        ],
+        "sources": [{"id": "R", "quote": "the report's figures"}],
+        "benchmarks": [
+            {"label": "CAGR 2020-2027", "cagr": quote(0.06), "start_year": 2020, "end_year": 2027},
+            {
+                "label": "U.S. in 2020",
+                "value": quote(61.0),
+                "year": 2020,
+                "region": "North America",
+                "country": "U.S.",
+            },
+            {
+                "label": "North America in 2020",
+                "share": quote(0.40),
+                "year": 2020,
+                "region": "North America",
+            },
+            {
+                "label": "Asia's CAGR",
+                "cagr": quote(0.09),
+                "start_year": 2020,
+                "end_year": 2027,
+                "region": "Asia",
+            },
+        ],
+    }
+
+
+def end_value_spec() -> dict[str, Any]:
+    """'USD 1.6 trillion by 2030, growing at 7.9% a year from 2022'."""
+    data = two_values_spec()
+    data["market"].update(base_year=2022, end_year=2030, values=[quote("1.6 trillion", year=2030)])
+    data["phases"] = [{"start_year": 2022, "end_year": 2030, "cagr": quote(0.079)}]
+    data["benchmarks"] = []
+    return data
+
+
+def test_phase_cagrs_and_the_base_value_are_derived_from_market_values() -> None:
+    model = resolve(parse_spec(two_values_spec()))
+    assert model.base_value.value == 176.1
+    assert model.phases[0].cagr.value == pytest.approx((264.1 / 176.1) ** (1 / 7) - 1, rel=1e-15)
+    assert model.base_value.provenance == model.phases[0].cagr.provenance == "derived"
+    end = resolve(parse_spec(end_value_spec()))
+    assert end.base_value.value == pytest.approx(1600 / 1.079**8, rel=1e-15)
+    result = forecast(end)
+    assert result.world[-1] == pytest.approx(1600.0, rel=1e-12)
+
+
+def test_every_quoted_figure_is_reconciled_within_its_precision() -> None:
+    result = forecast(parse_spec(two_values_spec()))
+    rows = {(b.label, b.kind): (b.model, b.status) for b in result.benchmarks}
+    world = (264.1 / 176.1) ** (1 / 7) - 1  # 5.95%: within the rounding of "6%"
+    assert rows[("Market value in 2020 (as reported)", "value")] == (176.1, "matched")
+    assert rows[("Market value in 2027 (as reported)", "value")][1] == "matched"
+    assert rows[("CAGR 2020-2027", "cagr")] == (pytest.approx(world), "within rounding")
+    # the U.S. is 85% of 40% of 176.1 = 59.87, against 61 reported: a conflict
+    assert rows[("U.S. in 2020", "value")] == (pytest.approx(0.85 * 0.4 * 176.1), "conflict")
+    assert rows[("North America in 2020", "share")] == (pytest.approx(0.4), "matched")
+    assert rows[("Asia's CAGR", "cagr")] == (pytest.approx(0.09), "matched")
+
+
+@pytest.mark.parametrize(
+    ("written", "unit", "expected"),
+    [
+        ("1.6 trillion (= 1,600 USD bn)", "USD bn", 50.0),
+        ("4,200 million (= 4.2 USD bn)", "USD bn", 0.0005),  # half a million
+        ("262.4 billion (= 262.4 USD bn)", "USD bn", 0.05),
+        ("", "USD bn", None),
+    ],
+)
+def test_a_value_quoted_in_its_own_scale_keeps_that_precision(
+    written: str, unit: str, expected: float | None
+) -> None:
+    assert written_precision(written, unit) == expected
+
+
+def test_a_typed_value_is_as_precise_as_its_last_digit() -> None:
+    assert [value_precision(v) for v in (264.1, 61.0, 0.35, 1600.0)] == [0.05, 0.5, 0.005, 0.5]
+
+
+@pytest.mark.libreoffice
+def test_figures_as_written_recalculate_and_follow_edits(tmp_path: Path) -> None:
+    for name, data in (("two", two_values_spec()), ("end", end_value_spec())):
+        plan = plan_workbook(parse_spec(data))
+        built = write_workbook(plan, tmp_path / f"{name}.xlsx")
+        values = recalculated_values(
+            without_cached_values(built, tmp_path / f"{name}_copy.xlsx"), tmp_path / name
+        )
+        assert mismatches(plan, values) == []
+        assert values["Checks"]["E4"] == "OK"
+    wb = openpyxl.load_workbook(tmp_path / "two.xlsx")
+    sheet, cell = where(wb, "market_cagr_p1")
+    assert wb[sheet][cell].value == (
+        "=(market_value_2027/market_value_2020)^(1/(phase_end_p1-base_year))-1"
+    )
+    # the report's 2027 value revised: the phase CAGR and every year follow
+    edited = without_cached_values(
+        tmp_path / "two.xlsx", tmp_path / "edited.xlsx", {"market_value_2027": 300.0}
+    )
+    values = recalculated_values(edited, tmp_path / "out")
+    assert values[sheet][cell] == pytest.approx((300 / 176.1) ** (1 / 7) - 1, rel=1e-12)
+    reconciliation = values["Reconciliation"]
+    assert reconciliation["G6"] == pytest.approx(300.0, rel=1e-12)
+    assert reconciliation["I6"] == "matched"
+    assert reconciliation["I7"] == "conflict"  # 6% against 7.9% now
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["market"]["values"].pop(),
+            "phases[0].cagr: missing; give one, or market values (market.values) for both 2020 "
+            "and 2027",
+        ),
+        (
+            lambda d: (
+                d["market"].update(values=[quote(200.0, year=2023)]),
+                d["phases"][0].update(cagr=quote(0.05)),
+            ),
+            "market.base_value: missing; give it, or a market value (market.values) for the "
+            "base year or a phase end (2020, 2027)",
+        ),
+        (
+            lambda d: d["market"]["values"].append(quote(200.0, year=2031)),
+            "market.values[2].year: got 2031; must be from market.base_year (2020)",
+        ),
+        (
+            lambda d: d["market"]["values"].append(quote(200.0, year=2027)),
+            "market.values[2].year: got 2027, as market.values[1] has; give one",
+        ),
+        (
+            lambda d: d["market"]["values"][1].update(value=50000.0),
+            "phases[0].cagr: the market values for 2020 and 2027 imply a CAGR of 124.",
+        ),
+        (
+            lambda d: d["benchmarks"][1].update(country="Mexico"),
+            "benchmarks[1].country: got 'Mexico'; must be one of North America's countries",
+        ),
+        (
+            lambda d: d["benchmarks"][2].pop("region"),
+            "benchmarks[2]: a share needs the member it is of",
+        ),
+        (
+            lambda d: d["benchmarks"][0].update(value=quote(3.0)),
+            "benchmarks[0]: give one of cagr, value or share (got cagr and value)",
+        ),
+        (
+            lambda d: d["benchmarks"][1].update(year=None, start_year=2020, end_year=2021),
+            "benchmarks[1]: a value needs year (and no start_year or end_year)",
+        ),
+    ],
+)
+def test_figures_that_cannot_hold_are_refused(edit: Any, message: str) -> None:
+    data = copy.deepcopy(two_values_spec())
+    edit(data)
+    for b in data["benchmarks"]:
+        for key in [k for k, v in b.items() if v is None]:
+            del b[key]
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert any(message in p for p in info.value.problems), info.value.problems
