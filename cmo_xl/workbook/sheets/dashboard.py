@@ -29,7 +29,7 @@ LABEL, UNIT, FIRST = 1, 2, 3
 RIGHT_COLUMN = "I"
 BOTTOM_COLUMNS = ("A", "E", "J")
 CHART_ROWS = 13  # rows from one chart's top to the next one's: 6.9 cm
-CHART_SIZE = (11.0, 6.5)  # centimetres
+CHART_SIZE = (11.0, 6.8)  # centimetres
 
 
 def build_dashboard_sheet(
@@ -204,7 +204,7 @@ def _mix_chart(ctx: Context, split: SplitRows) -> Chart:
         ChartSeries(sheet.ref(row, LABEL_COL, abs_row=True, abs_col=True), ctx.row_ref(sheet, row))
         for row in split.world.value.values()
     )
-    title = f"{split.dimension}: mix of the world market"
+    title = f"World mix by {split.dimension.lower()}"
     return Chart(
         "percent",
         title,
