@@ -215,3 +215,93 @@ def test_figures_that_cannot_hold_are_refused(edit: Any, message: str) -> None:
     with pytest.raises(SpecError) as info:
         parse_spec(data)
     assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def by_value_spec() -> dict[str, Any]:
+    """'North America will reach USD 110 bn by 2027 at 5%'; 'China is forecast to reach USD 42
+    bn by 2027 at 6.2%'; 'the U.S. is estimated at USD 61 bn in 2020'; 'product A, USD 30 bn by
+    2027, growing 8% a year'."""
+    data = two_values_spec()
+    data["regions"] = [
+        {
+            "name": "North America",
+            "value": quote(110.0, year=2027),
+            "cagr": [quote(0.05)],
+            "countries": [
+                {"name": "U.S.", "value": quote(61.0, year=2020)},
+                {"name": "Canada", "residual": True},
+            ],
+        },
+        {"name": "China", "value": quote(42.0, year=2027), "cagr": [quote(0.062)]},
+        {"name": "Rest of world", "residual": True},
+    ]
+    data["dimensions"] = [
+        {
+            "name": "Product",
+            "segments": [
+                {"name": "A", "value": quote(30.0, year=2027), "cagr": quote(0.08)},
+                {"name": "Others", "residual": True},
+            ],
+        }
+    ]
+    data["benchmarks"] = []
+    return data
+
+
+def test_members_stated_by_value_reproduce_it() -> None:
+    result = forecast(parse_spec(by_value_spec()))
+    model = result.model
+    assert model.region("North America").share.value == pytest.approx(
+        110 / (176.1 * 1.05**7), rel=1e-15
+    )
+    assert result.at(("region", "", "North America", "North America"), 2027) == pytest.approx(110)
+    assert result.at(("region", "", "China", "China"), 2027) == pytest.approx(42)
+    assert result.at(("country", "", "North America", "U.S."), 2020) == pytest.approx(61)
+    assert result.at(("segment", "Product", "", "A"), 2027) == pytest.approx(30)
+    stated = [b for b in result.benchmarks if b.label.endswith("(as reported)") and b.kind]
+    assert len(stated) == 6  # two market values, two regions, a country, a segment
+    assert {b.status for b in stated} == {"matched"}
+
+
+@pytest.mark.libreoffice
+def test_members_stated_by_value_recalculate(tmp_path: Path) -> None:
+    plan = plan_workbook(parse_spec(by_value_spec()))
+    built = write_workbook(plan, tmp_path / "by_value.xlsx")
+    values = recalculated_values(without_cached_values(built, tmp_path / "c.xlsx"), tmp_path / "o")
+    assert mismatches(plan, values) == []
+    assert values["Checks"]["E4"] == "OK"
+    wb = openpyxl.load_workbook(built)
+    sheet, cell = where(wb, "share_NorthAmerica")
+    assert wb[sheet][cell].value == (
+        "=value_NorthAmerica/(base_value*(1+cagr_NorthAmerica_p1)^(phase_end_p1-base_year))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda d: d["regions"][1]["value"].update(year=2024),
+            "regions[1].value.year: got 2024; a region's value must be for the base year or a "
+            "phase end (2020, 2027)",
+        ),
+        (
+            lambda d: d["regions"][1]["value"].update(value=400.0),
+            "the shares besides the residual, those derived from values included, sum to",
+        ),
+        (
+            lambda d: d["dimensions"][0]["segments"][0].pop("cagr"),
+            "dimensions[0].segments[0].value.year: got 2027; only the base year's value",
+        ),
+        (
+            lambda d: d["regions"][0]["countries"][0].update(weight=quote(0.5)),
+            "regions[0].countries[0]: give one of weight or value",
+        ),
+    ],
+)
+def test_members_by_value_that_cannot_hold_are_refused(edit: Any, message: str) -> None:
+    data = copy.deepcopy(by_value_spec())
+    edit(data)
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert any(message in p for p in info.value.problems), info.value.problems

@@ -156,7 +156,8 @@ def test_a_negative_residual_fails_exactly_its_check(tmp_path: Path) -> None:
         ),
         (
             lambda d: d["regions"][1].pop("share"),
-            "regions[1].share: missing; give one, or mark the member residual: true",
+            "regions[1]: give one of share or value (a value in a year), or mark the member "
+            "residual: true",
         ),
         (
             lambda d: d["regions"][1].update(share=inp(0.6)),

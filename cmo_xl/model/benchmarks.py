@@ -11,9 +11,11 @@ from cmo_xl.model.resolved import (
     DEFAULT,
     STRUCTURE,
     Benchmark,
+    Dimension,
     FigureKind,
     Input,
     Key,
+    Region,
     country_key,
     given,
     region_key,
@@ -63,6 +65,39 @@ def anchor_benchmark(k: int, spec: Spec, anchor: Input) -> Benchmark:
     )
     world = world_key()
     return Benchmark(anchor.label, "value", anchor, None, year, precision, world, world)
+
+
+def stated_benchmarks(
+    regions: tuple[Region, ...], dimensions: tuple[Dimension, ...], unit: str
+) -> list[Benchmark]:
+    """Every member value the report states as a reported figure, so that Reconciliation
+    shows it reproduced: a region's, a country's in its region, a segment's over the world."""
+    shares: list[tuple[Input, Key, Key]] = []
+    for r in regions:
+        shares.append((r.share, region_key(r.name), world_key()))
+        shares += [(c.weight, country_key(r.name, c.name), region_key(r.name)) for c in r.countries]
+    for d in dimensions:
+        shares += [
+            (share, segment_key(d.name, name), world_key())
+            for name, share in zip(d.segments, d.shares, strict=True)
+        ]
+    out = []
+    for share, of, parent in shares:
+        if share.derived is None or share.derived.kind != "value_share":
+            continue
+        value, year = share.derived.stated
+        precision = Input(
+            f"{value.path}.precision",
+            f"{value.name}_precision",
+            f"{value.label.removesuffix(' (as reported)')}: precision of the quote (±)",
+            unit,
+            "value_precision",
+            written_precision(value.quoted, unit) or value_precision(value.value),
+            DEFAULT,
+            note=PRECISION_NOTE,
+        )
+        out.append(Benchmark(value.label, "value", value, None, year, precision, of, parent))
+    return out
 
 
 def resolve_benchmark(i: int, spec: Spec) -> Benchmark:

@@ -7,12 +7,15 @@ and what each member's share and growth rate are, is settled here once.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 from cmo_xl.model import names
 from cmo_xl.model.growth import spreadsheet_sub
 from cmo_xl.model.resolved import (
     DERIVED,
+    STRUCTURE,
     Derived,
     Dimension,
     Input,
@@ -24,9 +27,9 @@ from cmo_xl.model.resolved import (
 )
 from cmo_xl.model.scenarios import Switch
 from cmo_xl.model.schema import Country as SpecCountry
+from cmo_xl.model.schema import MemberValue, Spec
 from cmo_xl.model.schema import Region as SpecRegion
 from cmo_xl.model.schema import Segment as SpecSegment
-from cmo_xl.model.schema import Spec
 
 _Part = SpecRegion | SpecCountry | SpecSegment
 
@@ -55,21 +58,91 @@ MIX_NOTE = (
 MIX_LABEL = "relative growth rate (mix shift)"
 
 
+#: A member's growth from the base year to a year (an input): (CAGR, first year, last year)
+#: steps; None where the model cannot say (a mix-shift member after the base year).
+Growth = Callable[[int, Input], list[tuple[Input, Input, Input]] | None]
+
+
+@dataclass(frozen=True)
+class Parent:
+    """What the shares of a member stated by value are derived against."""
+
+    whole: tuple[Input, ...]  # the inputs whose product is the parent's base value
+    growth: Growth  # each member's growth, by its index
+
+
 def member_shares(
-    members: list[tuple[str, str, str, _Part]], what: str, switch: Switch
+    members: list[tuple[str, str, str, _Part]],
+    what: str,
+    switch: Switch,
+    spec: Spec,
+    parent: Parent | None = None,
 ) -> list[Input]:
     """The shares (or weights) of one parent's members, each (path, name, label, member): as
-    typed, and for a residual member 1 minus the others' (``what``)."""
+    typed; from the value stated for a year (against ``parent``); and for a residual member 1
+    minus the others' (``what``)."""
     out: dict[int, Input] = {}
     for k, (path, name, label, member) in enumerate(members):
         typed = member.share if isinstance(member, (SpecRegion, SpecSegment)) else member.weight
         if typed is not None:
             out[k] = switch.live(given(path, name, label, "%", "share", typed))
+        elif member.value is not None and parent is not None:
+            out[k] = _stated_share(k, path, name, label, member.value, spec, parent)
     for k, (path, name, label, _member) in enumerate(members):
         if k not in out:
             note = f"Residual: 1 minus {what}, so that the parts add up to the whole."
             out[k] = remainder(path, name, label, list(out.values()), note)
     return [out[k] for k in range(len(members))]
+
+
+def _stated_share(
+    k: int, path: str, name: str, label: str, stated: MemberValue, spec: Spec, parent: Parent
+) -> Input:
+    """The share of a member the report states by value: the value over its parent's base
+    value and its own growth to the value's year."""
+    where = path.rsplit(".", 1)[0] + ".value"
+    member = label.split(":")[0]
+    value = given(
+        where,
+        names.member_value(name),
+        f"{member}: value in {stated.year} (as reported)",
+        spec.market.unit,
+        "value",
+        stated,
+    )
+    year = Input(
+        f"{where}.year",
+        names.member_value(name) + "_year",
+        f"{member}: year of that value",
+        "year",
+        "fixed_year",
+        stated.year,
+        STRUCTURE,
+        note="Fixed when the workbook is built: change it in the spec and rebuild.",
+    )
+    steps = parent.growth(k, year) or []
+    product = 1.0
+    for factor in parent.whole:
+        product *= factor.value
+    for cagr, first, last in steps:
+        product *= (1.0 + cagr.value) ** (last.value - first.value)
+    return Input(
+        path,
+        name,
+        label,
+        "%",
+        "share",
+        value.value / product if product else math.nan,
+        DERIVED,
+        value.source,
+        f"Derived from the value the report states for {stated.year}.",
+        derived=Derived(
+            "value_share",
+            (value, *parent.whole, *(i for step in steps for i in step)),
+            parts=len(parent.whole),
+            stated=(value, year),
+        ),
+    )
 
 
 TRUE_LABEL = "CAGR (its own; the residual absorbs the rest)"
@@ -101,23 +174,13 @@ def member_cagr(
     return replace(given(path, name, label, "%", "cagr", item), implies=implies)
 
 
-def resolve_dimension(i: int, spec: Spec, headline: Input, switch: Switch) -> Dimension:
+def resolve_dimension(
+    i: int, spec: Spec, headline: Input, switch: Switch, base: tuple[Input, Input]
+) -> Dimension:
+    """Dimension ``i``; ``base`` is the base year and base value."""
     d = spec.dimensions[i]
     path = f"dimensions[{i}]"
     anchored = any(s.residual for s in d.segments)
-    shares = member_shares(
-        [
-            (
-                f"{path}.segments[{j}].share",
-                names.segment_share(d.name, s.name),
-                f"{s.name}: share",
-                s,
-            )
-            for j, s in enumerate(d.segments)
-        ],
-        "the other segments' shares",
-        switch,
-    )
     cagrs: list[Input | None] = []
     for j, s in enumerate(d.segments):
         cagr = member_cagr(
@@ -130,6 +193,30 @@ def resolve_dimension(i: int, spec: Spec, headline: Input, switch: Switch) -> Di
             segment_key(d.name, s.name),
         )
         cagrs.append(cagr and switch.live(cagr))
+
+    def growth(k: int, year: Input) -> list[tuple[Input, Input, Input]] | None:
+        """Segment ``k``'s growth to ``year``: at its own CAGR beside a residual; none in the
+        base year."""
+        if year.value == base[0].value:
+            return []
+        g = cagrs[k]
+        return [(g, base[0], year)] if anchored and g is not None else None
+
+    shares = member_shares(
+        [
+            (
+                f"{path}.segments[{j}].share",
+                names.segment_share(d.name, s.name),
+                f"{s.name}: share",
+                s,
+            )
+            for j, s in enumerate(d.segments)
+        ],
+        "the other segments' shares",
+        switch,
+        spec,
+        Parent((base[1],), growth),
+    )
     overrides: list[Input] = []
     replaced: dict[tuple[str, str, str], Input] = {}  # (region, segment, field) -> override
     for j, o in enumerate(d.overrides):

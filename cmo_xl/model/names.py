@@ -141,6 +141,12 @@ def player_year(player: str) -> str:
     return f"revenue_year_{identifier(player)}"
 
 
+def member_value(share_name: str) -> str:
+    """A member's value as the report states it, named after its share: ``share_Europe`` ->
+    ``value_Europe``, ``weight_Europe_France`` -> ``value_Europe_France``."""
+    return "value_" + share_name.split("_", 1)[1]
+
+
 def benchmark_cagr(index: int) -> str:
     return f"benchmark_cagr_{index}"
 

@@ -14,9 +14,14 @@ from dataclasses import replace
 from cmo_xl.model import names
 from cmo_xl.model.analysis_inputs import resolve_analysis
 from cmo_xl.model.anchors import derived_base_value, derived_cagr
-from cmo_xl.model.benchmarks import anchor_benchmark, resolve_anchor, resolve_benchmark
+from cmo_xl.model.benchmarks import (
+    anchor_benchmark,
+    resolve_anchor,
+    resolve_benchmark,
+    stated_benchmarks,
+)
 from cmo_xl.model.growth import SUM_TOLERANCE
-from cmo_xl.model.members import member_cagr, member_shares, resolve_dimension
+from cmo_xl.model.members import Growth, Parent, member_cagr, member_shares, resolve_dimension
 from cmo_xl.model.resolved import (
     STRUCTURE,
     Input,
@@ -84,6 +89,19 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch, by_year))
     base_value = _base_value(spec, switch, by_year, base_year, phases)
     headline = phases[-1].cagr
+    cagrs = [
+        _region_cagrs(i, spec, tuple(phases), base_year, switch) for i in range(len(spec.regions))
+    ]
+    starts = [base_year, *(p.end for p in phases[:-1])]
+
+    def region_growth(k: int, year: Input) -> list[tuple[Input, Input, Input]]:
+        """Region ``k``'s growth through the phases that end by ``year``."""
+        return [
+            (g, start, p.end)
+            for g, start, p in zip(cagrs[k], starts, phases, strict=False)
+            if p.end_year <= year.value
+        ]
+
     shares = member_shares(
         [
             (f"regions[{i}].share", names.region_share(r.name), r.name, r)
@@ -91,13 +109,18 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         ],
         "the other regions' shares",
         switch,
+        spec,
+        Parent((base_value,), region_growth),
     )
     regions = tuple(
-        _region(i, spec, tuple(phases), headline, base_year, shares[i], switch)
+        _region(
+            i, spec, cagrs[i], headline, (base_year, base_value), shares[i], switch, region_growth
+        )
         for i in range(len(spec.regions))
     )
     dimensions = tuple(
-        resolve_dimension(i, spec, headline, switch) for i in range(len(spec.dimensions))
+        resolve_dimension(i, spec, headline, switch, (base_year, base_value))
+        for i in range(len(spec.dimensions))
     )
     model = Model(
         spec,
@@ -112,6 +135,7 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         tuple(_player(i, spec) for i in range(len(spec.players))),
         (
             *(anchor_benchmark(k, spec, a) for k, a in enumerate(anchors)),
+            *stated_benchmarks(regions, dimensions, m.unit),
             *(resolve_benchmark(i, spec) for i in range(len(spec.benchmarks))),
         ),
         resolve_analysis(spec),
@@ -179,22 +203,18 @@ def _base_value(
     raise AssertionError("rules check that a market value gives the base value")
 
 
-def _region(
-    i: int,
-    spec: Spec,
-    phases: tuple[Phase, ...],
-    headline: Input,
-    base_year: Input,
-    share: Input,
-    switch: Switch,
-) -> Region:
+def _region_cagrs(
+    i: int, spec: Spec, phases: tuple[Phase, ...], base_year: Input, switch: Switch
+) -> tuple[Input, ...]:
+    """Region ``i``'s CAGR in each phase: as typed, or following the market's; none for a
+    residual region, which grows as what the others leave."""
     r = spec.regions[i]
     path = f"regions[{i}]"
     typed = r.cagr or [None] * len(phases)
     cagrs = []
     starts = [base_year, *(p.end for p in phases[:-1])]
     for ph, start, g in zip(phases, starts, typed, strict=True):
-        if r.residual:  # it grows as what the others leave
+        if r.residual:
             break
         k = ph.number
         name = names.region_cagr(r.name, k)
@@ -206,7 +226,47 @@ def _region(
             item = following(f"{path}.cagr[{k - 1}]", name, label, ph.cagr, note)
         parts = _years_label(f"{r.name}, phase {k}", start, ph.end)
         cagrs.append(switch.live(replace(item, label_parts=parts)))
+    return tuple(cagrs)
+
+
+def _region(
+    i: int,
+    spec: Spec,
+    cagrs: tuple[Input, ...],
+    headline: Input,
+    base: tuple[Input, Input],
+    share: Input,
+    switch: Switch,
+    region_growth: Growth,
+) -> Region:
+    """Region ``i`` with its countries; ``base`` is the base year and base value."""
+    r = spec.regions[i]
+    path = f"regions[{i}]"
     anchored = any(c.residual for c in r.countries)
+    country_cagrs = [
+        member_cagr(
+            f"{path}.countries[{j}].cagr",
+            names.country_cagr(r.name, c.name),
+            c.name,
+            c,
+            anchored,
+            headline,
+            country_key(r.name, c.name),
+        )
+        for j, c in enumerate(r.countries)
+    ]
+    live = [g and switch.live(g) for g in country_cagrs]
+
+    def growth(k: int, year: Input) -> list[tuple[Input, Input, Input]] | None:
+        """Country ``k``'s growth to ``year``: at its own CAGR beside a residual, as its
+        region where it keeps its share; none in the base year."""
+        if year.value == base[0].value:
+            return []
+        if not anchored or r.countries[k].residual:
+            return None
+        g = live[k]
+        return [(g, base[0], year)] if g is not None else region_growth(i, year)
+
     weights = member_shares(
         [
             (
@@ -219,23 +279,17 @@ def _region(
         ],
         "the other countries' weights",
         switch,
+        spec,
+        Parent((base[1], share), growth),
     )
-    countries = []
-    for j, (c, weight) in enumerate(zip(r.countries, weights, strict=True)):
-        cagr = member_cagr(
-            f"{path}.countries[{j}].cagr",
-            names.country_cagr(r.name, c.name),
-            c.name,
-            c,
-            anchored,
-            headline,
-            country_key(r.name, c.name),
-        )
-        countries.append(Member(c.name, weight, cagr and switch.live(cagr), c.residual, anchored))
+    countries = [
+        Member(c.name, weight, g, c.residual, anchored)
+        for c, weight, g in zip(r.countries, weights, live, strict=True)
+    ]
     return Region(
         r.name,
         share,
-        tuple(cagrs),
+        cagrs,
         tuple(countries),
         names.region_cagrs(r.name),
         names.country_weights(r.name),

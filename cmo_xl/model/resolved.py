@@ -10,34 +10,17 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cmo_xl.model import names
+from cmo_xl.model.keys import COUNTRY as COUNTRY
+from cmo_xl.model.keys import MARKET as MARKET
+from cmo_xl.model.keys import REGION as REGION
+from cmo_xl.model.keys import SEGMENT as SEGMENT
+from cmo_xl.model.keys import WORLD as WORLD
+from cmo_xl.model.keys import Key as Key
+from cmo_xl.model.keys import country_key as country_key
+from cmo_xl.model.keys import region_key as region_key
+from cmo_xl.model.keys import segment_key as segment_key
+from cmo_xl.model.keys import world_key as world_key
 from cmo_xl.model.schema import AnyInput, Spec, StepInput
-
-#: Levels of the forecast. Results are keyed by level, dimension, region and member, so no
-#: name a user gives (a region called "World", a dimension called "Country") can clash with
-#: another row.
-MARKET, REGION, COUNTRY, SEGMENT = "market", "region", "country", "segment"
-WORLD = "World"
-#: (level, dimension, region, member): ``region`` is "" for world-level rows, ``dimension`` is
-#: "" outside segment dimensions.
-Key = tuple[str, str, str, str]
-
-
-def world_key() -> Key:
-    return (MARKET, "", "", WORLD)
-
-
-def region_key(region: str) -> Key:
-    return (REGION, "", region, region)
-
-
-def country_key(region: str, country: str) -> Key:
-    return (COUNTRY, "", region, country)
-
-
-def segment_key(dimension: str, segment: str, region: str | None = None) -> Key:
-    """A segment in ``region``, or summed over the world when ``region`` is None."""
-    return (SEGMENT, dimension, region or "", segment)
-
 
 #: What an input holds, which decides its data validation and number format.
 InputKind = Literal[
@@ -114,11 +97,19 @@ class Derived:
     - ``cagr_between``: the CAGR from value ``of[0]`` in year ``of[2]`` to ``of[1]`` in
       ``of[3]`` (a phase's CAGR from market values at its ends);
     - ``discounted``: value ``of[0]`` brought back through phases, each given by a CAGR, its
-      start year and its end year (the base value from a later market value).
+      start year and its end year (the base value from a later market value);
+    - ``value_share``: value ``of[0]`` over its parent's base value (the product of the next
+      ``parts``) and the member's growth to the value's year (a member stated by value).
     """
 
-    kind: Literal["remainder", "equal", "cagr_between", "discounted"]
+    kind: Literal["remainder", "equal", "cagr_between", "discounted", "value_share"]
     of: tuple[Input, ...]
+    #: For ``value_share``: how many of ``of`` after the value multiply to the parent's base
+    #: value; the rest are steps of growth (CAGR, first year, last year) to the stated year.
+    parts: int = 0
+    #: Inputs the report states that exist only for this one (a member's value and its year):
+    #: listed just before it.
+    stated: tuple[Input, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -330,8 +321,22 @@ class Model:
             yield from (c for c in d.cagrs if c is not None)
             yield from d.overrides
 
+    def stated_values(self) -> Iterator[Input]:
+        """The values (and their years) the report states for members whose shares are
+        derived from them."""
+        for item in self._growth_inputs():
+            if item.derived is not None:
+                yield from item.derived.stated
+
     def inputs(self) -> Iterator[Input]:
-        """Every input, in the Inputs sheet's order."""
+        """Every input, once, in the Inputs sheet's order."""
+        seen: set[str] = set()
+        for item in self._all_inputs():
+            if item.name not in seen:
+                seen.add(item.name)
+                yield item
+
+    def _all_inputs(self) -> Iterator[Input]:
         yield from self.probabilities
         for s in self.scenarios:
             yield from (c.input for c in s.changes)
@@ -342,6 +347,7 @@ class Model:
                 yield from b.inputs()
         yield from (self.base_value, self.tolerance)
         yield from (p.end for p in self.phases)
+        yield from self.stated_values()
         yield from self._growth_inputs()
         for p in self.players:
             yield from (i for i in (p.revenue, p.year) if i is not None)

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 
 from pydantic import BaseModel
 
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import sheet_name_problem
+from cmo_xl.model.member_rules import (
+    member_parts,
+    member_value_problems,
+    stated_share_problems,
+    sums_to_one,
+)
 from cmo_xl.model.names import identifier
 from cmo_xl.model.report_rules import benchmark_problems, derived_problems, market_value_problems
 from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
@@ -17,10 +23,7 @@ from cmo_xl.model.schema import (
     BASE_VALUE_MIN,
     MAX_SERIES_YEARS,
     MAX_YEARS,
-    Country,
     Override,
-    Region,
-    Segment,
     Spec,
 )
 from cmo_xl.text import cell_text_problem, excerpt
@@ -36,6 +39,7 @@ def rule_problems(spec: Spec) -> list[str]:
         _dimensions,
         _players,
         market_value_problems,
+        member_value_problems,
         benchmark_problems,
         _source_ids,
         _analysis,
@@ -49,6 +53,7 @@ def rule_problems(spec: Spec) -> list[str]:
     model = resolve(spec)
     model_checks = (
         derived_problems,
+        stated_share_problems,
         _override_sums,
         _source_references,
         _defined_names,
@@ -58,7 +63,7 @@ def rule_problems(spec: Spec) -> list[str]:
     if problems:
         return problems
     scenarios = [resolve(spec, k) for k in range(1, len(model.scenarios) + 1)]
-    return list(change_problems(model, scenarios, _sums_to_one))
+    return list(change_problems(model, scenarios, sums_to_one))
 
 
 def _texts(spec: Spec) -> Iterator[str]:
@@ -147,62 +152,9 @@ def _unique(labels: list[str], path: str) -> Iterator[str]:
             seen[key] = i
 
 
-def _sums_to_one(values: list[float], path: str, what: str) -> Iterator[str]:
-    total = sum(values)
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        yield (
-            f"{path}: {what} sum to {total:.12g}; they must sum to 1 (within {SUM_TOLERANCE:g}); "
-            "adjust one of them so that they add up exactly"
-        )
-
-
-def _parts(
-    members: Sequence[Region | Country | Segment], path: str, field: str, what: str
-) -> Iterator[str]:
-    """One parent's members: at most one residual, which has neither a share (``field``) nor
-    a CAGR; every other has a share; and the shares leave the residual at least 0, or sum to
-    1 without one."""
-    residual = [k for k, m in enumerate(members) if m.residual]
-    for k in residual[1:]:
-        yield (
-            f"{path}[{k}].residual: got true, but {path}[{residual[0]}] is residual already; "
-            "one member of a parent may be"
-        )
-    if residual and len(members) == 1:
-        yield (
-            f"{path}[0].residual: got true, but it has no siblings; a residual is what the "
-            "others leave, so give it at least one"
-        )
-    shares = []
-    for k, m in enumerate(members):
-        share = getattr(m, field)
-        has_cagr = m.cagr is not None and (not isinstance(m, Region) or any(m.cagr))
-        if m.residual and share is not None:
-            yield (
-                f"{path}[{k}].{field}: got {share.value:g}; a residual's {field} is what the "
-                "others leave, so leave it out"
-            )
-        if m.residual and has_cagr:
-            yield (
-                f"{path}[{k}].cagr: a residual grows as what the others leave; leave its cagr out"
-            )
-        if not m.residual and share is None:
-            yield f"{path}[{k}].{field}: missing; give one, or mark the member residual: true"
-        if share is not None and not m.residual:
-            shares.append(share.value)
-    if not residual:
-        yield from _sums_to_one(shares, f"{path}[*].{field}", what)
-    elif sum(shares) > 1 + SUM_TOLERANCE:
-        yield (
-            f"{path}[*].{field}: {what} besides the residual sum to {sum(shares):.12g}; they "
-            f"must sum to at most 1, so that the residual ({path}[{residual[0]}]) is not "
-            "negative"
-        )
-
-
 def _regions(spec: Spec) -> Iterator[str]:
     yield from _unique([r.name for r in spec.regions], "regions")
-    yield from _parts(spec.regions, "regions", "share", "region shares")
+    yield from member_parts(spec.regions, "regions", "share", "region shares")
     for i, region in enumerate(spec.regions):
         if region.cagr is not None and len(region.cagr) != len(spec.phases):
             yield (
@@ -211,7 +163,7 @@ def _regions(spec: Spec) -> Iterator[str]:
             )
         if region.countries:
             yield from _unique([c.name for c in region.countries], f"regions[{i}].countries")
-            yield from _parts(
+            yield from member_parts(
                 region.countries, f"regions[{i}].countries", "weight", "country weights"
             )
 
@@ -225,7 +177,7 @@ def _dimensions(spec: Spec) -> Iterator[str]:
             yield f"dimensions[{i}].name: got {excerpt(dim.name)}; it names a sheet, and {problem}"
         path = f"dimensions[{i}]"
         yield from _unique([s.name for s in dim.segments], f"{path}.segments")
-        yield from _parts(dim.segments, f"{path}.segments", "share", "segment shares")
+        yield from member_parts(dim.segments, f"{path}.segments", "share", "segment shares")
         yield from _overrides(dim.overrides, [s.name for s in dim.segments], regions, path)
         residual = next((s.name for s in dim.segments if s.residual), None)
         for j, o in enumerate(dim.overrides):
@@ -322,7 +274,7 @@ def _override_sums(model: Model) -> Iterator[str]:
             where = f"dimensions[{i}].overrides (region {excerpt(region)})"
             residual = next((m for m in members if m.residual), None)
             if residual is None:
-                yield from _sums_to_one(
+                yield from sums_to_one(
                     [m.weight.value for m in members], where, "segment shares after overrides"
                 )
             elif residual.weight.value < -SUM_TOLERANCE:

@@ -113,6 +113,12 @@ class Phase(_Model):
     cagr: CagrInput | None = None  # None: derived from market values at both ends
 
 
+class MemberValue(ValueInput):
+    """A member's value in a year, as the report states it; its share is derived from it."""
+
+    year: Year
+
+
 class _Member(_Model):
     """A region, country or segment: a part of its parent.
 
@@ -124,22 +130,24 @@ class _Member(_Model):
 
     name: Name
     residual: bool = False
+    #: Instead of a share: the member's value in a year; the share is derived from it.
+    value: MemberValue | None = None
 
 
 class Country(_Member):
-    weight: ShareInput | None = None  # None only for the residual
+    weight: ShareInput | None = None  # None for the residual or a value
     cagr: CagrInput | None = None
 
 
 class Region(_Member):
-    share: ShareInput | None = None  # None only for the residual
+    share: ShareInput | None = None  # None for the residual or a value
     #: One entry per phase; ``null`` (or the whole list omitted) means the market's CAGR.
     cagr: Annotated[list[CagrInput | None], Field(max_length=MAX_PHASES)] | None = None
     countries: Annotated[list[Country], Field(max_length=MAX_COUNTRIES)] = []
 
 
 class Segment(_Member):
-    share: ShareInput | None = None  # None only for the residual
+    share: ShareInput | None = None  # None for the residual or a value
     cagr: CagrInput | None = None
 
 

@@ -35,6 +35,9 @@ VALUE_INPUTS = (
     ("market", "base_value"),
     ("market", "values", "*"),
     ("benchmarks", "*", "value"),
+    ("regions", "*", "value"),
+    ("regions", "*", "countries", "*", "value"),
+    ("dimensions", "*", "segments", "*", "value"),
     ("players", "*", "revenue"),
     ("analysis", "target_end_value"),
 )

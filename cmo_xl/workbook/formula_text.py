@@ -311,8 +311,12 @@ def derived(item: Input, ref: Callable[[Input], str] = lambda i: i.name) -> str:
     if kind == "cagr_between":
         start, end, first, last = of
         return f"({end}/{start})^(1/({last}-{first}))-1"
-    steps = [f"(1+{g})^({b}-{a})" for g, a, b in zip(of[1::3], of[2::3], of[3::3], strict=True)]
-    return f"{of[0]}/{parenthesised(product_of(steps))}"
+    whole = of[1 : 1 + item.derived.parts]  # value_share: the parent's base value
+    rest = of[1 + item.derived.parts :]
+    steps = [
+        f"(1+{g})^({b}-{a})" for g, a, b in zip(rest[::3], rest[1::3], rest[2::3], strict=True)
+    ]
+    return f"{of[0]}/{parenthesised(product_of(whole + steps))}"
 
 
 def product_of(terms: list[str]) -> str:

@@ -99,7 +99,8 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
         2,
         LABEL,
         "Blue on yellow: typed input. Green on yellow: follows a default until "
-        "you type a number. Black: derived from other inputs (a residual's share). Every "
+        "you type a number. Black: derived from other inputs (a residual's share, a CAGR "
+        "between two stated values). Every "
         "input has the defined name shown beside it.",
         "subtitle",
     )
@@ -113,6 +114,8 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
     for title, items in _sections(model):
         row = _section(sheet, row + 1, title)
         for item in items:
+            if item.name in out.rows:  # placed already (a reported value that derives a share)
+                continue
             _input_row(ctx, out, row, item)
             row += 1
     for name, items in model.ranges.items():
@@ -137,6 +140,9 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
     anchors = [i for b in model.benchmarks if b.figure in model.anchors for i in b.inputs()]
     yield "Market", [model.base_year, model.end_year, *anchors, model.base_value, model.tolerance]
     yield "Growth phases", [p.end for p in model.phases] + [p.cagr for p in model.phases]
+    stated = list(model.stated_values())
+    if stated:
+        yield "Values the report states for members (their shares are derived from them)", stated
     yield f"Regions: share of the market in {first}", [r.share for r in model.regions]
     yield "Regions: CAGR by phase", [c for r in model.regions for c in r.cagrs]
     for r in model.regions:

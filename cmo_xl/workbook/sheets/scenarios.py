@@ -100,7 +100,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
         *model.anchors,
         model.base_value,
         *(p.cagr for p in model.phases),
-        *(r.share for r in model.regions if r.share.derived is None),
+        *(r.share for r in model.regions if not r.residual),
         *(c for r in model.regions for c in r.cagrs),
     ]
     # A switched input that follows a default gets a row for its given value, so that the
