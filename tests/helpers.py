@@ -95,11 +95,11 @@ def same_text(actual: str, expected: str) -> bool:
     return True
 
 
-_COLUMN_SUM = re.compile(r"^=SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)$")
+_COLUMN_SUM = re.compile(r"^=?SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)$")
 
 
 def _summed(plan: WorkbookPlan, sheet: str, formula: str) -> float | None:
-    """For ``=SUM(C8:C11)`` over one column of ``sheet``: the sum of its parts' magnitudes,
+    """For ``SUM(C8:C11)`` over one column of ``sheet``: the sum of its parts' magnitudes,
     as the engine has them; None for any other formula."""
     match = _COLUMN_SUM.match(formula)
     if match is None or match[1] != match[3]:

@@ -178,7 +178,7 @@ def test_figures_as_written_recalculate_and_follow_edits(tmp_path: Path) -> None
         ),
         (
             lambda d: d["market"]["values"].append(quote(200.0, year=2031)),
-            "market.values[2].year: got 2031; must be from market.base_year (2020)",
+            "market.values[2].year: got 2031; must be at most market.end_year (2027)",
         ),
         (
             lambda d: d["market"]["values"].append(quote(200.0, year=2027)),
@@ -305,3 +305,72 @@ def test_members_by_value_that_cannot_hold_are_refused(edit: Any, message: str) 
     with pytest.raises(SpecError) as info:
         parse_spec(data)
     assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def history_spec() -> dict[str, Any]:
+    """'from USD 7,222.4 million in 2019 to 17,194.4 million by 2030, an 8.4% CAGR over
+    2020-2030', with the two years before 2019 and the growth the report quotes over them."""
+    data = two_values_spec()
+    data["market"].update(
+        unit="USD m",
+        base_year=2019,
+        end_year=2030,
+        values=[
+            quote(6000.0, year=2017),
+            quote(6600.0, year=2018),
+            quote(7222.4, year=2019),
+            quote(17194.4, year=2030),
+        ],
+    )
+    data["phases"] = [{"start_year": 2019, "end_year": 2030}]
+    data["regions"] = [{"name": "World", "share": quote(1.0)}]
+    data["benchmarks"] = [
+        {"label": "8.4% over 2020-2030", "cagr": quote(0.084), "start_year": 2020,
+         "end_year": 2030},
+        {"label": "9.7% over 2017-2019", "cagr": quote(0.097), "start_year": 2017,
+         "end_year": 2019},
+    ]  # fmt: skip
+    return data
+
+
+def test_history_is_shown_as_reported_and_its_growth_reconciled() -> None:
+    result = forecast(parse_spec(history_spec()))
+    assert result.history.years == [2017, 2018, 2019]
+    assert result.history.values == [6000.0, 6600.0, 7222.4]
+    assert result.history.cagr == pytest.approx((7222.4 / 6000) ** 0.5 - 1)
+    assert result.world[0] == 7222.4  # the forecast starts from the last actual
+    rows = {b.label: (b.model, b.status) for b in result.benchmarks}
+    # the report contradicts itself: 7,222.4 to 17,194.4 is 8.2% a year, not 8.4%
+    assert rows["8.4% over 2020-2030"] == (
+        pytest.approx((17194.4 / 7222.4) ** (1 / 11) - 1),
+        "conflict",
+    )
+    assert rows["9.7% over 2017-2019"] == (pytest.approx(0.0971, abs=1e-4), "within rounding")
+    assert "Market value in 2017 (as reported)" not in rows  # history is shown, not reconciled
+
+
+@pytest.mark.libreoffice
+def test_history_recalculates(tmp_path: Path) -> None:
+    plan = plan_workbook(parse_spec(history_spec()))
+    built = write_workbook(plan, tmp_path / "history.xlsx")
+    values = recalculated_values(without_cached_values(built, tmp_path / "c.xlsx"), tmp_path / "o")
+    assert mismatches(plan, values) == []
+    history = values["History"]
+    assert [history[f"{c}4"] for c in "CDE"] == [2017, 2018, 2019]
+    assert [history[f"{c}5"] for c in "CDE"] == [6000, 6600, 7222.4]
+    assert history["C9"] == pytest.approx((7222.4 / 6000) ** 0.5 - 1, rel=1e-12)
+    statuses = [values["Reconciliation"][f"I{r}"] for r in (7, 8)]
+    assert statuses == ["conflict", "within rounding"]
+    assert values["Checks"]["E4"] == "OK"  # a conflict in the report is flagged, not a failure
+
+
+def test_a_growth_figure_from_a_year_without_a_value_is_refused() -> None:
+    data = history_spec()
+    data["benchmarks"][1]["start_year"] = 2016
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert any(
+        "benchmarks[1]: period 2016..2019; must be a period of at least a year within "
+        "2019..2030, or start in a year before market.base_year that market.values states" in p
+        for p in info.value.problems
+    ), info.value.problems

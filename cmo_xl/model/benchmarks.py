@@ -41,10 +41,10 @@ def resolve_anchor(k: int, spec: Spec) -> Input:
     )
 
 
-def anchor_benchmark(k: int, spec: Spec, anchor: Input) -> Benchmark:
-    """Market value ``k`` as a reported figure: the model must reproduce it."""
+def anchor_year(k: int, spec: Spec) -> Input:
+    """The year of market value ``k``, fixed when the workbook is built."""
     v = spec.market.values[k]
-    year = Input(
+    return Input(
         f"market.values[{k}].year",
         names.market_value_year(v.year),
         f"Market value in {v.year}: its year",
@@ -54,6 +54,11 @@ def anchor_benchmark(k: int, spec: Spec, anchor: Input) -> Benchmark:
         STRUCTURE,
         note="Fixed when the workbook is built: change it in the spec and rebuild.",
     )
+
+
+def anchor_benchmark(k: int, spec: Spec, anchor: Input, year: Input) -> Benchmark:
+    """Market value ``k`` as a reported figure: the model must reproduce it."""
+    v = spec.market.values[k]
     precision = _precision(
         f"market.values[{k}].precision",
         names.market_value_precision(v.year),

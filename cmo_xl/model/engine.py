@@ -97,6 +97,7 @@ class Forecast:
     world_growth: list[float]  # on the year before, from the second year
     players: list[PlayerShare]
     benchmarks: list[BenchmarkComparison]
+    history: History  # the base year alone where the spec states no earlier value
 
     @property
     def world(self) -> list[float]:
@@ -199,6 +200,7 @@ def forecast(spec: Spec | Model) -> Forecast:
         world_growth=[now / before - 1 for before, now in pairwise(world)],
         players=_players(model, world),
         benchmarks=_benchmarks(model, values),
+        history=history(model),
     )
 
 
@@ -250,6 +252,29 @@ def _players(model: Model, world: list[float]) -> list[PlayerShare]:
     return out
 
 
+@dataclass(frozen=True)
+class History:
+    """The market before the base year as the report states it, and the base year's value."""
+
+    years: list[int]
+    values: list[float]
+    growth: list[float]  # the CAGR from the value before, from the second
+    cagr: float  # from the first to the base year
+
+    def at(self, year: int) -> float:
+        return self.values[self.years.index(year)]
+
+
+def history(model: Model) -> History:
+    years = [*(int(year.value) for _, year in model.history), model.years[0]]
+    values = [*(value.value for value, _ in model.history), model.base_value.value]
+    growth = [
+        implied_cagr(a, b, y1 - y0)
+        for a, b, y0, y1 in zip(values, values[1:], years, years[1:], strict=False)
+    ]
+    return History(years, values, growth, implied_cagr(values[0], values[-1], years[-1] - years[0]))
+
+
 def _benchmarks(model: Model, values: dict[Key, list[float]]) -> list[BenchmarkComparison]:
     first = model.years[0]
     out = []
@@ -257,7 +282,10 @@ def _benchmarks(model: Model, values: dict[Key, list[float]]) -> list[BenchmarkC
         series = values[b.of]
         end = int(b.end.value)
         start = int(b.start.value) if b.start is not None else None
-        if start is not None:
+        if start is not None and start < first:  # from a value the report states as history
+            stated = history(model).at(start)
+            number = implied_cagr(stated, series[end - first], end - start)
+        elif start is not None:
             number = implied_cagr(series[start - first], series[end - first], end - start)
         elif b.kind == "share":
             whole = values[b.parent][end - first]

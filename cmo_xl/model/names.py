@@ -24,6 +24,10 @@ GROWTH_WARNINGS = "growth_warnings"
 
 #: Names of calculated cells and rows, defined by the sheets that hold them.
 CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES, GROWTH_WARNINGS)
+#: On the History sheet, where the spec states values before the base year: the years with a
+#: stated value and the base year, and the market in them.
+HISTORY_YEARS = "history_years"
+HISTORY_VALUES = "history_values"
 #: The scenario switch (the name typed in it), the number MATCH finds for it, and the list of
 #: scenario names it is validated against.
 SCENARIO = "scenario"

@@ -6,7 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cmo_xl.model.resolved import Model
-from cmo_xl.model.schema import BASE_VALUE_MIN, CAGR_RANGE, VALUE_MAX, Benchmark, Spec
+from cmo_xl.model.schema import (
+    BASE_VALUE_MIN,
+    CAGR_RANGE,
+    MAX_YEARS,
+    VALUE_MAX,
+    Benchmark,
+    Spec,
+)
 from cmo_xl.text import excerpt
 
 
@@ -17,10 +24,10 @@ def market_value_problems(spec: Spec) -> Iterator[str]:
     seen: dict[int, int] = {}
     for k, v in enumerate(m.values):
         where = f"market.values[{k}]"
-        if not m.base_year <= v.year <= m.end_year:
+        if not m.base_year - MAX_YEARS <= v.year <= m.end_year:
             yield (
-                f"{where}.year: got {v.year}; must be from market.base_year ({m.base_year}) to "
-                f"market.end_year ({m.end_year}); a value from before the base year is history"
+                f"{where}.year: got {v.year}; must be at most market.end_year ({m.end_year}), "
+                f"and at most {MAX_YEARS} years before the base year (history)"
             )
         if v.year in seen:
             yield f"{where}.year: got {v.year}, as market.values[{seen[v.year]}] has; give one"
@@ -72,6 +79,7 @@ def benchmark_problems(spec: Spec) -> Iterator[str]:
 
 def _figure(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
     m = spec.market
+    history = {v.year for v in m.values if v.year < m.base_year}
     given = [k for k in ("cagr", "value", "share") if getattr(b, k) is not None]
     if len(given) != 1:
         got = " and ".join(given) or "none"
@@ -80,11 +88,16 @@ def _figure(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
     if given == ["cagr"]:
         if b.start_year is None or b.end_year is None or b.year is not None:
             yield f"{where}: a cagr needs start_year and end_year (and no year)"
-        elif not m.base_year <= b.start_year < b.end_year <= m.end_year:
+        elif not m.base_year <= b.start_year < b.end_year <= m.end_year and not (
+            b.start_year in history and b.start_year < b.end_year <= m.end_year
+        ):
             yield (
                 f"{where}: period {b.start_year}..{b.end_year}; must be a period of at least a "
-                f"year within {m.base_year}..{m.end_year}"
+                f"year within {m.base_year}..{m.end_year}, or start in a year before "
+                "market.base_year that market.values states"
             )
+        elif b.start_year < m.base_year and any((b.region, b.country, b.segment)):
+            yield f"{where}: a CAGR from before the base year is the market's; give no member"
     elif b.year is None or b.start_year is not None or b.end_year is not None:
         yield f"{where}: a {given[0]} needs year (and no start_year or end_year)"
     elif not m.base_year <= b.year <= m.end_year:

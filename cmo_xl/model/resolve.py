@@ -16,6 +16,7 @@ from cmo_xl.model.analysis_inputs import resolve_analysis
 from cmo_xl.model.anchors import derived_base_value, derived_cagr
 from cmo_xl.model.benchmarks import (
     anchor_benchmark,
+    anchor_year,
     resolve_anchor,
     resolve_benchmark,
     stated_benchmarks,
@@ -84,6 +85,17 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
     )
     anchors = tuple(switch.live(resolve_anchor(k, spec)) for k in range(len(m.values)))
     by_year = {v.year: a for v, a in zip(m.values, anchors, strict=True)}
+    years = [anchor_year(k, spec) for k in range(len(m.values))]
+    history = tuple(
+        sorted(
+            (
+                (a, y)
+                for v, a, y in zip(m.values, anchors, years, strict=True)
+                if v.year < m.base_year
+            ),
+            key=lambda pair: pair[1].value,
+        )
+    )
     phases: list[Phase] = []
     for k, ph in enumerate(spec.phases, start=1):
         phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch, by_year))
@@ -134,11 +146,16 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         dimensions,
         tuple(_player(i, spec) for i in range(len(spec.players))),
         (
-            *(anchor_benchmark(k, spec, a) for k, a in enumerate(anchors)),
+            *(
+                anchor_benchmark(k, spec, a, years[k])
+                for k, a in enumerate(anchors)
+                if m.values[k].year >= m.base_year
+            ),
             *stated_benchmarks(regions, dimensions, m.unit),
             *(resolve_benchmark(i, spec) for i in range(len(spec.benchmarks))),
         ),
         resolve_analysis(spec),
+        history=history,
         scenarios=switch.scenarios(),
         scenario=active,
     )

@@ -249,6 +249,8 @@ class Model:
     players: tuple[Player, ...]
     benchmarks: tuple[Benchmark, ...]
     analysis: AnalysisInputs
+    #: The market's values stated for years before the base year, with their years, in order.
+    history: tuple[tuple[Input, Input], ...]
     scenarios: tuple[Scenario, ...]
     scenario: int  # the scenario in force, numbered from 1
     #: Named ranges over inputs: name -> the inputs, contiguous on the Inputs sheet.
@@ -342,6 +344,8 @@ class Model:
             yield from (c.input for c in s.changes)
         yield from (i.given for i in self.switched() if i.given is not None)
         yield from (self.base_year, self.end_year)
+        for value, year in self.history:
+            yield from (value, year)
         for b in self.benchmarks:
             if b.figure in self.anchors:
                 yield from b.inputs()
@@ -368,6 +372,8 @@ class Model:
             yield name, _common_field(items)
         for name in (*names.CALCULATED, *names.SWITCH):
             yield name, ""
+        if self.history:
+            yield from ((names.HISTORY_YEARS, ""), (names.HISTORY_VALUES, ""))
 
 
 def _common_field(items: tuple[Input, ...]) -> str:
@@ -380,17 +386,9 @@ def _common_field(items: tuple[Input, ...]) -> str:
 def given(
     path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput | StepInput
 ) -> Input:
+    source, quoted = item.source or "", getattr(item, "quoted", "")
     return Input(
-        path,
-        name,
-        label,
-        unit,
-        kind,
-        item.value,
-        item.provenance,
-        item.source or "",
-        item.note,
-        quoted=getattr(item, "quoted", ""),
+        path, name, label, unit, kind, item.value, item.provenance, source, item.note, quoted=quoted
     )
 
 

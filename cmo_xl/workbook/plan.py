@@ -16,6 +16,7 @@ from cmo_xl.workbook.sheets import (
     cover,
     dashboard,
     functions,
+    history,
     inputs,
     players,
     reconciliation,
@@ -94,10 +95,12 @@ def plan_workbook(
     scenarios_sheet = scenarios.build_scenarios_sheet(ctx)
     analysis_sheet = analysis.build_analysis_sheet(ctx, regions)
     players_sheet = players.build_players_sheet(ctx) if model.players else None
+    history_sheet = history.build_history_sheet(ctx) if model.history else None
     reconciliation_sheet, benchmark_cells = reconciliation.build_reconciliation_sheet(ctx, series)
     calc_sheets = [regions.sheet, *(s.sheet for s in splits), summary_sheet.sheet]
     calc_sheets += [scenarios_sheet, analysis_sheet]
     calc_sheets += [players_sheet] if players_sheet else []
+    calc_sheets += [history_sheet] if history_sheet else []
     calc_sheets.append(reconciliation_sheet)
     scanned = [inputs_sheet.sheet, *calc_sheets]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
@@ -116,6 +119,8 @@ def plan_workbook(
     ]
     if players_sheet:
         described.append((players_sheet, "Reported revenue and implied market share"))
+    if history_sheet:
+        described.append((history_sheet, "The market before the base year, as reported"))
     described.append(
         (reconciliation_sheet, "Reported figures the model does not use, against the model")
     )

@@ -98,10 +98,8 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
     sheet.put(
         2,
         LABEL,
-        "Blue on yellow: typed input. Green on yellow: follows a default until "
-        "you type a number. Black: derived from other inputs (a residual's share, a CAGR "
-        "between two stated values). Every "
-        "input has the defined name shown beside it.",
+        "Blue on yellow: typed. Green on yellow: follows a default until you type a number. "
+        "Black: derived from other inputs. Each input has its defined name beside it.",
         "subtitle",
     )
     for col, text in enumerate(HEADERS, start=1):
@@ -137,8 +135,10 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
             "shift them use these)",
             [i.given for i in model.switched() if i.given is not None],
         )
+    history = [i for pair in model.history for i in pair]
     anchors = [i for b in model.benchmarks if b.figure in model.anchors for i in b.inputs()]
-    yield "Market", [model.base_year, model.end_year, *anchors, model.base_value, model.tolerance]
+    market = [model.base_year, model.end_year, *history, *anchors, model.base_value]
+    yield "Market", [*market, model.tolerance]
     yield "Growth phases", [p.end for p in model.phases] + [p.cagr for p in model.phases]
     stated = list(model.stated_values())
     if stated:

@@ -70,8 +70,11 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         if inputs.start is not None:
             start = inputs.start.name
             sheet.formula(row, 3, start, cached=inputs.start.value, fmt="year")
+            history = inputs.start.value < ctx.model.years[0]  # from a value stated as history
             model = formula_text.cagr(
-                formula_text.at_year(values, names.YEARS, start),
+                formula_text.at_year(names.HISTORY_VALUES, names.HISTORY_YEARS, start)
+                if history
+                else formula_text.at_year(values, names.YEARS, start),
                 formula_text.at_year(values, names.YEARS, end),
                 f"({end}-{start})",
             )
