@@ -134,6 +134,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
     }
     if draw(st.integers(0, 3)) == 0:
         market_values(draw, data)
+    if draw(st.integers(0, 3)) == 0:
+        by_value(draw, data)
     count = draw(st.integers(0, 3))
     if count:
         grown = [r["name"] for r in regions if not r.get("residual")]
@@ -141,6 +143,21 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         typed_base = base_value if "base_value" in data["market"] else None
         data["scenarios"] = draw(scenarios(count, typed, grown, typed_base))
     return data
+
+
+def by_value(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    """A region stated by its base-year value rather than its share, as a report may."""
+    market, regions = data["market"], data["regions"]
+    # beside a residual region: a scenario that moves the base value moves what a region
+    # stated by value is of it, and only a residual can take the difference
+    if "base_value" not in market or not any(r.get("residual") for r in regions):
+        return
+    named = [r for r in regions if "share" in r and r["share"]["value"] > 0]
+    if not named:
+        return
+    region = draw(st.sampled_from(named))
+    value = market["base_value"]["value"] * region.pop("share")["value"]
+    region["value"] = {"year": market["base_year"], **inp(value)}
 
 
 def market_values(draw: st.DrawFn, data: dict[str, Any]) -> None:

@@ -374,3 +374,100 @@ def test_a_growth_figure_from_a_year_without_a_value_is_refused() -> None:
         "2019..2030, or start in a year before market.base_year that market.values states" in p
         for p in info.value.problems
     ), info.value.problems
+
+
+def every_kind_spec() -> dict[str, Any]:
+    """One spec with every way of typing a report: history, market values (one in its own
+    scale) that derive a phase CAGR, members by value, residuals at every level, true CAGRs,
+    and reported CAGRs, values and shares of members."""
+    data = history_spec()
+    data["market"]["values"][-1] = quote("17.1944 billion", year=2030)
+    data["regions"] = [
+        {
+            "name": "North America",
+            "value": quote(3000.0, year=2019),
+            "cagr": [quote(0.07)],
+            "countries": [
+                {"name": "U.S.", "weight": quote(0.8), "cagr": quote(0.075)},
+                {"name": "Canada", "residual": True},
+            ],
+        },
+        {"name": "Europe", "share": quote(0.3)},
+        {"name": "Rest of world", "residual": True},
+    ]
+    data["dimensions"] = [
+        {
+            "name": "Therapy",
+            "segments": [
+                {"name": "External beam", "share": quote(0.6), "cagr": quote(0.09)},
+                {"name": "Proton", "value": quote(500.0, year=2025), "cagr": quote(0.15)},
+                {"name": "Other", "residual": True},
+            ],
+        }
+    ]
+    data["benchmarks"] += [
+        {"label": "U.S. 7.5%", "cagr": quote(0.075), "start_year": 2019, "end_year": 2030,
+         "region": "North America", "country": "U.S."},
+        {"label": "Europe 30% in 2019", "share": quote(0.3), "year": 2019, "region": "Europe"},
+        {"label": "External beam in 2030", "value": quote(4000.0), "year": 2030,
+         "dimension": "Therapy", "segment": "External beam"},
+    ]  # fmt: skip
+    data["scenarios"] = [
+        {"name": "Base"},
+        {"name": "Higher 2030", "changes": [{"input": "market_value_2030", "set": quote(20000.0)}]},
+    ]
+    return data
+
+
+def test_every_kind_of_figure_together() -> None:
+    spec = parse_spec(every_kind_spec())
+    assert spec.market.values[-1].value == 17194.4  # "17.1944 billion" in USD m, exactly
+    result = forecast(spec)
+    statuses = {b.label: b.status for b in result.benchmarks}
+    external = 0.6 * 7222.4 * 1.09**11  # 8,090: the report's "4,000" cannot be the same market
+    assert result.at(("segment", "Therapy", "", "External beam"), 2030) == pytest.approx(external)
+    assert statuses == {
+        "Market value in 2019 (as reported)": "matched",
+        "Market value in 2030 (as reported)": "matched",
+        "North America: value in 2019 (as reported)": "matched",
+        "Proton: value in 2025 (as reported)": "matched",
+        "8.4% over 2020-2030": "conflict",
+        "9.7% over 2017-2019": "within rounding",
+        "U.S. 7.5%": "matched",
+        "Europe 30% in 2019": "matched",
+        "External beam in 2030": "conflict",
+    }
+
+
+@pytest.mark.libreoffice
+def test_every_kind_of_figure_recalculates(tmp_path: Path) -> None:
+    for scenario in ("Base", "Higher 2030"):  # a scenario moves a value others derive from
+        plan = plan_workbook(parse_spec(every_kind_spec()), scenario=scenario)
+        built = write_workbook(plan, tmp_path / f"{scenario}.xlsx")
+        copy = without_cached_values(built, tmp_path / f"{scenario}_copy.xlsx")
+        values = recalculated_values(copy, tmp_path / scenario)
+        assert mismatches(plan, values) == []
+        assert values["Checks"]["E4"] == "OK"
+    reconciliation = values["Reconciliation"]
+    shown = [reconciliation[f"I{r}"] for r in range(5, 14)]
+    # "Higher 2030" sets the 2030 value itself, which the model then reproduces; the 8.4% and
+    # the external-beam value still conflict
+    assert shown.count("conflict") == 2 and "n/a" not in shown
+
+
+def test_a_scenario_that_breaks_what_values_derive_is_named() -> None:
+    """A region stated by value is a fixed amount: a scenario that grows the base value leaves
+    the regions short of the market, unless a residual takes the rest."""
+    data = two_values_spec()
+    data["regions"] = [{"name": "All", "value": quote(176.1, year=2020)}]  # the whole market
+    data["benchmarks"] = []
+    data["scenarios"] = [
+        {"name": "Base"},
+        {"name": "Bigger", "changes": [{"input": "market_value_2020", "set": quote(200.0)}]},
+    ]
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert info.value.problems == [
+        "regions: the shares, those derived from values included, sum to 0.8805; they must "
+        "sum to 1 (mark one member residual: true to take the rest) (in scenario 'Bigger')"
+    ]

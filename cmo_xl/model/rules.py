@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from pydantic import BaseModel
 
@@ -51,19 +51,35 @@ def rule_problems(spec: Spec) -> list[str]:
         return problems
     # The rest needs the resolved model, which needs a spec whose parts are sound.
     model = resolve(spec)
-    model_checks = (
-        derived_problems,
-        stated_share_problems,
-        _override_sums,
-        _source_references,
-        _defined_names,
-        _size,
-    )
+    model_checks = (_override_sums, _source_references, _defined_names, _size)
     problems = [problem for check in model_checks for problem in check(model)]
     if problems:
         return problems
     scenarios = [resolve(spec, k) for k in range(1, len(model.scenarios) + 1)]
+    problems = _in_every_scenario(spec, scenarios, (derived_problems, stated_share_problems))
+    if problems:
+        return problems
     return list(change_problems(model, scenarios, sums_to_one))
+
+
+def _in_every_scenario(
+    spec: Spec, scenarios: list[Model], checks: tuple[Callable[[Model], Iterator[str]], ...]
+) -> list[str]:
+    """What is derived (from market and member values) must hold in every scenario: a
+    problem all of them have is said once; one only some have names them."""
+    found = [[p for check in checks for p in check(m)] for m in scenarios]
+    out = []
+    for problem in dict.fromkeys(p for problems in found for p in problems):
+        where = [
+            m.scenarios[m.scenario - 1].name
+            for m, ps in zip(scenarios, found, strict=True)
+            if problem in ps
+        ]
+        if len(where) == len(scenarios) or not spec.scenarios:
+            out.append(problem)
+        else:
+            out.append(f"{problem} (in scenario {', '.join(map(excerpt, where))})")
+    return out
 
 
 def _texts(spec: Spec) -> Iterator[str]:
