@@ -116,7 +116,7 @@ def test_residuals_recalculate_to_the_engine_and_true_cagrs_hold(tmp_path: Path)
         assert mismatches(plan, values) == []
         assert values["Checks"]["E4"] == "OK"
         regions = values["Regions"]
-        world_row = _row(regions, "World (sum of regions)")
+        world_row = _row(regions, "World (the market at its CAGRs)")
         cols = "CDEF"
         for t, col in enumerate(cols):
             assert regions[f"{col}{world_row}"] == pytest.approx(_world(t), rel=1e-12)

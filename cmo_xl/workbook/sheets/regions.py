@@ -38,7 +38,7 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     row = FIRST_BODY_ROW
     section(ctx, sheet, row, "Growth rate: the region's CAGR for the year's phase")
     rate_rows: dict[str, int] = {}
-    market_rows = (0, 0)
+    market_rate = 0
     for r in model.regions:
         row += 1
         rate_rows[r.name] = row
@@ -54,8 +54,8 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
             sheet.formula(row, col, text, cached=_na(rates[t]), fmt="pct")
     if model.anchored:
         row += 2
-        market_rows = _market_rows(ctx, sheet, row)
-        row = market_rows[1]
+        market_rate = _market_rate_row(ctx, sheet, row)
+        row = market_rate
 
     row += 2
     section(ctx, sheet, row, f"Value ({m.unit})")
@@ -65,11 +65,12 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         value_rows[r.name] = row
         sheet.put(row, LABEL_COL, r.name)
         sheet.put(row, UNIT_COL, m.unit, "unit")
+    world_row = max(value_rows.values()) + 1
     for r in model.regions:
         row = value_rows[r.name]
         values = ctx.values[engine.region_key(r.name)]
         if r.residual:
-            _residual_row(ctx, sheet, row, market_rows[1], value_rows, values)
+            _residual_row(ctx, sheet, row, world_row, value_rows, values)
             continue
         start = formula_text.product(model.base_value.name, r.share.name)
         sheet.formula(row, first, start, cached=values[0], fmt="value_nq")
@@ -81,18 +82,18 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
         if r.residual:
             rates = ctx.result.region_rates[r.name]
             _growth_row(ctx, sheet, rate_rows[r.name], value_rows[r.name], rates)
-    row = max(value_rows.values())
-
-    row += 1
-    world_row = row
-    total_row(
-        ctx,
-        sheet,
-        row,
-        label="World (sum of regions)",
-        rows=(min(value_rows.values()), max(value_rows.values())),
-        values=ctx.result.world,
-    )
+    row = world_row
+    if model.anchored:
+        _market_row(ctx, sheet, world_row, market_rate)
+    else:
+        total_row(
+            ctx,
+            sheet,
+            row,
+            label="World (sum of regions)",
+            rows=(min(value_rows.values()), max(value_rows.values())),
+            values=ctx.result.world,
+        )
 
     row += 1
     sheet.put(row, LABEL_COL, "World growth on the year before")
@@ -111,29 +112,35 @@ def _na(x: float) -> float | str:
     return "n/a" if math.isnan(x) else x
 
 
-def _market_rows(ctx: Context, sheet: SheetPlan, row: int) -> tuple[int, int]:
-    """The market at its own CAGRs (rate row, value row): with a residual region the world
-    follows it, whatever the other regions' CAGRs."""
+def _market_rate_row(ctx: Context, sheet: SheetPlan, row: int) -> int:
+    """The market's CAGR in each year, under a section; returns its row. With a residual
+    region the world grows at it, whatever the other regions' CAGRs."""
     model = ctx.model
-    section(ctx, sheet, row, "Market: its CAGR for the year's phase, and its value")
-    rate_row, value_row = row + 1, row + 2
-    sheet.put(rate_row, LABEL_COL, "Market CAGR")
+    section(ctx, sheet, row, "Market CAGR for the year's phase: the world grows at it")
+    rate_row = row + 1
+    sheet.put(rate_row, LABEL_COL, "Market")
     sheet.put(rate_row, UNIT_COL, "%", "unit")
-    sheet.put(value_row, LABEL_COL, "Market value (the regions add up to it)")
-    sheet.put(value_row, UNIT_COL, model.unit, "unit")
-    world = ctx.result.world
-    sheet.formula(value_row, ctx.first_col, model.base_value.name, cached=world[0], fmt="value_nq")
     for t, year in enumerate(ctx.years[1:], start=1):
         col = ctx.col(year)
         phase = a1.cell(PHASE_ROW, col, abs_row=True)
         rate = model.phases[ctx.result.phase_of_year[t] - 1].cagr.value
         text = formula_text.pick(names.MARKET_CAGRS, phase)
         sheet.formula(rate_row, col, text, cached=rate, fmt="pct")
-        prev, here = a1.cell(value_row, col - 1), a1.cell(rate_row, col)
-        sheet.formula(
-            value_row, col, formula_text.growth(prev, here), cached=world[t], fmt="value_nq"
-        )
-    return rate_row, value_row
+    return rate_row
+
+
+def _market_row(ctx: Context, sheet: SheetPlan, row: int, rate_row: int) -> None:
+    """The world as the market at its CAGRs: the regions, the residual one included, add up
+    to it (Checks says whether they do)."""
+    model, world = ctx.model, ctx.result.world
+    sheet.put(row, LABEL_COL, "World (the market at its CAGRs)", "total")
+    sheet.put(row, UNIT_COL, model.unit, "total")
+    first = ctx.first_col
+    sheet.formula(row, first, model.base_value.name, cached=world[0], style="total", fmt="value_nq")
+    for t, year in enumerate(ctx.years[1:], start=1):
+        col = ctx.col(year)
+        text = formula_text.growth(a1.cell(row, col - 1), a1.cell(rate_row, col))
+        sheet.formula(row, col, text, cached=world[t], style="total", fmt="value_nq")
 
 
 def _residual_row(
