@@ -120,8 +120,8 @@ def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[st
     their own ways (LibreOffice's SUM compensates rounding, Python's does not), so it is held
     to that check's own tolerance, which is relative to the values compared: at a scale of
     1e24 a gap of 1 is 1e-24 of it; a check the engine fails must fail, by any gap. A reported
-    figure's difference from the model is held to 1e-9 of the figure. Every other cell is held
-    to 1e-9 relative.
+    figure's difference from the model is held to 1e-9 of the figure (or of itself, if larger).
+    Every other cell is held to 1e-9 relative.
 
     Cells that need the cmo_xl UDFs are left out: LibreOffice cannot call them (the formulas
     package proves them instead, in test_udf_workbook.py)."""
@@ -154,8 +154,9 @@ def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[st
                 tolerance[cell.row], ABS_TOL
             )
         elif sheet == "Reconciliation" and cell.col == 8 and isinstance(cell.value, float):
-            ok = isinstance(actual, float | int) and abs(actual - cell.value) <= max(
-                REL_TOL * reported[cell.row], ABS_TOL
+            ok = same(actual, cell.value) or (
+                isinstance(actual, float | int)
+                and abs(actual - cell.value) <= REL_TOL * reported[cell.row]
             )
         elif (parts := _summed(plan, sheet, cell.formula)) is not None:
             # a total of parts that cancel (a residual far below 0 beside members far above
