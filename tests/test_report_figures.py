@@ -471,3 +471,17 @@ def test_a_scenario_that_breaks_what_values_derive_is_named() -> None:
         "regions: the shares, those derived from values included, sum to 0.8805; they must "
         "sum to 1 (mark one member residual: true to take the rest) (in scenario 'Bigger')"
     ]
+
+
+def test_a_scenario_may_not_change_a_derived_input() -> None:
+    data = two_values_spec()
+    data["scenarios"] = [
+        {"name": "Base"},
+        {"name": "Faster", "changes": [{"input": "market_cagr_p1", "shift": quote(0.01)}]},
+    ]
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert info.value.problems == [
+        "scenarios[1].changes[0].input: got 'market_cagr_p1'; it is derived from other inputs "
+        "(market_value_2020, market_value_2027), so change those instead"
+    ]

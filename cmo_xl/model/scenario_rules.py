@@ -71,13 +71,20 @@ def scenario_problems(spec: Spec) -> Iterator[str]:
 def change_problems(model: Model, scenario_models: list[Model], sums: SumsRule) -> Iterator[str]:
     """What needs the resolved model: the inputs changes name, and every scenario's values."""
     changeable = {i.name.casefold(): i.name for i in model.forecast_inputs()}
-    others = {i.name.casefold(): i.name for i in model.inputs()}
+    others = {i.name.casefold(): i for i in model.inputs()}
     for i, s in enumerate(model.spec.scenarios or []):
         for j, c in enumerate(s.changes):
             if c.input.casefold() in changeable:
                 continue
             where = f"scenarios[{i}].changes[{j}].input: got {excerpt(c.input)}"
-            if c.input.casefold() in others:
+            derived = others.get(c.input.casefold())
+            if derived is not None and derived.derived is not None:
+                sources = ", ".join(i.name for i in derived.derived.of if i.kind == "value")
+                yield (
+                    f"{where}; it is derived from other inputs ({sources or 'its siblings'}), "
+                    "so change those instead"
+                )
+            elif c.input.casefold() in others:
                 yield (
                     f"{where}; a scenario changes the forecast's inputs (the base value, CAGRs, "
                     "shares and weights), and this is not one of them"
