@@ -244,17 +244,31 @@ def _warn(text: str) -> None:
         print(printable(text), file=sys.stderr, flush=True)
 
 
+#: Signals received while a command runs. openpyxl turns any exception raised while it converts
+#: a value into a TypeError (openpyxl/descriptors/base.py, ``_convert``: a bare ``except:``),
+#: so a signal that lands there surfaces as that error; this record says what it was.
+_received: list[int] = []
+
+
 def _raise_interrupted(signum: int, _: FrameType | None) -> None:
+    _received.append(signum)
     raise Interrupted(signum)
+
+
+def _raise_keyboard_interrupt(signum: int, _: FrameType | None) -> None:
+    _received.append(signum)
+    raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
 def _signals_stop_cleanly() -> Iterator[None]:
     """Turn SIGTERM and SIGHUP into :class:`Interrupted` while a command runs."""
     previous: list[tuple[signal.Signals, Callable[..., object] | int | None]] = []
+    _received.clear()
     try:
         for sig in STOP_SIGNALS:
             previous.append((sig, signal.signal(sig, _raise_interrupted)))
+        previous.append((signal.SIGINT, signal.signal(signal.SIGINT, _raise_keyboard_interrupt)))
     except ValueError:  # not the main thread: leave the signals as they are
         pass
     try:
@@ -284,6 +298,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         _warn("interrupted; no file was written")
         return 128 + signal.SIGINT
+    except Exception:
+        if not _received:
+            raise
+        # the signal's exception came back as another one (see _received)
+        _warn(f"stopped by {signal.Signals(_received[0]).name}; no file was written")
+        return 128 + _received[0]
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -121,7 +121,14 @@ def sum_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -> lis
             whole = result.values[region_key(region)]
             parts = [result.values[(level, dimension, region, n)] for n in names]
             checks.append(
-                Check("split_region", level, dimension, region, sum_gap(whole, parts), sum(whole))
+                Check(
+                    "split_region",
+                    level,
+                    dimension,
+                    region,
+                    sum_gap(whole, parts),
+                    _magnitude(parts) if beside_residual(model, level, dimension) else sum(whole),
+                )
             )
         if level == SEGMENT:
             parts = [
@@ -129,7 +136,15 @@ def sum_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -> lis
                 for n in model.dimension(dimension).segments
             ]
             checks.append(
-                Check("split_world", level, dimension, gap=sum_gap(world, parts), scale=sum(world))
+                Check(
+                    "split_world",
+                    level,
+                    dimension,
+                    gap=sum_gap(world, parts),
+                    scale=_magnitude(parts)
+                    if beside_residual(model, level, dimension)
+                    else sum(world),
+                )
             )
     return checks
 
@@ -169,6 +184,19 @@ def residual_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -
             )
         )
     return checks
+
+
+def beside_residual(model: Model, level: str, dimension: str) -> bool:
+    """Whether a split has a residual member, whose parts may cancel: its sums are then
+    compared relative to the parts' magnitudes, not the whole's."""
+    if level == COUNTRY:
+        return any(r.anchored for r in model.regions)
+    return any(s.residual for s in model.dimension(dimension).by_region[model.regions[0].name])
+
+
+def _magnitude(parts: Sequence[Sequence[float]]) -> float:
+    """Sum of the parts' absolute values over every year, as SUMPRODUCT(ABS(...)) has it."""
+    return float(sum(abs(v) for part in parts for v in part))
 
 
 def no_errors_check() -> Check:

@@ -194,14 +194,18 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
             continue
         split = next(s for s in splits if (s.level, s.dimension) == (check.level, check.dimension))
         what = "Countries" if split.level == engine.COUNTRY else f"{split.dimension} segments"
+        anchored = model_checks.beside_residual(ctx.model, split.level, split.dimension)
         if check.kind == "split_region":
             region_row = ctx.row_ref(regions.sheet, regions.value[check.region])
-            total = ctx.row_ref(split.sheet, split.blocks[check.region].total)
+            block = split.blocks[check.region]
+            total = ctx.row_ref(split.sheet, block.total)
             placed.append(
                 _Placed(
                     f"{what} of {check.region} add up to the region in every year",
                     formula_text.abs_gap(total, region_row),
-                    formula_text.total(region_row),
+                    _magnitude(ctx, split, block.value)
+                    if anchored
+                    else formula_text.total(region_row),
                     check,
                 )
             )
@@ -211,7 +215,7 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
                 _Placed(
                     f"{what} add up to the world in every year",
                     formula_text.abs_gap(total, names.WORLD_VALUES),
-                    world_total,
+                    _magnitude(ctx, split, split.world.value) if anchored else world_total,
                     check,
                 )
             )
@@ -246,6 +250,13 @@ def _residual_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows])
 
 #: Added to the years a residual is not negative in, so that MIN finds the first it is.
 NO_YEAR = 100_000
+
+
+def _magnitude(ctx: Context, split: SplitRows, rows: dict[str, int]) -> str:
+    """The parts' magnitudes, SUMPRODUCT(ABS(...)) over their value rows: beside a residual
+    the parts may cancel, and a sum of them is as exact as they are."""
+    area = split.sheet.area_ref(min(rows.values()), ctx.first_col, max(rows.values()), ctx.last_col)
+    return f"SUMPRODUCT(ABS({area}))"
 
 
 def _error_check(sheet: SheetPlan) -> _Placed:

@@ -136,9 +136,17 @@ def build_dashboard_sheet(
     row += 1
     sheet.put(row, LABEL, "World", "total")
     sheet.put(row, UNIT, m.unit, "total")
-    for offset, value in ((0, result.world[0]), (1, world_end)):
+    for offset, value, year_name in (
+        (0, result.world[0], names.BASE_YEAR),
+        (1, world_end, names.END_YEAR),
+    ):
         area = a1.area(top, FIRST + offset, row - 1, FIRST + offset)
-        text = formula_text.total(area)
+        # beside a residual region the world is the market, which the regions add up to
+        text = (
+            formula_text.at_year(names.WORLD_VALUES, names.YEARS, year_name)
+            if model.anchored
+            else formula_text.total(area)
+        )
         sheet.formula(row, FIRST + offset, text, cached=value, style="total", fmt="value")
     shares = a1.area(top, FIRST + 2, row - 1, FIRST + 2)
     sheet.formula(
