@@ -67,7 +67,10 @@ class BenchmarkComparison:
         gap = abs(self.difference)
         if math.isnan(gap):
             return CONFLICT
-        index = (gap > self.tolerance * abs(self.reported)) + (gap > self.precision)
+        # the checks' tolerance widens the quote's precision too, so that a figure on its
+        # rounding edge (264.15 quoted as 264.1) falls the same side in every engine
+        margin = self.tolerance * abs(self.reported)
+        index = (gap > margin) + (gap > self.precision + margin)
         return (MATCHED, ROUNDED, CONFLICT)[index]
 
 

@@ -93,10 +93,8 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         text = f'IFERROR({a1.cell(row, 7)}-{a1.cell(row, 5)},"n/a")'
         sheet.formula(row, 8, text, cached=difference, fmt=gap)
         gap_cell = f"ABS({a1.cell(row, 8)})"
-        index = (
-            f"1+({gap_cell}>{names.CHECK_TOLERANCE}*ABS({a1.cell(row, 5)}))"
-            f"+({gap_cell}>{a1.cell(row, 6)})"
-        )
+        margin = f"{names.CHECK_TOLERANCE}*ABS({a1.cell(row, 5)})"
+        index = f"1+({gap_cell}>{margin})+({gap_cell}>{a1.cell(row, 6)}+{margin})"
         options = [formula_text.text(word) for word in (MATCHED, ROUNDED, CONFLICT)]
         text = f"IFERROR({formula_text.choose(index, options)},{formula_text.text(CONFLICT)})"
         sheet.formula(row, 9, text, cached=b.status, style="check")
