@@ -16,14 +16,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import FrameType
 
-from cmo_xl import __version__
 from cmo_xl.errors import CmoXlError, Interrupted, OutputError, SpecError
 from cmo_xl.model.load import load_spec
 from cmo_xl.model.schema import Spec
 from cmo_xl.model.templates import DEFAULT_TEMPLATE, load_template, template_dir, template_names
-from cmo_xl.text import cell_text_problem, excerpt, printable
+from cmo_xl.round_trip_cli import ROUND_TRIP, add_round_trip_commands
+from cmo_xl.say import EXIT_OK, EXIT_PROBLEM, say, warn
+from cmo_xl.text import cell_text_problem, excerpt
+from cmo_xl.version import __version__
 
-EXIT_OK, EXIT_PROBLEM, EXIT_USAGE = 0, 1, 2
 #: Signals that stop a build cleanly: the staged file is removed and OUT stays as it was.
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
@@ -98,6 +99,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     render.add_argument("--force", action="store_true", help="overwrite what exists")
 
+    build.add_argument(
+        "--inputs-from",
+        metavar="EDITED",
+        default=None,
+        help="carry every input typed in the workbook EDITED (built by cmo_xl) into the new "
+        "one, by defined name; inputs that no longer have a home are listed",
+    )
+
+    add_round_trip_commands(commands)
+
     commands.add_parser("templates", help="list the bundled specs")
     return parser
 
@@ -135,6 +146,13 @@ def _build(args: argparse.Namespace) -> int:
             ) from None
     if spec_path is not None and _same_file(spec_path, out):
         raise OutputError(f"{out}: is the spec being built; choose another output file")
+    notes: list[str] = []
+    if args.inputs_from is not None:
+        from cmo_xl.roundtrip.carry import inputs_from
+
+        if _same_file(Path(args.inputs_from), out):
+            raise OutputError(f"{out}: is the workbook the inputs come from; write another file")
+        spec, notes = inputs_from(spec, Path(args.inputs_from))
     written = build_workbook(
         spec,
         out,
@@ -144,8 +162,8 @@ def _build(args: argparse.Namespace) -> int:
         scenario=args.scenario,
         protect=not args.no_protect,
     )
-    if not _say([f"wrote {written}"]):
-        _warn(f"wrote {written}, but could not print to standard output")
+    if not say([*notes, f"wrote {written}"]):
+        warn(f"wrote {written}, but could not print to standard output")
     return EXIT_OK
 
 
@@ -177,8 +195,8 @@ def _validate(args: argparse.Namespace) -> int:
         where = "" if len(scenarios) == len(results) else f" (scenario {', '.join(scenarios)})"
         lines.append(f"warning: {text}{where}")
     lines += [f"warning: placeholder: {path}" for path in placeholders(results[0].model)]
-    if not _say(lines):
-        _warn("could not print the report to standard output")
+    if not say(lines):
+        warn("could not print the report to standard output")
         return EXIT_PROBLEM
     return EXIT_OK
 
@@ -206,42 +224,12 @@ def _render(args: argparse.Namespace) -> int:
         if folder is not None:
             pages = render_png(made, folder)
             lines.append(f"wrote {len(pages)} pages into {folder}")
-    return EXIT_OK if _say(lines) else EXIT_PROBLEM
+    return EXIT_OK if say(lines) else EXIT_PROBLEM
 
 
 def _templates(_: argparse.Namespace) -> int:
     lines = [f"{name}\t{template_dir() / (name + '.yaml')}" for name in template_names()]
-    return EXIT_OK if _say(lines) else EXIT_PROBLEM
-
-
-def _say(lines: list[str]) -> bool:
-    """Print to standard output; False if it cannot be written (a full disk, a closed pipe).
-
-    A reader that closed the pipe (``| head -1``) is not an error. Either way standard output is
-    pointed at /dev/null, so that Python's own flush at exit does not fail again (the recipe in
-    the Python docs, ``signal`` module, "Note on SIGPIPE").
-    """
-    try:
-        for line in lines:
-            print(printable(line), flush=True)
-    except BrokenPipeError:
-        _silence_stdout()
-        return True
-    except OSError:
-        _silence_stdout()
-        return False
-    return True
-
-
-def _silence_stdout() -> None:
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
-def _warn(text: str) -> None:
-    with contextlib.suppress(OSError):
-        print(printable(text), file=sys.stderr, flush=True)
+    return EXIT_OK if say(lines) else EXIT_PROBLEM
 
 
 #: Signals received while a command runs. openpyxl turns any exception raised while it converts
@@ -285,24 +273,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         "validate": _validate,
         "render": _render,
         "templates": _templates,
+        **ROUND_TRIP,
     }[args.command]
     try:
         with _signals_stop_cleanly():
             return handler(args)
     except CmoXlError as exc:
-        _warn(f"error: {exc}")
+        if _received:  # a signal that a reader's catch-all turned into this error
+            warn(f"stopped by {signal.Signals(_received[0]).name}; no file was written")
+            return 128 + _received[0]
+        warn(f"error: {exc}")
         return EXIT_PROBLEM
     except Interrupted as exc:
-        _warn(f"stopped by {signal.Signals(exc.signum).name}; no file was written")
+        warn(f"stopped by {signal.Signals(exc.signum).name}; no file was written")
         return 128 + exc.signum
     except KeyboardInterrupt:
-        _warn("interrupted; no file was written")
+        warn("interrupted; no file was written")
         return 128 + signal.SIGINT
     except Exception:
         if not _received:
             raise
         # the signal's exception came back as another one (see _received)
-        _warn(f"stopped by {signal.Signals(_received[0]).name}; no file was written")
+        warn(f"stopped by {signal.Signals(_received[0]).name}; no file was written")
         return 128 + _received[0]
 
 

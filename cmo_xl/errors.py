@@ -21,6 +21,11 @@ class OutputError(CmoXlError):
     """The output file cannot be written (exists without --force, bad folder, ...)."""
 
 
+class WorkbookError(CmoXlError):
+    """A workbook cannot be read back: not an xlsx, unsafe, damaged, not built by cmo_xl, or
+    holding an input that is not a number."""
+
+
 class RecalcError(CmoXlError):
     """LibreOffice could not recalculate a workbook."""
 

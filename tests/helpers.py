@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import math
 import os
-import re
 import subprocess
 import sys
 import tempfile
@@ -16,12 +14,13 @@ from typing import Any
 import openpyxl
 import pytest
 
+from cmo_xl.roundtrip import compare
 from cmo_xl.workbook.recalc import recalculate, soffice
 from cmo_xl.workbook.records import WorkbookPlan
 
 #: Formula results must match the engine this closely (abs_tol only matters near zero).
-REL_TOL = 1e-9
-ABS_TOL = 1e-12
+REL_TOL, ABS_TOL = compare.REL_TOL, compare.ABS_TOL
+same, same_text = compare.same, compare.same_text
 INSTALL_HINT = (
     "LibreOffice is needed to prove the formulas: "
     "apt-get install -y --no-install-recommends libreoffice-calc-nogui"
@@ -69,110 +68,13 @@ def resolve(wb: openpyxl.Workbook, name: str) -> tuple[str, str]:
     return sheet, address.replace("$", "")
 
 
-def same(actual: Any, expected: Any) -> bool:
-    if isinstance(expected, float | int) and not isinstance(expected, bool):
-        return (
-            isinstance(actual, float | int)
-            and not isinstance(actual, bool)
-            and math.isclose(actual, expected, rel_tol=REL_TOL, abs_tol=ABS_TOL)
-        )
-    return actual == expected
-
-
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-
-
-def same_text(actual: str, expected: str) -> bool:
-    """Texts equal but for numbers written by TEXT(), which may differ by one unit in their
-    last digit: two engines that agree to 1e-15 can still round a tie apart."""
-    if _NUMBER.sub("#", actual) != _NUMBER.sub("#", expected):
-        return False
-    for a, b in zip(_NUMBER.findall(actual), _NUMBER.findall(expected), strict=True):
-        places = len(b.partition(".")[2])
-        x, y = float(a.replace(",", "")), float(b.replace(",", ""))
-        if abs(x - y) > 1.5 * 10.0**-places:
-            return False
-    return True
-
-
-_COLUMN_SUM = re.compile(r"^=?SUM\(([A-Z]+)(\d+):([A-Z]+)(\d+)\)$")
-
-
-def _summed(plan: WorkbookPlan, sheet: str, formula: str) -> float | None:
-    """For ``SUM(C8:C11)`` over one column of ``sheet``: the sum of its parts' magnitudes,
-    as the engine has them; None for any other formula."""
-    match = _COLUMN_SUM.match(formula)
-    if match is None or match[1] != match[3]:
-        return None
-    rows = range(int(match[2]), int(match[4]) + 1)
-    wanted = {f"{match[1]}{r}" for r in rows}
-    return sum(
-        abs(float(c.value))
-        for c in plan.sheet(sheet).cells
-        if c.address in wanted and isinstance(c.value, float | int)
-    )
-
-
 def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[str]:
-    """Formula cells whose value differs from the engine's (the plan's cached value).
-
-    A check's gap is a difference of two sums that the engine and the spreadsheet add up in
-    their own ways (LibreOffice's SUM compensates rounding, Python's does not), so it is held
-    to that check's own tolerance, which is relative to the values compared: at a scale of
-    1e24 a gap of 1 is 1e-24 of it; a check the engine fails must fail, by any gap. A reported
-    figure's difference from the model is held to 1e-9 of the figure (or of itself, if larger).
-    Every other cell is held to 1e-9 relative.
-
-    Cells that need the cmo_xl UDFs are left out: LibreOffice cannot call them (the formulas
-    package proves them instead, in test_udf_workbook.py)."""
-    tolerance = {
-        c.row: float(c.value)
-        for c in plan.sheet("Checks").cells
-        if c.col == 3 and c.is_formula and isinstance(c.value, float | int)
-    }
-    failing = {
-        c.row for c in plan.sheet("Checks").cells if c.col == 4 and c.is_formula and c.value == 1
-    }
-    # A reported figure's difference from the model subtracts two numbers that may agree in
-    # most of their digits: it is held to 1e-9 of the figure, not of the difference.
-    reported = {
-        c.row: abs(float(c.value))
-        for c in plan.sheet("Reconciliation").cells
-        if c.col == 5 and c.is_formula and isinstance(c.value, float | int)
-    }
-    out = []
-    for sheet, cell in plan.formula_cells():
-        if cell.udf:
-            continue
-        actual = values.get(sheet, {}).get(cell.address)
-        if sheet == "Checks" and cell.col == 2 and cell.row in failing:
-            # a check the engine fails must fail here too; how far past its tolerance is
-            # noise where the parts it sums cancel (a residual far below 0)
-            ok = isinstance(actual, float | int) and abs(actual) > tolerance[cell.row]
-        elif sheet == "Checks" and cell.col == 2 and cell.row in tolerance:
-            ok = isinstance(actual, float | int) and abs(actual - float(cell.value)) <= max(
-                tolerance[cell.row], ABS_TOL
-            )
-        elif sheet == "Reconciliation" and cell.col == 8 and isinstance(cell.value, float):
-            ok = same(actual, cell.value) or (
-                isinstance(actual, float | int)
-                and abs(actual - cell.value) <= REL_TOL * reported[cell.row]
-            )
-        elif (parts := _summed(plan, sheet, cell.formula)) is not None:
-            # a total of parts that cancel (a residual far below 0 beside members far above
-            # it) is as exact as the parts are: 1e-9 of their magnitude
-            ok = isinstance(actual, float | int) and abs(actual - float(cell.value)) <= max(
-                REL_TOL * parts, ABS_TOL, REL_TOL * abs(float(cell.value))
-            )
-        elif "TEXT(" in cell.formula and isinstance(cell.value, str):
-            ok = isinstance(actual, str) and same_text(actual, cell.value)
-        else:
-            ok = same(actual, cell.value)
-        if not ok:
-            out.append(
-                f"{sheet}!{cell.address} ={cell.formula}: got {actual!r}, engine {cell.value!r}"
-            )
-    return out
+    """Formula cells whose value differs from the engine's, within the tolerances
+    :mod:`cmo_xl.roundtrip.compare` documents (``cmo-xl verify`` holds a file to the same)."""
+    return [
+        f"{m.sheet}!{m.cell.address} ={m.cell.formula}: got {m.actual!r}, engine {m.cell.value!r}"
+        for m in compare.mismatches(plan, values)
+    ]
 
 
 @dataclass(frozen=True)

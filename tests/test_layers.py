@@ -63,8 +63,8 @@ def test_the_model_never_imports_the_workbook() -> None:
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
-def test_openpyxl_only_where_files_are_rendered() -> None:
-    assert importers_of("openpyxl") == ["cmo_xl.workbook.render"]
+def test_openpyxl_only_where_files_are_rendered_and_read() -> None:
+    assert importers_of("openpyxl") == ["cmo_xl.roundtrip.book", "cmo_xl.workbook.render"]
 
 
 def test_xlwings_only_in_the_udfs() -> None:

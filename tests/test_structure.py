@@ -100,7 +100,7 @@ def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
         "Players",
     ]
     if variant == "plain":
-        assert wb.sheetnames == [*model, "Reconciliation", "Checks", "Sources"]
+        assert wb.sheetnames == [*model, "Reconciliation", "Checks", "Sources", "Spec"]
     else:
         assert wb.sheetnames == [
             *model,
@@ -108,6 +108,7 @@ def test_sheet_order(wb: openpyxl.Workbook, variant: str) -> None:
             "Functions",
             "Checks",
             "Sources",
+            "Spec",
             "xlwings.conf",
         ]
         assert [[c.value for c in row] for row in wb["xlwings.conf"].iter_rows()] == [
@@ -389,6 +390,7 @@ def test_cover_links_to_every_sheet(wb: openpyxl.Workbook, variant: str) -> None
         "Reconciliation!A1",
         "Checks!A1",
         "Sources!A1",
+        "Spec!A1",
     }
     if variant == "udfs":
         expected |= {"Functions!A1", "'xlwings.conf'!A1"}

@@ -34,7 +34,16 @@ def resolve_analysis(spec: Spec) -> AnalysisInputs:
         what = "Forecast-phase CAGR step" if kind == "cagr_step" else "Base value step"
         if typed is None:
             return tuple(
-                Input("", name(k), f"{what} {k}", "%", kind, v, DEFAULT, note=STEP_NOTE)
+                Input(
+                    f"analysis.{field}[{k - 1}]",
+                    name(k),
+                    f"{what} {k}",
+                    "%",
+                    kind,
+                    v,
+                    DEFAULT,
+                    note=STEP_NOTE,
+                )
                 for k, v in enumerate(defaults, start=1)
             )
         return tuple(

@@ -40,6 +40,11 @@ BASE_SCENARIO = "Base"
 #: Excel's longest defined name.
 MAX_NAME_LENGTH = 255
 REGION_SHARES = "region_shares"
+#: On the Spec sheet: the record of the build (format, version, options, line count, checksum)
+#: and the spec's YAML, one line per row, that ``cmo-xl read`` reads back.
+SPEC_RECORD = "spec_record"
+SPEC_LINES = "spec_lines"
+RECORD = (SPEC_RECORD, SPEC_LINES)
 #: Joined, not split, when they stand between two letters or digits: "Buyer's", "e-commerce".
 _JOINERS = frozenset("'\u2019-\u2010\u2011")
 

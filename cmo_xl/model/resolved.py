@@ -370,7 +370,7 @@ class Model:
             yield item.name, item.path
         for name, items in self.ranges.items():
             yield name, _common_field(items)
-        for name in (*names.CALCULATED, *names.SWITCH):
+        for name in (*names.CALCULATED, *names.SWITCH, *names.RECORD):
             yield name, ""
         if self.history:
             yield from ((names.HISTORY_YEARS, ""), (names.HISTORY_VALUES, ""))
@@ -386,9 +386,11 @@ def _common_field(items: tuple[Input, ...]) -> str:
 def given(
     path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput | StepInput
 ) -> Input:
-    source, quoted = item.source or "", getattr(item, "quoted", "")
+    source, quoted, note = item.source or "", getattr(item, "quoted", ""), item.note
+    if item.edited is not None:
+        note = f"{note} {item.edited.describe()}".strip()
     return Input(
-        path, name, label, unit, kind, item.value, item.provenance, source, item.note, quoted=quoted
+        path, name, label, unit, kind, item.value, item.provenance, source, note, quoted=quoted
     )
 
 

@@ -58,12 +58,27 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Edited(_Model):
+    """A value typed in a workbook over the one the spec gave (``cmo-xl read`` records it)."""
+
+    workbook: Name  # the file's name
+    cell: Name  # where it was typed, e.g. Inputs!C34
+    previous: _Number  # the value before: as the spec gave it, or the default it followed
+    previous_provenance: Provenance | Literal["default"]
+
+    def describe(self) -> str:
+        """For the input's note on the Inputs sheet."""
+        was = f"{self.previous:.10g} ({self.previous_provenance})"
+        return f"Typed in {self.workbook} ({self.cell}) over {was}."
+
+
 class _Input(_Model):
     """An assumption with its provenance: where the number comes from."""
 
     provenance: Provenance
     source: Name | None = None
     note: Note = ""
+    edited: Edited | None = None
 
 
 class ValueInput(_Input):

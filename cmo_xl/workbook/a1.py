@@ -104,3 +104,18 @@ def runs(rows: list[int]) -> list[tuple[int, int]]:
         else:
             out.append((row, row))
     return out
+
+
+def split_ref(reference: str) -> tuple[str, tuple[int, int], tuple[int, int]]:
+    """Sheet, first cell and last cell of a reference :func:`ref` made.
+
+    >>> split_ref("'Client type'!$C$5:$M$5")
+    ('Client type', (5, 3), (5, 13))
+    >>> split_ref("Inputs!$C$9")
+    ('Inputs', (9, 3), (9, 3))
+    """
+    sheet, _, address = reference.rpartition("!")
+    if sheet.startswith("'"):
+        sheet = sheet[1:-1].replace("''", "'")
+    first, _, last = address.replace("$", "").partition(":")
+    return sheet, parse(first), parse(last or first)

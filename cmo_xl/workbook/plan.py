@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from cmo_xl import __version__
 from cmo_xl.errors import SpecError
 from cmo_xl.model import names
 from cmo_xl.model.resolved import Key, region_key, world_key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
+from cmo_xl.version import __version__
 from cmo_xl.workbook.layout import lay_out
 from cmo_xl.workbook.records import WorkbookPlan
 from cmo_xl.workbook.sheets import (
@@ -22,6 +22,7 @@ from cmo_xl.workbook.sheets import (
     reconciliation,
     scenarios,
     sources,
+    spec_sheet,
     summary,
 )
 from cmo_xl.workbook.sheets import countries as countries_sheet
@@ -48,6 +49,7 @@ FIXED_TITLES = (
     checks.TITLE,
     sources.TITLE,
     functions.TITLE,
+    spec_sheet.TITLE,
     functions.CONFIG_TITLE,
 )
 
@@ -134,6 +136,10 @@ def plan_workbook(
             sources.build_sources_sheet(ctx, benchmark_cells),
             "Quoted figures, conflicts and corrections",
         ),
+        (
+            spec_sheet.build_spec_sheet(ctx, spec_sheet.BuildOptions(spec_label, udfs, protect)),
+            "The spec it was built from, which cmo-xl read takes the structure from",
+        ),
     ]
     if udfs:
         described.append((functions.build_xlwings_conf_sheet(), "Settings for the xlwings add-in"))
@@ -149,7 +155,7 @@ def plan_workbook(
     for s in sheets:
         s.protected = protect and s.title != functions.CONFIG_TITLE
         lay_out(s)
-    return WorkbookPlan(sheets, dict(ctx.names), comparisons, spec.presentation.decimals)
+    return WorkbookPlan(sheets, dict(ctx.names), comparisons, spec.presentation.decimals, series)
 
 
 def _series_rows(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> dict[Key, str]:
@@ -169,5 +175,5 @@ def _series_rows(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> 
 
 #: Sheets made only of formulas over the inputs: no typed numbers allowed on them.
 def calculation_titles(plan: WorkbookPlan) -> list[str]:
-    fixed = {cover.TITLE, inputs.TITLE, sources.TITLE, functions.CONFIG_TITLE}
+    fixed = {cover.TITLE, inputs.TITLE, sources.TITLE, spec_sheet.TITLE, functions.CONFIG_TITLE}
     return [s.title for s in plan.sheets if s.title not in fixed]

@@ -6,6 +6,7 @@ import contextlib
 import os
 import secrets
 import stat
+from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
 
@@ -105,6 +106,27 @@ def write_workbook(plan: WorkbookPlan, out: str | Path, *, force: bool = False) 
         write_cached_values(raw, staged, cached)
         if force and out.exists():
             staged.chmod(stat.S_IMODE(out.stat().st_mode))
+        _publish(staged, out, force=force)
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    finally:
+        if staged is not None:
+            with contextlib.suppress(OSError):
+                staged.unlink()
+    return out
+
+
+def write_file(out: Path, write: Callable[[Path], object], *, force: bool = False) -> Path:
+    """``write`` a file (a spec, a table) into a staged file beside ``out``, then publish it
+    as :func:`write_workbook` does: whole or not at all, never over a file without ``force``."""
+    if out.exists() and not force:
+        raise OutputError(f"{out}: already exists; use --force to overwrite it")
+    if not out.parent.is_dir():
+        raise OutputError(f"{out}: the folder {out.parent} does not exist")
+    staged: Path | None = None
+    try:
+        staged = _stage(out.parent)
+        write(staged)
         _publish(staged, out, force=force)
     except OSError as exc:
         raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None

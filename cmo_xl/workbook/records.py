@@ -29,6 +29,7 @@ Style = Literal[
     "label",
     "unit",
     "hyperlink",
+    "code",  # a line of the spec's YAML, in a fixed-width font
 ]
 #: Styles whose text wraps within its column; :mod:`.layout` gives their rows the height.
 WRAPPED: frozenset[Style] = frozenset({"note", "header", "label"})
@@ -232,6 +233,9 @@ class WorkbookPlan:
     #: (sheet, UDF cell, native-formula cell) pairs that must agree, on the Functions sheet
     comparisons: list[tuple[str, str, str]] = field(default_factory=list)
     decimals: int = 1  # of values in the model's unit
+    #: Every series' value row by its engine key (world, regions, countries, segments): an
+    #: absolute reference over the timeline, or the defined name of one.
+    series: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
 
     def sheet(self, title: str) -> SheetPlan:
         return next(s for s in self.sheets if s.title == title)

@@ -65,6 +65,7 @@ STYLE = {
     "label": (Font(), None, None, _WRAP),
     "unit": (Font(color="808080"), None, None, _TOP_ALIGN),
     "hyperlink": (Font(color="0563C1", underline="single"), None, None, None),
+    "code": (Font(name="Courier New", size=10), None, None, _TOP_ALIGN),
 }
 
 

@@ -1,0 +1,110 @@
+"""The round-trip commands of ``cmo-xl``: read, diff and verify a workbook cmo_xl built."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from cmo_xl.errors import OutputError
+from cmo_xl.say import EXIT_OK, EXIT_PROBLEM, say, warn
+
+
+def add_round_trip_commands(commands: Any) -> None:
+    read = commands.add_parser(
+        "read", help="read a workbook back into a spec: its structure and every input's value"
+    )
+    read.add_argument("book", help="an .xlsx (or .xlsm) that cmo_xl built")
+    read.add_argument("-o", "--output", default=None, help="the spec to write (default: print it)")
+    read.add_argument(
+        "--values",
+        metavar="TABLE",
+        default=None,
+        help="also write every series' values as a tidy table: .csv, or .parquet (needs pyarrow)",
+    )
+    read.add_argument("--force", action="store_true", help="overwrite what exists")
+
+    diff = commands.add_parser(
+        "diff", help="the assumptions two workbooks (or specs) differ in, and their effect"
+    )
+    diff.add_argument("a", help="a workbook, a spec file or a bundled template")
+    diff.add_argument("b", help="a workbook, a spec file or a bundled template")
+    diff.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    verify = commands.add_parser(
+        "verify",
+        help="recalculate a workbook with LibreOffice and find cells that are not the engine's: "
+        "exit 0 when clean, 1 with findings",
+    )
+    verify.add_argument("book", help="an .xlsx (or .xlsm) that cmo_xl built")
+
+
+def _read(args: argparse.Namespace) -> int:
+    from cmo_xl.model.spec_text import spec_yaml
+    from cmo_xl.roundtrip.read import read_book
+    from cmo_xl.roundtrip.report import edit_lines
+    from cmo_xl.roundtrip.values import values_table
+    from cmo_xl.workbook.publish import write_file
+
+    out = Path(args.output) if args.output else None
+    table = Path(args.values) if args.values else None
+    for path, suffixes in ((out, (".yaml", ".yml")), (table, (".csv", ".parquet"))):
+        if path is not None:
+            if path.suffix.lower() not in suffixes:
+                raise OutputError(f"{path}: the name must end in {' or '.join(suffixes)}")
+            if path.exists() and not args.force:
+                raise OutputError(f"{path}: already exists; use --force to overwrite it")
+    found = read_book(args.book)
+    frame = values_table(found) if table is not None else None
+    text = spec_yaml(found.spec)
+    report = edit_lines(found)
+    if frame is not None and table is not None:
+        suffix = table.suffix.lower()
+        write_file(table, lambda staged: _write_table(frame, staged, suffix), force=args.force)
+        report.append(f"wrote {table} ({len(frame):,} rows)")
+    if out is None:
+        for line in report:
+            warn(line)
+        return EXIT_OK if say([text.rstrip("\n")]) else EXIT_PROBLEM
+    write_file(out, lambda staged: staged.write_text(text, encoding="utf-8"), force=args.force)
+    return EXIT_OK if say([*report, f"wrote {out}"]) else EXIT_PROBLEM
+
+
+def _write_table(frame: object, path: Path, suffix: str) -> None:
+    import pandas as pd
+
+    assert isinstance(frame, pd.DataFrame)
+    if suffix == ".csv":
+        frame.to_csv(path, index=False)
+        return
+    try:
+        frame.to_parquet(path, index=False)
+    except ImportError:
+        raise OutputError(
+            f"{path}: writing Parquet needs pyarrow (pip install pyarrow); or write .csv"
+        ) from None
+
+
+def _diff(args: argparse.Namespace) -> int:
+    import json
+
+    from cmo_xl.roundtrip.diff import diff, diff_lines, side
+
+    found = diff(side(args.a), side(args.b))
+    if args.json:
+        lines = [json.dumps(found.to_json(), indent=2, ensure_ascii=False)]
+    else:
+        lines = diff_lines(found)
+    return EXIT_OK if say(lines) else EXIT_PROBLEM
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from cmo_xl.roundtrip.verify import verdict_lines, verify
+
+    verdict = verify(args.book)
+    if not say(verdict_lines(args.book, verdict)):
+        return EXIT_PROBLEM
+    return EXIT_OK if verdict.clean else EXIT_PROBLEM
+
+
+ROUND_TRIP = {"read": _read, "diff": _diff, "verify": _verify}

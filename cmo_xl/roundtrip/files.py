@@ -1,0 +1,145 @@
+"""A workbook file that came from someone else, checked before anything parses it.
+
+``cmo-xl read``, ``diff``, ``verify`` and ``build --inputs-from`` take files that came by email.
+Before openpyxl sees one, this module looks at its bytes and its zip directory:
+
+* the file's size, and what it is: an empty file, an Excel 97-2003 ``.xls``, a
+  password-protected workbook (an OLE file holding an ``EncryptedPackage`` stream, as
+  MS-OFFCRYPTO 2.3.4.4 lays out) or no zip archive at all is refused, each with its own message;
+* the zip directory: how many entries, their declared sizes and their compression ratios, so a
+  zip bomb is refused before a byte is inflated. The declared size is what counts: Python's
+  ``zipfile`` never returns more than it (``ZipExtFile._read1`` cuts each chunk to ``_left``)
+  and fails on a checksum that does not match. Only stored and deflated entries are read;
+  xlsx writers use nothing else, and deflate is inflated in bounded chunks;
+* every XML part's prolog: xlsx parts never declare a DTD, so one that does (the start of an
+  entity-expansion bomb) is refused. openpyxl parses through defusedxml besides, which refuses
+  entities wherever they are.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from pathlib import Path
+from typing import NoReturn
+
+from cmo_xl.errors import WorkbookError
+
+#: The largest workbook cmo_xl builds (about 500,000 formula cells) is about 30 MB.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+#: Its parts, inflated, are about 300 MB; anything declaring more is not one of ours.
+MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
+MAX_ENTRIES = 10_000
+#: Worksheet XML deflates about 10 to 20 times; 200 times is a bomb (Apache POI's ZipSecureFile
+#: refuses beyond 100 by default). Entries under :data:`RATIO_FLOOR` bytes are too small to
+#: matter, whatever their ratio.
+MAX_RATIO = 200
+RATIO_FLOOR = 1024 * 1024
+#: The head of each XML part searched for a DTD: it can only come before the root element.
+PROLOG_BYTES = 4096
+
+_OLE = bytes.fromhex("D0CF11E0A1B11AE1")
+_ZIP = (b"PK\x03\x04", b"PK\x05\x06")
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+_METHODS = (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED)
+
+
+def check_workbook_file(path: Path) -> None:
+    """Refuse ``path`` unless it looks like an xlsx workbook that is safe to parse."""
+    head = _head(path)
+    if head.startswith(_OLE):
+        if _ENCRYPTED in _bounded_bytes(path):
+            _refuse(
+                path,
+                "is protected with a password (encrypted); open it in Excel, remove the "
+                "password and save it again",
+            )
+        _refuse(
+            path,
+            "is an Excel 97-2003 workbook (.xls) or another OLE file, not .xlsx; open it in "
+            "Excel or LibreOffice and save it as .xlsx",
+        )
+    if not head.startswith(_ZIP):
+        _refuse(path, f"is not an xlsx workbook (not a zip archive; it starts with {head[:8]!r})")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            _check_archive(path, archive)
+    except zipfile.BadZipFile as exc:
+        _refuse(path, f"is damaged or truncated: not a complete zip archive ({exc})")
+    except (OSError, EOFError, ValueError) as exc:
+        _refuse(path, f"cannot be read as a zip archive ({exc})")
+
+
+def _head(path: Path) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                _refuse(path, "is a folder; give an .xlsx file")
+            if not stat.S_ISREG(info.st_mode):
+                _refuse(path, "is not a regular file; give an .xlsx file")
+            if info.st_size == 0:
+                _refuse(path, "is empty (0 bytes)")
+            if info.st_size > MAX_FILE_BYTES:
+                _refuse(
+                    path,
+                    f"has {info.st_size:,} bytes; cmo_xl reads workbooks of at most "
+                    f"{MAX_FILE_BYTES:,} bytes",
+                )
+            return handle.read(8)
+    except OSError as exc:
+        _refuse(path, f"cannot be read ({exc.strerror or exc})")
+
+
+def _bounded_bytes(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(MAX_FILE_BYTES)
+
+
+def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
+    entries = archive.infolist()
+    if len(entries) > MAX_ENTRIES:
+        _refuse(path, f"holds {len(entries):,} files; an xlsx holds at most {MAX_ENTRIES:,} here")
+    names = {e.filename for e in entries}
+    if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
+        _refuse(path, "is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
+    total = 0
+    for entry in entries:
+        if entry.flag_bits & 0x1:
+            _refuse(path, f"{entry.filename} inside it is encrypted")
+        if entry.compress_type not in _METHODS:
+            _refuse(
+                path,
+                f"{entry.filename} inside it uses compression method {entry.compress_type}; "
+                "xlsx files are stored or deflated",
+            )
+        total += entry.file_size
+        ratio = entry.file_size / max(entry.compress_size, 1)
+        if entry.file_size > RATIO_FLOOR and ratio > MAX_RATIO:
+            _refuse(
+                path,
+                f"{entry.filename} inside it would inflate {ratio:,.0f} times "
+                f"({entry.compress_size:,} to {entry.file_size:,} bytes); more than "
+                f"{MAX_RATIO} times is a zip bomb",
+            )
+    if total > MAX_UNCOMPRESSED_BYTES:
+        _refuse(
+            path,
+            f"would inflate to {total:,} bytes; cmo_xl reads workbooks of at most "
+            f"{MAX_UNCOMPRESSED_BYTES:,} bytes inflated (a zip bomb?)",
+        )
+    for entry in entries:
+        if entry.filename.endswith((".xml", ".rels", ".vml")):
+            with archive.open(entry) as part:
+                prolog = part.read(PROLOG_BYTES)
+            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
+                _refuse(
+                    path,
+                    f"{entry.filename} inside it declares a DTD, which xlsx files never do "
+                    "(XML entities can expand without bound); refused",
+                )
+
+
+def _refuse(path: Path, problem: str) -> NoReturn:
+    raise WorkbookError(f"{path}: {problem}")

@@ -1,0 +1,33 @@
+"""What ``cmo-xl read`` and ``build --inputs-from`` say about a workbook's edits."""
+
+from __future__ import annotations
+
+from cmo_xl.roundtrip.read import WorkbookRead
+
+#: Input kinds shown as percentages.
+PERCENT_KINDS = frozenset(
+    {"share", "cagr", "cagr_step", "value_step", "rate_shift", "precision", "tolerance"}
+)
+
+
+def shown(kind: str, value: float | str | None) -> str:
+    """An input's value as a person reads it: 11.40%, 2032, 73.00."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, str):
+        return value
+    if kind in PERCENT_KINDS:
+        return f"{value:.2%}"
+    if "year" in kind:
+        return f"{value:.0f}"
+    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+
+
+def edit_lines(found: WorkbookRead) -> list[str]:
+    lines = [f"{found.path}: {len(found.edits)} edited input(s)"]
+    left = {u.edit.name: u.reason for u in found.unplaced}
+    for e in found.edits:
+        change = f"{e.name} ({e.cell}): {shown(e.kind, e.was)} -> {shown(e.kind, e.now)}"
+        reason = left.get(e.name)
+        lines.append(f"  {change}" if reason is None else f"  not read: {change}: {reason}")
+    return lines

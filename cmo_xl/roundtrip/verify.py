@@ -1,0 +1,260 @@
+"""Verifying a workbook: are its numbers still the ones its inputs give?
+
+The workbook's inputs are read back (:mod:`.read`) and the engine runs on them, with the
+scenario its switch picks. Then every cell where cmo_xl wrote a formula is looked at twice:
+
+1. in the file as saved: a number typed over the formula, a formula deleted, a reference
+   broken (``#REF!``) or a formula changed;
+2. after headless LibreOffice recalculates a copy: a value that is an error or differs from
+   the engine's, within the tolerances of :mod:`.compare`.
+
+A cell that only differs because a cell it depends on (directly or not) was already found is
+counted, not listed: one number typed over a formula is one finding, not the hundreds of cells
+downstream of it.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cmo_xl.errors import RecalcError
+from cmo_xl.model import names
+from cmo_xl.roundtrip.book import open_book
+from cmo_xl.roundtrip.compare import mismatches
+from cmo_xl.roundtrip.read import WorkbookRead, read_book
+from cmo_xl.roundtrip.values import replan, scenario_in_force
+from cmo_xl.text import excerpt
+from cmo_xl.workbook import a1
+from cmo_xl.workbook.recalc import INSTALL, recalculate, soffice
+from cmo_xl.workbook.records import WorkbookPlan
+
+Place = tuple[str, int, int]  # sheet, row, column
+
+
+@dataclass(frozen=True)
+class Finding:
+    sheet: str
+    address: str
+    kind: str  # typed over, deleted, broken reference, formula changed, error, differs, ...
+    text: str
+
+    def line(self) -> str:
+        return f"{a1.ref(self.sheet, self.address)}: {self.kind}: {self.text}"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    findings: list[Finding]
+    consequences: int  # cells that differ only because they depend on a finding
+    formula_cells: int
+    scenario: str
+
+    @property
+    def clean(self) -> bool:
+        return not self.findings
+
+
+def verify(path: str | Path, timeout: float = 600) -> Verdict:
+    """Every finding in the workbook at ``path``; needs LibreOffice."""
+    found = read_book(path)
+    if soffice() is None:
+        raise RecalcError(
+            "verify recalculates the workbook with LibreOffice, which is not installed; "
+            f"{INSTALL}. Nothing was verified"
+        )
+    number = scenario_in_force(found)
+    roots: list[Finding] = []
+    if number is None:
+        sheet, row, col = found.book.place(names.SCENARIO)
+        roots.append(
+            Finding(
+                sheet,
+                a1.cell(row, col),
+                "scenario switch",
+                f"holds {excerpt(found.scenario)}, which names no scenario of the workbook",
+            )
+        )
+    plan = replan(found, number or 1)
+    roots += _unread_inputs(found, plan)
+    # the file holds the formulas of the spec it was built from; an input typed over a link
+    # since then changes some of them in a rebuild, not in the file
+    roots += list(_as_saved(found, replan(found, number or 1, as_built=True)))
+    with tempfile.TemporaryDirectory(prefix="cmo_xl_verify_") as work:
+        copy = Path(work) / "in" / "book.xlsx"
+        copy.parent.mkdir()
+        shutil.copyfile(found.path, copy)
+        recalculated = open_book(recalculate(copy, Path(work) / "out", timeout))
+    values = {
+        title: {a1.cell(r, c): v for (r, c), v in cells.items()}
+        for title, cells in recalculated.values.items()
+    }
+    rooted = {(f.sheet, *a1.parse(f.address)) for f in roots}
+    differing = mismatches(plan, values)
+    # a difference downstream of a finding or of another difference is their consequence
+    tainted = _downstream(plan, rooted | {(m.sheet, m.cell.row, m.cell.col) for m in differing})
+    findings, consequences = list(roots), 0
+    for m in differing:
+        place = (m.sheet, m.cell.row, m.cell.col)
+        if place in rooted:
+            continue
+        if place in tainted:
+            consequences += 1
+            continue
+        engine = excerpt(m.cell.value)
+        kind = "error" if m.error else "differs from the engine"
+        findings.append(
+            Finding(m.sheet, m.cell.address, kind, f"got {excerpt(m.actual)}, engine {engine}")
+        )
+    scenario = found.spec.scenarios[number - 1].name if number and found.spec.scenarios else ""
+    return Verdict(findings, consequences, len(plan.formula_cells()), scenario or found.scenario)
+
+
+def _unread_inputs(found: WorkbookRead, plan: WorkbookPlan) -> list[Finding]:
+    """Inputs typed in the workbook that the spec cannot hold: the engine does not use them,
+    so every cell that does differs from it."""
+    out = []
+    for u in found.unplaced:
+        sheet, _, address = u.edit.cell.rpartition("!")
+        sheet = sheet.strip("'").replace("''", "'")
+        if any(c.is_formula for c in _cells_at(plan, sheet, address)):
+            continue  # a formula typed over: found as such below
+        out.append(Finding(sheet, address, "input not read", f"{u.edit.name}: {u.reason}"))
+    return out
+
+
+def _cells_at(plan: WorkbookPlan, sheet: str, address: str) -> Iterator[Any]:
+    for s in plan.sheets:
+        if s.title == sheet:
+            yield from (c for c in s.cells if c.address == address)
+
+
+def _as_saved(found: WorkbookRead, plan: WorkbookPlan) -> Iterator[Finding]:
+    """Formula cells as the file holds them, before anything recalculates."""
+    for sheet in plan.sheets:
+        held_cells = found.book.formulas.get(sheet.title)
+        if held_cells is None:
+            yield Finding(sheet.title, "A1", "sheet missing", "the sheet was deleted or renamed")
+            continue
+        for cell in sheet.cells:
+            if not cell.is_formula or cell.style == "link":  # a link is an input to type over
+                continue
+            held = held_cells.get((cell.row, cell.col))
+            wrote = f"={cell.formula}"
+            if held is None:
+                yield Finding(
+                    sheet.title,
+                    cell.address,
+                    "deleted",
+                    f"empty where cmo_xl wrote {_short(wrote)}",
+                )
+            elif not (isinstance(held, str) and held.startswith("=")):
+                yield Finding(
+                    sheet.title,
+                    cell.address,
+                    "typed over",
+                    f"holds {excerpt(held)} where cmo_xl wrote {_short(wrote)}",
+                )
+            elif "#REF!" in held.upper():
+                yield Finding(sheet.title, cell.address, "broken reference", _short(held))
+            elif _plain(held) != _plain(wrote):
+                yield Finding(
+                    sheet.title,
+                    cell.address,
+                    "formula changed",
+                    f"{_short(held)} where cmo_xl wrote {_short(wrote)}",
+                )
+
+
+def _short(formula: str) -> str:
+    return excerpt(formula, 80).strip("'\"")
+
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_PREFIXES = re.compile(r"_xlfn\.|_xlws\.|_xludf\.", re.IGNORECASE)
+
+
+def _plain(formula: str) -> str:
+    """A formula as two programs that save it alike would both write it: no spaces outside
+    strings, no ``$``, no future-function prefixes, one case."""
+    out, last = [], 0
+    for match in _STRING.finditer(formula):
+        out.append(_bare(formula[last : match.start()]))
+        out.append(match.group())
+        last = match.end()
+    out.append(_bare(formula[last:]))
+    return "".join(out)
+
+
+def _bare(part: str) -> str:
+    return _PREFIXES.sub("", part).replace("$", "").replace(" ", "").casefold()
+
+
+_QUALIFIED = re.compile(
+    r"(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"
+)
+_LOCAL = re.compile(r"(?<![\w.!$])\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?(?![\w(])")
+_NAME = re.compile(r"(?<![\w.!$])([A-Za-z_][\w.]*)(?![\w(!])")
+
+
+def precedents(sheet: str, formula: str, defined: dict[str, str]) -> Iterator[Place]:
+    """Every cell a formula on ``sheet`` reads: through references and defined names."""
+    text = _STRING.sub('""', formula)
+    for match in _QUALIFIED.finditer(text):
+        where = (match[1] or "").replace("''", "'") or match[2]
+        yield from _area(where, match[3] + match[4], (match[5] or "") + (match[6] or ""))
+    text = _QUALIFIED.sub("", text)
+    for match in _LOCAL.finditer(text):
+        yield from _area(sheet, match[1] + match[2], (match[3] or "") + (match[4] or ""))
+    for match in _NAME.finditer(_LOCAL.sub("", text)):
+        target = defined.get(match[1].casefold())
+        if target is not None:
+            where, first, last = a1.split_ref(target)
+            yield from _area(where, a1.cell(*first), a1.cell(*last))
+
+
+def _area(sheet: str, first: str, last: str) -> Iterator[Place]:
+    row1, col1 = a1.parse(first)
+    row2, col2 = a1.parse(last or first)
+    for row in range(row1, row2 + 1):
+        for col in range(col1, col2 + 1):
+            yield sheet, row, col
+
+
+def _downstream(plan: WorkbookPlan, roots: set[Place]) -> set[Place]:
+    """Every formula cell that depends, directly or not, on one of ``roots``."""
+    defined = {name.casefold(): ref for name, ref in plan.names.items()}
+    dependents: dict[Place, list[Place]] = {}
+    for sheet, cell in plan.formula_cells():
+        here = (sheet, cell.row, cell.col)
+        for source in set(precedents(sheet, str(cell.formula), defined)):
+            dependents.setdefault(source, []).append(here)
+    seen: set[Place] = set()
+    todo = list(roots)
+    while todo:
+        for nxt in dependents.get(todo.pop(), ()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def verdict_lines(path: str | Path, verdict: Verdict) -> list[str]:
+    if verdict.clean:
+        return [
+            f"{path}: clean: all {verdict.formula_cells:,} formula cells hold cmo_xl's formulas "
+            f"and, recalculated, the engine's values (scenario {verdict.scenario})"
+        ]
+    lines = [f"{path}: {len(verdict.findings)} finding(s) (scenario {verdict.scenario})"]
+    lines += [f"  {f.line()}" for f in verdict.findings]
+    if verdict.consequences:
+        lines.append(
+            f"  and {verdict.consequences:,} more cell(s) differ from the engine only because "
+            "they depend on those"
+        )
+    return lines
