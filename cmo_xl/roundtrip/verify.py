@@ -32,6 +32,7 @@ from cmo_xl.roundtrip.values import replan, scenario_in_force
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import a1
 from cmo_xl.workbook.recalc import INSTALL, recalculate, soffice
+from cmo_xl.workbook.plan import calculation_titles
 from cmo_xl.workbook.records import WorkbookPlan
 
 Place = tuple[str, int, int]  # sheet, row, column
@@ -135,12 +136,25 @@ def _cells_at(plan: WorkbookPlan, sheet: str, address: str) -> Iterator[Any]:
 
 
 def _as_saved(found: WorkbookRead, plan: WorkbookPlan) -> Iterator[Finding]:
-    """Formula cells as the file holds them, before anything recalculates."""
+    """Formula cells as the file holds them, before anything recalculates; and numbers typed
+    on a calculation sheet where cmo_xl wrote nothing."""
+    calculation = set(calculation_titles(plan))
     for sheet in plan.sheets:
         held_cells = found.book.formulas.get(sheet.title)
         if held_cells is None:
             yield Finding(sheet.title, "A1", "sheet missing", "the sheet was deleted or renamed")
             continue
+        if sheet.title in calculation:
+            planned = {(c.row, c.col) for c in sheet.cells}
+            for (row, col), held in sorted(held_cells.items()):
+                if (row, col) not in planned and isinstance(held, int | float):
+                    yield Finding(
+                        sheet.title,
+                        a1.cell(row, col),
+                        "typed number",
+                        f"holds {excerpt(held)} where cmo_xl wrote nothing (no typed numbers on "
+                        "a calculation sheet)",
+                    )
         for cell in sheet.cells:
             if not cell.is_formula or cell.style == "link":  # a link is an input to type over
                 continue
