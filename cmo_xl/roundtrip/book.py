@@ -89,13 +89,26 @@ def _load(
         raise
     except Exception as exc:  # whatever a malformed file makes openpyxl raise
         kind = type(exc).__name__
-        if "Forbidden" in kind or "DTD" in kind:  # defusedxml's refusals
+        if _defused(exc):
             raise WorkbookError(
                 f"{path}: declares XML entities or a DTD, which xlsx files never do; refused"
             ) from None
         raise WorkbookError(
             f"{path}: cannot be read as an xlsx workbook ({kind}: {excerpt(str(exc))})"
         ) from None
+
+
+def _defused(exc: BaseException) -> bool:
+    """Whether defusedxml refused the XML, though openpyxl re-raised it as another error
+    (openpyxl/reader/excel.py wraps what reading the workbook part raises in a ValueError)."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if type(seen).__module__.startswith("defusedxml"):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _names(wb: Any) -> dict[str, tuple[str, int, int, int, int]]:

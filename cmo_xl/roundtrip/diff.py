@@ -69,14 +69,14 @@ class Diff:
 
 
 def side(arg: str) -> Side:
-    """A workbook (.xlsx, .xlsm), a spec file, or a bundled template's name."""
+    """A spec file (.yaml, .yml), a bundled template's name, or else a workbook."""
     path = Path(arg)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        found = read_book(path)
-        return Side(str(path), found.spec, scenario_in_force(found) or 1)
+    if path.suffix.lower() in (".yaml", ".yml"):
+        return Side(str(path), load_spec(path), 1)
     if not path.exists() and arg in template_names():
         return Side(arg, load_template(arg), 1)
-    return Side(str(path), load_spec(path), 1)
+    found = read_book(path)
+    return Side(str(path), found.spec, scenario_in_force(found) or 1)
 
 
 def diff(a: Side, b: Side) -> Diff:
