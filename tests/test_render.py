@@ -36,6 +36,7 @@ def test_every_sheet_prints_pages_that_are_not_blank(
     assert sheets == {
         "Cover", "Dashboard", "Inputs", "Regions", "Countries", "Client-type", "Application",
         "Summary", "Scenarios", "Analysis", "Players", "Reconciliation", "Checks", "Sources",
+        "Spec",
     }  # fmt: skip
     # each page in grey, small: every one must carry ink beyond its header and footer
     subprocess.run(["pdftoppm", "-r", "20", "-gray", str(pdf), str(tmp_path / "p")], check=True)

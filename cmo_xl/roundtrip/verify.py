@@ -31,8 +31,8 @@ from cmo_xl.roundtrip.read import WorkbookRead, read_book
 from cmo_xl.roundtrip.values import replan, scenario_in_force
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import a1
-from cmo_xl.workbook.recalc import INSTALL, recalculate, soffice
 from cmo_xl.workbook.plan import calculation_titles
+from cmo_xl.workbook.recalc import INSTALL, recalculate, soffice
 from cmo_xl.workbook.records import WorkbookPlan
 
 Place = tuple[str, int, int]  # sheet, row, column

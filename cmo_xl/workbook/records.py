@@ -165,6 +165,7 @@ class SheetPlan:
     #: Locked against edits (no password): a stray keystroke cannot overwrite a formula.
     protected: bool = False
     charts: list[Chart] = field(default_factory=list)
+    print_area: str | None = None  # what prints, when not the whole sheet (e.g. "A1:B9")
 
     def put(
         self,

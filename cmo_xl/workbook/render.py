@@ -180,6 +180,8 @@ def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
         if col > 1:
             ws.print_title_cols = f"A:{col_letter(col - 1)}"
     ws.print_options.gridLines = False
+    if plan.print_area:
+        ws.print_area = plan.print_area
     # &A is the sheet's name, &P the page and &N the pages (ECMA-376 Part 1, 18.3.1.46).
     ws.oddHeader.center.text = "&A"
     ws.oddFooter.center.text = "Page &P of &N"

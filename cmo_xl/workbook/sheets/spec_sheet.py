@@ -29,7 +29,7 @@ RECORD_LABELS = (
     "Lines of the spec below",
     "SHA-256 of those lines, each ended by a line feed",
 )
-FIRST_RECORD_ROW = 4
+FIRST_RECORD_ROW = 5
 FIRST_LINE_ROW = FIRST_RECORD_ROW + len(RECORD_LABELS) + 1
 
 
@@ -57,10 +57,13 @@ def build_spec_sheet(ctx: Context, options: BuildOptions) -> SheetPlan:
     sheet = SheetPlan(TITLE)
     sheet.put(1, 1, "Spec: the spec this workbook was built from", "title")
     sheet.put(
-        2,
+        2, 1, "cmo-xl read takes the structure from here, every input from Inputs.", "subtitle"
+    )
+    sheet.put(
+        3,
         1,
-        "cmo-xl read, diff, verify and build --inputs-from take the structure from here and "
-        "every input from its defined name on Inputs: change inputs there, not here.",
+        "Change inputs on Inputs, not here. The lines below are not printed: cmo-xl read "
+        "writes them to a file.",
         "subtitle",
     )
     lines = spec_lines(ctx.spec)
@@ -80,5 +83,7 @@ def build_spec_sheet(ctx: Context, options: BuildOptions) -> SheetPlan:
     last = FIRST_RECORD_ROW + len(RECORD_LABELS) - 1
     ctx.define(names.SPEC_RECORD, sheet, FIRST_RECORD_ROW, 2, last, 2)
     ctx.define(names.SPEC_LINES, sheet, FIRST_LINE_ROW, 1, FIRST_LINE_ROW + len(lines) - 1, 1)
-    sheet.widths = {1: 100, 2: 60}
+    sheet.widths = {1: 48, 2: 70}  # a longer line runs on into the empty column B
+    # the lines are a file's worth of YAML: a printed model shows the record, not pages of it
+    sheet.print_area = sheet.area_ref(1, 1, FIRST_LINE_ROW - 1, 2).split("!")[1].replace("$", "")
     return sheet
