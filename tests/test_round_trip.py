@@ -26,6 +26,7 @@ from cmo_xl.roundtrip.values import read_workbook
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
 from cmo_xl.workbook.recalc import recalculate
+from cmo_xl.workbook.records import WorkbookPlan
 
 from helpers import mismatches, need_libreoffice, run_cli, values_of
 from helpers import resolve as address_of
@@ -282,3 +283,38 @@ def test_the_python_api(built: Path, cmo_spec: Spec) -> None:
     assert spec == cmo_spec
     world = table[(table["level"] == "market") & (table["year"] == 2032)]
     assert math.isclose(float(world["value"].iloc[0]), forecast(cmo_spec).world[-1])
+
+
+def test_diff_of_a_spec_and_a_workbook_in_another_scenario(tmp_path: Path) -> None:
+    """Only the switch differs: that is the one assumption listed, and the effect is the
+    engine's with each side's scenario in force."""
+    spec = load_template()
+    book = write_workbook(plan_workbook(spec, scenario="Downside"), tmp_path / "down.xlsx")
+    run = run_cli(["diff", "cmo_services", str(book), "--json"], tmp_path)
+    assert run.code == 0, run.err
+    found = json.loads(run.out)
+    assert found["changes"] == [
+        {
+            "name": "scenario",
+            "label": "Scenario in force",
+            "kind": "text",
+            "old": "Base",
+            "new": "Downside",
+        }
+    ]
+    world = next(e for e in found["effects"] if e["output"] == "World")
+    downside = 1 + next(i for i, s in enumerate(spec.scenarios or []) if s.name == "Downside")
+    assert world["new"] == forecast(resolve(spec, downside)).world[-1]
+    assert world["old"] == forecast(spec).world[-1]
+
+
+@pytest.mark.libreoffice
+def test_verify_says_which_cells_only_excel_computes(
+    built_udfs: Path, cmo_plan_udfs: WorkbookPlan, tmp_path: Path
+) -> None:
+    need_libreoffice()
+    run = run_cli(["verify", str(built_udfs)], tmp_path, timeout=300)
+    assert run.code == 0, run.out + run.err
+    udfs = sum(1 for _, c in cmo_plan_udfs.formula_cells() if c.udf)
+    assert udfs > 0
+    assert f"({udfs} of them call the cmo_xl UDFs" in run.out

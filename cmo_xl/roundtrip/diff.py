@@ -11,7 +11,7 @@ from pathlib import Path
 from cmo_xl.model.engine import forecast
 from cmo_xl.model.load import load_spec
 from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Input, Model, region_key, world_key
+from cmo_xl.model.resolved import Model, region_key, world_key
 from cmo_xl.model.schema import Spec
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.roundtrip.read import SAME_NUMBER, read_book
@@ -85,28 +85,35 @@ def diff(a: Side, b: Side) -> Diff:
     return Diff(a.label, b.label, mb.unit, changes, _effects(ma, mb))
 
 
-def _assumptions(model: Model) -> dict[str, Input]:
-    """Inputs a person types: not the live cell of a switched input, not a derived one."""
-    return {i.name.casefold(): i for i in model.inputs() if i.given is None and i.derived is None}
-
-
 def _changes(ma: Model, mb: Model) -> list[Change]:
+    """The typed inputs that differ: typed on either side (a default link typed over is an
+    assumption of its own), compared with what the other side holds there."""
     out = []
     sa, sb = ma.scenarios[ma.scenario - 1].name, mb.scenarios[mb.scenario - 1].name
     if sa != sb:
         out.append(Change(SCENARIO_ROW, "Scenario in force", "text", sa, sb))
-    old, new = _assumptions(ma), _assumptions(mb)
-    for key, item in old.items():
-        after = new.get(key)
-        if after is None:
-            out.append(Change(item.name, item.label, item.kind, item.value, None))
-        elif not math.isclose(item.value, after.value, rel_tol=SAME_NUMBER, abs_tol=0.0):
-            out.append(Change(item.name, after.label, item.kind, item.value, after.value))
-    out += [
-        Change(item.name, item.label, item.kind, None, item.value)
-        for key, item in new.items()
-        if key not in old
-    ]
+    old = {i.name.casefold(): i for i in ma.inputs()}
+    new = {i.name.casefold(): i for i in mb.inputs()}
+    typed = [k for k, i in old.items() if i.typed]
+    typed += [k for k, i in new.items() if i.typed and not (k in old and old[k].typed)]
+    for key in typed:
+        a, b = old.get(key), new.get(key)
+        shown = b or a
+        assert shown is not None
+        if (
+            a is None
+            or b is None
+            or not math.isclose(a.value, b.value, rel_tol=SAME_NUMBER, abs_tol=0.0)
+        ):
+            out.append(
+                Change(
+                    shown.name,
+                    shown.label,
+                    shown.kind,
+                    None if a is None else a.value,
+                    None if b is None else b.value,
+                )
+            )
     return out
 
 

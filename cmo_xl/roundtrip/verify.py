@@ -55,6 +55,7 @@ class Verdict:
     consequences: int  # cells that differ only because they depend on a finding
     formula_cells: int
     scenario: str
+    udf_cells: int = 0  # cells that call the cmo_xl UDFs: only Excel computes them
 
     @property
     def clean(self) -> bool:
@@ -113,7 +114,9 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
             Finding(m.sheet, m.cell.address, kind, f"got {excerpt(m.actual)}, engine {engine}")
         )
     scenario = found.spec.scenarios[number - 1].name if number and found.spec.scenarios else ""
-    return Verdict(findings, consequences, len(plan.formula_cells()), scenario or found.scenario)
+    cells = plan.formula_cells()
+    udfs = sum(1 for _, c in cells if c.udf)
+    return Verdict(findings, consequences, len(cells), scenario or found.scenario, udfs)
 
 
 def _unread_inputs(found: WorkbookRead, plan: WorkbookPlan) -> list[Finding]:
@@ -260,10 +263,16 @@ def _downstream(plan: WorkbookPlan, roots: set[Place]) -> set[Place]:
 
 def verdict_lines(path: str | Path, verdict: Verdict) -> list[str]:
     if verdict.clean:
-        return [
+        lines = [
             f"{path}: clean: all {verdict.formula_cells:,} formula cells hold cmo_xl's formulas "
             f"and, recalculated, the engine's values (scenario {verdict.scenario})"
         ]
+        if verdict.udf_cells:
+            lines.append(
+                f"  ({verdict.udf_cells:,} of them call the cmo_xl UDFs, which only Excel with "
+                "xlwings computes: those were checked as saved, not recalculated)"
+            )
+        return lines
     lines = [f"{path}: {len(verdict.findings)} finding(s) (scenario {verdict.scenario})"]
     lines += [f"  {f.line()}" for f in verdict.findings]
     if verdict.consequences:
