@@ -30,8 +30,8 @@ class Size:
 SIZES = (
     Size("small", 5, 5, 2, 3, 10, 1),
     Size("medium", 10, 50, 2, 6, 20, 2),
-    Size("large/2", 20, 125, 3, 12, 30, 3),
-    Size("large", 25, 250, 4, 12, 40, 5),
+    Size("large/2", 17, 125, 4, 12, 40, 3),
+    Size("large", 34, 250, 4, 12, 40, 5),
 )
 SMOKE = (Size("smoke", 2, 5, 2, 3, 10, 2),)
 
@@ -78,11 +78,14 @@ def synthetic_spec(size: Size) -> dict[str, Any]:
         {
             "name": f"Dimension {d + 1}",
             "segments": [
-                {"name": f"Segment {d + 1}-{s + 1}", "share": _input(share),
-                 "cagr": _input(0.02 + 0.003 * s)}
+                {
+                    "name": f"Segment {d + 1}-{s + 1}",
+                    "share": _input(share),
+                    "cagr": _input(0.02 + 0.003 * s),
+                }
                 for s, share in enumerate(_shares(size.segments))
             ],
-        }  # fmt: skip
+        }
         for d in range(size.dimensions)
     ]
     data: dict[str, Any] = {

@@ -12,8 +12,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from cmo_xl.model.growth import (
     grow,
@@ -91,7 +93,7 @@ class Forecast:
     """Everything the engine computes for one model."""
 
     model: Model
-    frame: pd.DataFrame  # tidy: one row per level, dimension, region, member and year
+    rows: list[tuple[str, str, str, str, int, float, float]]  # see :attr:`frame`
     values: dict[Key, list[float]]
     shares: dict[Key, list[float]]
     mix_index: dict[Key, list[float]]  # countries and segments in a region
@@ -101,6 +103,14 @@ class Forecast:
     players: list[PlayerShare]
     benchmarks: list[BenchmarkComparison]
     history: History  # the base year alone where the spec states no earlier value
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Tidy: one row per level, dimension, region, member and year. pandas is imported
+        here, when a table is asked for: a build does not need it (it costs 0.2 s to load)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=COLUMNS)
 
     @property
     def world(self) -> list[float]:
@@ -189,7 +199,7 @@ def forecast(spec: Spec | Model) -> Forecast:
     phases = [phase_number(y, ends) for y in years]
     return Forecast(
         model=model,
-        frame=pd.DataFrame(rows, columns=COLUMNS),
+        rows=rows,
         values=values,
         shares=shares,
         mix_index=index,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 MAX_ROW = 1_048_576
@@ -10,6 +11,7 @@ _BARE_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)")
 
 
+@functools.lru_cache(maxsize=MAX_COL)  # a large plan asks for the same few columns a million times
 def col_letter(col: int) -> str:
     """Column number (1-based) to letters.
 

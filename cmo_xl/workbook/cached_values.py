@@ -5,7 +5,8 @@ openpyxl writes each formula cell as ``<c><f>...</f><v/></c>`` with an empty cac
 so previews, Protected View and ``pandas.read_excel`` see blanks until a recalculation. Under
 ECMA-376 Part 1, 18.3.1.4 (``c``) and 18.3.1.96 (``v``), ``<v>`` holds the formula's last result
 and ``t`` its type (``str`` for a formula's text result, ``b`` for a boolean). This module fills
-those in, part by part, and leaves everything else in the package untouched. Excel still
+those in, part by part, in one pass over each part's bytes, and leaves everything else in the
+package untouched. Excel still
 recalculates on open because the workbook sets ``fullCalcOnLoad``.
 """
 
@@ -13,12 +14,13 @@ from __future__ import annotations
 
 import math
 import posixpath
+import re
 import zipfile
 from collections.abc import Mapping
-from io import BytesIO
 from pathlib import Path
 from typing import Any, BinaryIO
 from xml.etree import ElementTree as ET
+from xml.sax.saxutils import escape
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -54,29 +56,31 @@ def _encode(value: Any) -> tuple[str | None, str]:
     raise TypeError(f"cannot cache a {type(value).__name__}")
 
 
+#: A formula cell as openpyxl writes it (openpyxl/cell/_writer.py): the address, the other
+#: attributes (a style; never a type, which formulas do not get), the formula, an empty value.
+_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?: [^>]*)?>[^<]*</f>|<f [^>]*/>)'
+    rb"(?:<v ?/>|<v></v>)</c>"
+)
+
+
 def _fill_part(xml: bytes, values: Mapping[str, Any]) -> bytes:
-    namespaces = dict(node for _, node in ET.iterparse(BytesIO(xml), events=["start-ns"]))
-    for prefix, uri in namespaces.items():
-        ET.register_namespace(prefix, uri)
-    root = ET.fromstring(xml)
+    """One pass over the part's bytes, filling each formula cell's value: no parse, no tree."""
     missing = set(values)
-    for c in root.iter(f"{{{MAIN}}}c"):
-        address = c.get("r", "")
-        if address not in values or c.find(f"{{{MAIN}}}f") is None:
-            continue
-        kind, text = _encode(values[address])
-        v = c.find(f"{{{MAIN}}}v")
-        if v is None:
-            v = ET.SubElement(c, f"{{{MAIN}}}v")
-        v.text = text
-        if kind is None:
-            c.attrib.pop("t", None)
-        else:
-            c.set("t", kind)
+
+    def fill(match: re.Match[bytes]) -> bytes:
+        address = match[1].decode("ascii")
+        if address not in values:
+            return match[0]
         missing.discard(address)
+        kind, text = _encode(values[address])
+        typed = f' t="{kind}"'.encode() if kind else b""
+        value = escape(text).encode("utf-8")
+        return b'<c r="%s"%s%s>%s<v>%s</v></c>' % (match[1], match[2], typed, match[3], value)
+
+    written = _FORMULA_CELL.sub(fill, xml)
     if missing:
         raise ValueError(f"no formula cell at {sorted(missing)[:5]} to hold a cached value")
-    written: bytes = ET.tostring(root, xml_declaration=True, encoding="UTF-8")
     return written
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference, Series
@@ -19,6 +20,7 @@ from openpyxl.drawing.text import (
 )
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -73,8 +75,9 @@ def render(plan: WorkbookPlan) -> Workbook:
     """An openpyxl workbook holding exactly what ``plan`` says."""
     wb = Workbook()
     wb.remove(wb.active)
+    looks: dict[tuple[str, bool, str | None], StyleArray] = {}
     for sheet_plan in plan.sheets:
-        _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan, plan.decimals)
+        _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan, plan.decimals, looks)
     for name, target in plan.names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     # Excel recalculates everything on open, so the cached values are only a preview.
@@ -82,7 +85,16 @@ def render(plan: WorkbookPlan) -> Workbook:
     return wb
 
 
-def _render_sheet(ws: Worksheet, plan: SheetPlan, decimals: int) -> None:
+def _render_sheet(
+    ws: Worksheet,
+    plan: SheetPlan,
+    decimals: int,
+    looks: dict[tuple[str, bool, str | None], StyleArray],
+) -> None:
+    """``looks`` holds the style of each (role, shaded, number format) met so far: setting
+    a font, fill, border, alignment, format and protection costs openpyxl a hash of each per
+    cell, so a cell whose look was met before takes a copy of the first one's style array,
+    as openpyxl copies a cell's look itself (openpyxl/worksheet/copier.py, ``_copy_cells``)."""
     for c in plan.cells:
         cell = ws.cell(row=c.row, column=c.col)
         # An array formula sits in its range's top-left cell; the other cells of the range hold
@@ -95,19 +107,27 @@ def _render_sheet(ws: Worksheet, plan: SheetPlan, decimals: int) -> None:
             text = "=" + c.formula
             cell.value = ArrayFormula(c.array, text) if c.array else text
         font, fill, border, alignment = STYLE[c.style]
-        cell.font = font
-        if fill is None and plan.shaded_from is not None and c.col >= plan.shaded_from:
-            fill = _ESTIMATE  # a column of estimates, apart from the reported years
-        if fill is not None:
-            cell.fill = fill
-        if border is not None:
-            cell.border = border
-        if alignment is not None:
-            cell.alignment = alignment
-        if c.fmt is not None:
-            cell.number_format = number_format(c.fmt, decimals)
-        if c.style in ("input", "link"):  # what a user types stays open on a protected sheet
-            cell.protection = _UNLOCKED
+        # a column of estimates is shaded, apart from the reported years
+        shaded = fill is None and plan.shaded_from is not None and c.col >= plan.shaded_from
+        key = (c.style, shaded, c.fmt)
+        look = looks.get(key)
+        if look is not None:
+            cell._style = copy(look)
+        else:
+            cell.font = font
+            if shaded:
+                fill = _ESTIMATE
+            if fill is not None:
+                cell.fill = fill
+            if border is not None:
+                cell.border = border
+            if alignment is not None:
+                cell.alignment = alignment
+            if c.fmt is not None:
+                cell.number_format = number_format(c.fmt, decimals)
+            if c.style in ("input", "link"):  # what a user types stays open when protected
+                cell.protection = _UNLOCKED
+            looks[key] = copy(cell._style)
         if c.link is not None:
             cell.hyperlink = Hyperlink(ref=cell.coordinate, location=c.link)
     for col, width in plan.widths.items():
