@@ -117,7 +117,7 @@ class Forecast:
         return self.values[world_key()]
 
     def at(self, key: Key, year: int) -> float:
-        return self.values[key][year - self.model.years[0]]
+        return self.values[key][year - int(self.model.base_year.value)]
 
     def implied(self, key: Key, start_year: int, end_year: int) -> float:
         """The CAGR that takes the series from ``start_year`` to ``end_year``; NaN where the

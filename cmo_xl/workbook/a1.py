@@ -59,6 +59,7 @@ def column_span(col: int, row1: int, row2: int) -> str:
     return f"{cell(row1, col, abs_row=True)}:{cell(row2, col, abs_row=True)}"
 
 
+@functools.lru_cache(maxsize=1024)  # every reference to another sheet quotes its name
 def quote_sheet(name: str) -> str:
     """Sheet name as it must appear in a formula.
 

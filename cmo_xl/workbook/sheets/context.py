@@ -69,7 +69,7 @@ class Context:
         return FIRST_YEAR_COL + len(self.years) - 1
 
     def col(self, year: int) -> int:
-        return FIRST_YEAR_COL + year - self.years[0]
+        return FIRST_YEAR_COL + year - int(self.model.base_year.value)
 
     def define(
         self,
