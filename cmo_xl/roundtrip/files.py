@@ -11,7 +11,7 @@ Before openpyxl sees one, this module looks at its bytes and its zip directory:
   ``zipfile`` never returns more than it (``ZipExtFile._read1`` cuts each chunk to ``_left``)
   and fails on a checksum that does not match. Only stored and deflated entries are read;
   xlsx writers use nothing else, and deflate is inflated in bounded chunks;
-* every XML part's prolog: xlsx parts never declare a DTD, so one that does (the start of an
+* every XML part, whole: xlsx parts never declare a DTD, so one that does (the start of an
   entity-expansion bomb) is refused. openpyxl parses through defusedxml besides, which refuses
   entities wherever they are.
 """
@@ -36,8 +36,8 @@ MAX_ENTRIES = 10_000
 #: matter, whatever their ratio.
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
-#: The head of each XML part searched for a DTD: it can only come before the root element.
-PROLOG_BYTES = 4096
+#: XML parts are searched for a DTD in chunks of this size.
+CHUNK_BYTES = 1024 * 1024
 
 _OLE = bytes.fromhex("D0CF11E0A1B11AE1")
 _ZIP = (b"PK\x03\x04", b"PK\x05\x06")
@@ -130,15 +130,26 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
             f"{MAX_UNCOMPRESSED_BYTES:,} bytes inflated (a zip bomb?)",
         )
     for entry in entries:
-        if entry.filename.endswith((".xml", ".rels", ".vml")):
-            with archive.open(entry) as part:
-                prolog = part.read(PROLOG_BYTES)
-            if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-                _refuse(
-                    path,
-                    f"{entry.filename} inside it declares a DTD, which xlsx files never do "
-                    "(XML entities can expand without bound); refused",
-                )
+        if entry.filename.endswith((".xml", ".rels", ".vml")) and _declares_dtd(archive, entry):
+            _refuse(
+                path,
+                f"{entry.filename} inside it declares a DTD, which xlsx files never do "
+                "(XML entities can expand without bound); refused",
+            )
+
+
+def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
+    """Whether the part holds ``<!DOCTYPE`` or ``<!ENTITY`` anywhere: a comment of any length
+    may come before a DTD, and openpyxl parses some parts with lxml when it is installed,
+    which reads a DTD without refusing it (it only leaves the entities unexpanded)."""
+    tail = b""
+    with archive.open(entry) as part:
+        while chunk := part.read(CHUNK_BYTES):
+            window = tail + chunk
+            if b"<!DOCTYPE" in window or b"<!ENTITY" in window:
+                return True
+            tail = window[-16:]
+    return False
 
 
 def _refuse(path: Path, problem: str) -> NoReturn:

@@ -57,11 +57,13 @@ def _encode(value: Any) -> tuple[str | None, str]:
 
 
 #: A formula cell as openpyxl writes it (openpyxl/cell/_writer.py): the address, the other
-#: attributes (a style; never a type, which formulas do not get), the formula, an empty value.
+#: attributes (a style; a type only where a value was cached before), the formula, and an
+#: empty value, or one cached before, which is replaced.
 _FORMULA_CELL = re.compile(
     rb'<c r="([A-Z]{1,3}[0-9]+)"([^>]*)>(<f(?: [^>]*)?>[^<]*</f>|<f [^>]*/>)'
-    rb"(?:<v ?/>|<v></v>)</c>"
+    rb"(?:<v ?/>|<v>[^<]*</v>)</c>"
 )
+_TYPE = re.compile(rb' t="[^"]*"')
 
 
 def _fill_part(xml: bytes, values: Mapping[str, Any]) -> bytes:
@@ -76,7 +78,8 @@ def _fill_part(xml: bytes, values: Mapping[str, Any]) -> bytes:
         kind, text = _encode(values[address])
         typed = f' t="{kind}"'.encode() if kind else b""
         value = escape(text).encode("utf-8")
-        return b'<c r="%s"%s%s>%s<v>%s</v></c>' % (match[1], match[2], typed, match[3], value)
+        attributes = _TYPE.sub(b"", match[2])
+        return b'<c r="%s"%s%s>%s<v>%s</v></c>' % (match[1], attributes, typed, match[3], value)
 
     written = _FORMULA_CELL.sub(fill, xml)
     if missing:
