@@ -318,3 +318,37 @@ def test_verify_says_which_cells_only_excel_computes(
     udfs = sum(1 for _, c in cmo_plan_udfs.formula_cells() if c.udf)
     assert udfs > 0
     assert f"({udfs} of them call the cmo_xl UDFs" in run.out
+
+
+@pytest.mark.libreoffice
+def test_verify_after_rows_were_inserted_says_so_once(built: Path, tmp_path: Path) -> None:
+    """A row inserted on Inputs moves every input below it, as Excel moves their names: read
+    still follows the names, and verify says why it cannot compare by address instead of
+    listing every cell."""
+    need_libreoffice()
+    wb = openpyxl.load_workbook(built)
+    inputs = wb["Inputs"]
+    first = 20
+    inputs.move_range(f"A{first}:H{inputs.max_row}", rows=1, translate=True)
+    for defined in list(wb.defined_names.values()):
+        sheet, ref = next(iter(defined.destinations))
+        if sheet != "Inputs":
+            continue
+        cells = ref.replace("$", "").split(":")
+        rows = [int("".join(ch for ch in c if ch.isdigit())) for c in cells]
+        if rows[0] >= first:
+            shifted = [
+                f"${''.join(ch for ch in c if ch.isalpha())}${r + 1}"
+                for c, r in zip(cells, rows, strict=True)
+            ]
+            defined.attr_text = "Inputs!" + ":".join(shifted)
+    moved = tmp_path / "moved.xlsx"
+    wb.save(moved)
+    assert read_book(moved).edits == ()
+    run = run_cli(["verify", str(moved)], tmp_path, timeout=300)
+    assert run.code == 1, run.out + run.err
+    findings = run.out.splitlines()[1:]
+    assert len(findings) == 1
+    assert ": moved: " in findings[0]
+    assert "rows or columns were inserted or deleted" in findings[0]
+    assert "cmo-xl build --inputs-from" in findings[0]

@@ -83,10 +83,14 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
             )
         )
     plan = replan(found, number or 1)
+    # the file holds the formulas (and the Spec sheet) of the spec it was built from; an input
+    # typed over a link since then changes some of them in a rebuild, not in the file
+    built = replan(found, number or 1, as_built=True)
+    moved = _moved(found, built)
+    if moved:  # every address after the move differs: one finding says why
+        return Verdict(moved, 0, len(plan.formula_cells()), found.scenario)
     roots += _unread_inputs(found, plan)
-    # the file holds the formulas of the spec it was built from; an input typed over a link
-    # since then changes some of them in a rebuild, not in the file
-    roots += list(_as_saved(found, replan(found, number or 1, as_built=True)))
+    roots += list(_as_saved(found, built))
     with tempfile.TemporaryDirectory(prefix="cmo_xl_verify_") as work:
         copy = Path(work) / "in" / "book.xlsx"
         copy.parent.mkdir()
@@ -117,6 +121,34 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
     cells = plan.formula_cells()
     udfs = sum(1 for _, c in cells if c.udf)
     return Verdict(findings, consequences, len(cells), scenario or found.scenario, udfs)
+
+
+#: Names listed when rows or columns moved; the rest are counted.
+MOVED_LISTED = 3
+
+
+def _moved(found: WorkbookRead, plan: WorkbookPlan) -> list[Finding]:
+    """Defined names that no longer point where cmo_xl put them: rows or columns were
+    inserted or deleted, so cells can no longer be compared by address."""
+    moved = []
+    for name, ref in plan.names.items():
+        sheet, (row, col), (row2, col2) = a1.split_ref(ref)
+        held = found.book.names.get(name)
+        if held is not None and held != (sheet, row, col, row2, col2):
+            now = a1.ref(held[0], a1.cell(held[1], held[2]))
+            moved.append(Finding(sheet, a1.cell(row, col), "moved", f"{name} now at {now}"))
+    if not moved:
+        return []
+    shown = moved[:MOVED_LISTED]
+    more = f" and {len(moved) - len(shown)} more" if len(moved) > len(shown) else ""
+    why = (
+        f"{len(moved)} defined names moved ({', '.join(f.text for f in shown)}{more}): rows "
+        "or columns were inserted or deleted, so cells cannot be compared by address. "
+        "cmo-xl build --inputs-from this file makes a fresh workbook with its inputs, which "
+        "verify can check"
+    )
+    first = moved[0]
+    return [Finding(first.sheet, first.address, "moved", why)]
 
 
 def _unread_inputs(found: WorkbookRead, plan: WorkbookPlan) -> list[Finding]:
