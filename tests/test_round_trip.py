@@ -352,3 +352,28 @@ def test_verify_after_rows_were_inserted_says_so_once(built: Path, tmp_path: Pat
     assert ": moved: " in findings[0]
     assert "rows or columns were inserted or deleted" in findings[0]
     assert "cmo-xl build --inputs-from" in findings[0]
+
+
+def test_precisions_typed_in_a_workbook_come_back(tmp_path: Path) -> None:
+    """A reported figure's precision is an input: typed wider, for a quote that says
+    "around", it comes back into the spec's field for it, for a benchmark, a stated market
+    value and a member stated by value alike."""
+    spec = parse_spec(every_kind_spec())
+    built = write_workbook(plan_workbook(spec), tmp_path / "every_kind.xlsx")
+    before = {i.name: i for i in resolve(spec).inputs() if i.kind.endswith("precision")}
+    wider = {name: item.value * 4 for name, item in before.items()}
+    wb = openpyxl.load_workbook(built)
+    for name, value in wider.items():
+        sheet, address = address_of(wb, name)
+        wb[sheet][address] = value
+    wb.save(tmp_path / "wider.xlsx")
+    found = read_book(tmp_path / "wider.xlsx")
+    assert found.unplaced == ()
+    assert {e.name: e.now for e in found.edits} == wider
+    after = {i.name: i.value for i in resolve(found.spec).inputs() if i.name in wider}
+    assert after == wider
+    stated = [v.precision for v in found.spec.market.values if v.year >= 2019]
+    assert stated == [wider["market_value_precision_2019"], wider["market_value_precision_2030"]]
+    assert read_book(write_workbook(plan_workbook(found.spec), tmp_path / "again.xlsx")).spec == (
+        found.spec
+    )

@@ -4,6 +4,7 @@ the spec lists as benchmarks, each with the precision of its quote and the serie
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from cmo_xl.model import names
@@ -22,7 +23,7 @@ from cmo_xl.model.resolved import (
     segment_key,
     world_key,
 )
-from cmo_xl.model.schema import AnyInput, Spec, ValueInput
+from cmo_xl.model.schema import AnyInput, MemberValue, Spec, ValueInput
 from cmo_xl.model.schema import Benchmark as SpecBenchmark
 from cmo_xl.model.units import parse_figure, unit_exponent
 
@@ -65,7 +66,7 @@ def anchor_benchmark(k: int, spec: Spec, anchor: Input, year: Input) -> Benchmar
         f"Market value in {v.year}",
         "value",
         v,
-        None,
+        v.precision,
         spec.market.unit,
     )
     world = world_key()
@@ -73,10 +74,11 @@ def anchor_benchmark(k: int, spec: Spec, anchor: Input, year: Input) -> Benchmar
 
 
 def stated_benchmarks(
-    regions: tuple[Region, ...], dimensions: tuple[Dimension, ...], unit: str
+    spec: Spec, regions: tuple[Region, ...], dimensions: tuple[Dimension, ...]
 ) -> list[Benchmark]:
     """Every member value the report states as a reported figure, so that Reconciliation
     shows it reproduced: a region's, a country's in its region, a segment's over the world."""
+    unit = spec.market.unit
     shares: list[tuple[Input, Key, Key]] = []
     for r in regions:
         shares.append((r.share, region_key(r.name), world_key()))
@@ -91,18 +93,28 @@ def stated_benchmarks(
         if share.derived is None or share.derived.kind != "value_share":
             continue
         value, year = share.derived.stated
+        stated = _member_value(spec, value.path).precision
         precision = Input(
             f"{value.path}.precision",
             f"{value.name}_precision",
             f"{value.label.removesuffix(' (as reported)')}: precision of the quote (±)",
             unit,
             "value_precision",
-            written_precision(value.quoted, unit) or value_precision(value.value),
-            DEFAULT,
-            note=PRECISION_NOTE,
+            stated or written_precision(value.quoted, unit) or value_precision(value.value),
+            value.provenance if stated else DEFAULT,
+            note="" if stated else PRECISION_NOTE,
         )
         out.append(Benchmark(value.label, "value", value, None, year, precision, of, parent))
     return out
+
+
+def _member_value(spec: Spec, path: str) -> MemberValue:
+    """The stated value at ``path`` ("regions[0].countries[1].value")."""
+    node: object = spec
+    for name, index in re.findall(r"([a-z_]+)|\[(\d+)\]", path):
+        node = getattr(node, name) if name else node[int(index)]  # type: ignore[index]
+    assert isinstance(node, MemberValue)
+    return node
 
 
 def resolve_benchmark(i: int, spec: Spec) -> Benchmark:

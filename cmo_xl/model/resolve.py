@@ -151,7 +151,7 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
                 for k, a in enumerate(anchors)
                 if m.values[k].year >= m.base_year
             ),
-            *stated_benchmarks(regions, dimensions, m.unit),
+            *stated_benchmarks(spec, regions, dimensions),
             *(resolve_benchmark(i, spec) for i in range(len(spec.benchmarks))),
         ),
         resolve_analysis(spec),

@@ -104,6 +104,8 @@ class MarketValue(ValueInput):
     the base value can be derived from, and a figure Reconciliation checks the model against."""
 
     year: Year
+    #: How far the true value may lie from the quote; None: half a unit of its last digit.
+    precision: Annotated[_Number, Field(gt=0, le=VALUE_MAX)] | None = None
 
 
 class Market(_Model):
@@ -132,6 +134,8 @@ class MemberValue(ValueInput):
     """A member's value in a year, as the report states it; its share is derived from it."""
 
     year: Year
+    #: How far the true value may lie from the quote; None: half a unit of its last digit.
+    precision: Annotated[_Number, Field(gt=0, le=VALUE_MAX)] | None = None
 
 
 class _Member(_Model):

@@ -22,8 +22,9 @@ from cmo_xl.model.schema import Spec
 
 #: Inputs that hold a year the formulas may move (a phase's end, a reported figure's year).
 YEAR_KINDS = frozenset({"year", "revenue_year"})
+#: Inputs the spec holds as a plain number, without provenance: a quote's precision.
+NUMBER_KINDS = frozenset({"precision", "value_precision"})
 _TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
-_STATED_PRECISION = re.compile(r"^market\.values\[\d+\]\.precision$|\.value\.precision$")
 _PHASE_END = re.compile(r"^phases\[(\d+)\]\.end_year$")
 
 
@@ -61,8 +62,6 @@ def not_editable(item: Input) -> str | None:
         return "it is fixed when the workbook is built; change it in the spec and rebuild"
     if not item.path:
         return "it is cmo_xl's own setting, not part of a spec"
-    if _STATED_PRECISION.search(item.path):
-        return "a stated value's precision follows its quote's digits; the spec has no field for it"
     return None
 
 
@@ -135,6 +134,9 @@ def _place(data: dict[str, Any], model: Model, item: Input, edit: Edit, workbook
         phase = _PHASE_END.match(item.path)
         if phase and int(phase[1]) + 1 < len(data["phases"]):
             data["phases"][int(phase[1]) + 1]["start_year"] = int(edit.now)  # phases chain
+        return ""
+    if item.kind in NUMBER_KINDS:
+        node[key] = edit.now
         return ""
     record = {
         "workbook": workbook,
