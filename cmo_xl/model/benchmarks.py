@@ -23,9 +23,9 @@ from cmo_xl.model.resolved import (
     segment_key,
     world_key,
 )
-from cmo_xl.model.schema import AnyInput, MemberValue, Spec, ValueInput
+from cmo_xl.model.schema import AnyInput, Market, MemberValue, Spec, ValueInput
 from cmo_xl.model.schema import Benchmark as SpecBenchmark
-from cmo_xl.model.units import parse_figure, unit_exponent
+from cmo_xl.model.units import FigureError, read_figure, unit_exponent
 
 PRECISION_NOTE = (
     "Half a unit of the quoted figure's last digit; type a wider one where the text says "
@@ -67,7 +67,7 @@ def anchor_benchmark(k: int, spec: Spec, anchor: Input, year: Input) -> Benchmar
         "value",
         v,
         v.precision,
-        spec.market.unit,
+        spec.market,
     )
     world = world_key()
     return Benchmark(anchor.label, "value", anchor, None, year, precision, world, world)
@@ -100,7 +100,9 @@ def stated_benchmarks(
             f"{value.label.removesuffix(' (as reported)')}: precision of the quote (±)",
             unit,
             "value_precision",
-            stated or written_precision(value.quoted, unit) or value_precision(value.value),
+            stated
+            or written_precision(value.quoted, unit, spec.market.decimal_mark)
+            or value_precision(value.value),
             value.provenance if stated else DEFAULT,
             note="" if stated else PRECISION_NOTE,
         )
@@ -144,7 +146,13 @@ def resolve_benchmark(i: int, spec: Spec) -> Benchmark:
         assert b.year is not None
         start, end = None, year("year", names.benchmark_year(k), "year", b.year)
     precision = _precision(
-        f"{path}.precision", names.benchmark_precision(k), b.label, kind, figure, b.precision, unit
+        f"{path}.precision",
+        names.benchmark_precision(k),
+        b.label,
+        kind,
+        figure,
+        b.precision,
+        spec.market,
     )
     of, parent = series_of(b)
     return Benchmark(b.label, kind, item, start, end, precision, of, parent)
@@ -174,16 +182,23 @@ def series_of(b: SpecBenchmark) -> tuple[Key, Key]:
 
 
 def _precision(
-    path: str, name: str, label: str, kind: str, figure: AnyInput, stated: float | None, unit: str
+    path: str,
+    name: str,
+    label: str,
+    kind: str,
+    figure: AnyInput,
+    stated: float | None,
+    market: Market,
 ) -> Input:
     value, provenance, source = figure.value, figure.provenance, figure.source or ""
+    unit = market.unit
     computed = 0.0
     if stated is None:
         quoted = figure.quoted if isinstance(figure, ValueInput) else ""
         computed = (
             quoted_precision(value)
             if kind != "value"
-            else written_precision(quoted, unit) or value_precision(value)
+            else written_precision(quoted, unit, market.decimal_mark) or value_precision(value)
         )
     return Input(
         path,
@@ -217,20 +232,25 @@ def value_precision(value: float) -> float:
     return float(Decimal(5).scaleb(-_places(value) - 1))
 
 
-def written_precision(quoted: str, unit: str) -> float | None:
+def written_precision(quoted: str, unit: str, decimal_mark: str = ".") -> float | None:
     """Half a unit of the last digit of a figure written in its own scale, in the model's
-    unit: "1.6 trillion" in USD bn -> 50; None when nothing was converted.
+    unit (read by the spec's decimal mark): "1.6 trillion" in USD bn -> 50; None when
+    nothing was converted.
 
     >>> written_precision("1.6 trillion (= 1,600 USD bn)", "USD bn")
     50.0
+    >>> written_precision("1,5 billion (= 1,500 EUR m)", "EUR m", ",")
+    50.0
     """
-    parsed = parse_figure(quoted.partition(" (= ")[0]) if quoted else None
-    if parsed is None:
+    if not quoted:
         return None
-    number, exponent = parsed
-    places = -int(number.as_tuple().exponent)
-    shift = (exponent or unit_exponent(unit)) - unit_exponent(unit)
-    return float(Decimal(5).scaleb(-places - 1 + shift))
+    try:
+        figure = read_figure(quoted.partition(" (= ")[0], decimal_mark)
+    except FigureError:
+        return None
+    exponent = unit_exponent(unit)
+    shift = (exponent if figure.exponent is None else figure.exponent) - exponent
+    return float(Decimal(5).scaleb(-figure.places - 1 + shift))
 
 
 def _places(value: float) -> int:

@@ -120,6 +120,9 @@ class Market(_Model):
     #: The last year whose value the source reports; later years are estimates (2025E).
     #: None: the base year.
     last_reported_year: Year | None = None
+    #: The mark between a figure's whole number and its decimals where a figure is written
+    #: as text ("1,5 billion" with ","); the other mark separates thousands.
+    decimal_mark: Literal[".", ","] = "."
 
 
 class Phase(_Model):
