@@ -51,14 +51,25 @@ _SHORT = {"k": 3, "K": 3, "m": 6, "M": 6, "MM": 6, "b": 9, "B": 9}
 #: "mm" (millimetres or million).
 _UNIT_ONLY = {"t": 12, "T": 12, "mm": 6}
 #: What each short letter may be instead of a scale, for the message.
-_UNIT_MEANING = {"m": "metres", "M": "mega", "mm": "millimetres", "t": "tonnes", "T": "tera",
-                 "k": "kilo", "K": "kelvin", "b": "bytes or barrels", "B": "bytes", "MM": "a unit"}
+_UNIT_MEANING = {
+    "m": "metres",
+    "M": "mega",
+    "mm": "millimetres",
+    "t": "tonnes",
+    "T": "tera",
+    "k": "kilo",
+    "K": "kelvin",
+    "b": "bytes or barrels",
+    "B": "bytes",
+    "MM": "a unit",
+}
 #: Money: ISO 4217 codes a report is likely to give, their symbols and their words.
-_CURRENCIES = frozenset(
+_CURRENCY_TEXT = (
     "USD EUR GBP JPY CNY RMB INR CHF CAD AUD NZD KRW BRL MXN SEK NOK DKK SGD HKD ZAR RUB "
     "TRY PLN CZK HUF ILS SAR AED TWD THB IDR MYR PHP VND ARS CLP COP PEN EGP NGN KES "
-    "US US$ $ € £ ¥ ₹ ₩ dollar dollars euro euros pound pounds yen yuan rupee rupees".split()
+    "US US$ $ € £ ¥ ₹ ₩ dollar dollars euro euros pound pounds yen yuan rupee rupees"
 )
+_CURRENCIES = frozenset(_CURRENCY_TEXT.split(" "))
 #: A letter that prefixes a unit of its own (kt, Mt, GWh, MMBtu): a figure's scale word could
 #: count either.
 _PREFIXED = re.compile(r"^(?:k|M|G|T|MM)[A-Za-z][A-Za-z²³23]{0,3}$")
@@ -213,9 +224,9 @@ def convert_figures(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
     model's unit, and the problems found; the raw data is not changed."""
     market = data.get("market")
     market = market if isinstance(market, dict) else {}
-    unit = market.get("unit") if isinstance(market.get("unit"), str) else ""
+    unit: str = market["unit"] if isinstance(market.get("unit"), str) else ""
     mark = market.get("decimal_mark", ".")
-    if mark not in DECIMAL_MARKS:
+    if not isinstance(mark, str) or mark not in DECIMAL_MARKS:
         return data, [
             f"market.decimal_mark: got {excerpt(mark)}; must be '.' or ',' (the mark "
             "between a figure's whole number and its decimals)"
@@ -241,7 +252,9 @@ def _convert(item: dict[str, Any], unit: str, mark: str) -> None:
         except FigureError as exc:
             raise FigureError(f"value: got {excerpt(value)}; {exc}") from None
         if scale is not None and figure.exponent is not None:
-            raise FigureError(f"value: got {excerpt(value)} with scale {scale}; give the scale once")
+            raise FigureError(
+                f"value: got {excerpt(value)} with scale {scale}; give the scale once"
+            )
         exponent = SCALES[scale] if scale is not None else figure.exponent
         number = figure.number
         if exponent is None:  # a number written as text, in the model's own unit
