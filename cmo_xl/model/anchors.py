@@ -9,7 +9,10 @@ workbook writes its formula on Inputs, so it follows edits of the values it come
 
 from __future__ import annotations
 
+import math
+
 from cmo_xl.model import names
+from cmo_xl.model.growth import growth_factor, implied_cagr
 from cmo_xl.model.resolved import DERIVED, Derived, Input
 
 DERIVED_CAGR_NOTE = "Derived: the CAGR between the market values at the phase's two ends."
@@ -19,8 +22,9 @@ def derived_cagr(
     path: str, name: str, label: str, start: Input, end: Input, years: tuple[Input, Input]
 ) -> Input:
     """The CAGR from ``start`` to ``end`` (market values) over ``years`` (first, last)."""
-    n = years[1].value - years[0].value
-    value = float((end.value / start.value) ** (1.0 / n)) - 1.0
+    # NaN where no CAGR takes start to end (a scenario may move either to 0 or below): the
+    # rules then name the change, before anything uses the number
+    value = implied_cagr(start.value, end.value, years[1].value - years[0].value)
     return Input(
         path,
         name,
@@ -47,8 +51,8 @@ def derived_base_value(
     else:
         growth = 1.0
         for cagr, start, end in steps:
-            growth *= (1.0 + cagr.value) ** (end.value - start.value)
-        value = anchor.value / growth
+            growth *= growth_factor(cagr.value, end.value - start.value)
+        value = anchor.value / growth if 0 < growth < math.inf else math.nan
         derived = Derived("discounted", (anchor, *(i for step in steps for i in step)))
         note = (
             f"Derived: the market value stated for {int(steps[-1][2].value)}, "

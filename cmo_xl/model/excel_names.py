@@ -1,10 +1,13 @@
-"""Excel's rules for names a spec gives that become part of the workbook: sheet names.
+"""Excel's rules for names a spec gives that become part of the workbook: sheet names, and
+how any two names are compared.
 
 The model checks them before anything is planned, so it keeps them itself rather than asking
 the workbook layer.
 """
 
 from __future__ import annotations
+
+import unicodedata
 
 MAX_SHEET_NAME = 31
 _FORBIDDEN_IN_SHEET_NAME = set("[]:*?/\\")
@@ -22,3 +25,19 @@ def sheet_name_problem(name: str) -> str | None:
     if name.startswith("'") or name.endswith("'"):
         return "a sheet name must not start or end with an apostrophe"
     return None
+
+
+def name_key(name: str) -> str:
+    """What two names are compared by, everywhere: defined names, sheet names, scenario
+    names (the switch's MATCH), inputs a change or an edit names.
+
+    Excel and LibreOffice compare names ignoring case, each by its own tables (Excel by the
+    system's case mapping, LibreOffice by ICU's), and neither says which letters it folds.
+    Full Unicode case folding after compatibility normalisation folds at least as much as
+    either ("Straße" and "STRASSE", "ﬁ" and "fi"), so two names that differ here differ in
+    both, and a lookup by this key finds what the rules let stand.
+
+    >>> name_key("Straße") == name_key("STRASSE"), name_key("Europe") == name_key("EUROPE")
+    (True, True)
+    """
+    return unicodedata.normalize("NFKC", name).casefold()

@@ -29,6 +29,21 @@ def spreadsheet_sub(a: float, b: float) -> float:
     return a - b
 
 
+def growth_factor(cagr: float, years: float) -> float:
+    """``(1 + cagr) ** years``, infinite where it overflows and NaN where it is no real number:
+    the model resolves every scenario's values before the rules judge them, so a scenario that
+    sets a CAGR to 1e18 must come out as a number the rules can refuse, not as an exception.
+
+    >>> growth_factor(0.1, 2), growth_factor(1e18, 100), growth_factor(-2.0, 0.5)
+    (1.2100000000000002, inf, nan)
+    """
+    try:
+        factor = (1.0 + cagr) ** years
+    except OverflowError:
+        return math.inf
+    return factor if isinstance(factor, float) else math.nan
+
+
 def grow(value: float, cagr: float, years: float) -> float:
     """``value`` after ``years`` of growth at ``cagr``.
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from cmo_xl.model import names
-from cmo_xl.model.growth import spreadsheet_sub
+from cmo_xl.model.growth import growth_factor, spreadsheet_sub
 from cmo_xl.model.resolved import (
     DERIVED,
     STRUCTURE,
@@ -125,7 +125,7 @@ def _stated_share(
     for factor in parent.whole:
         product *= factor.value
     for cagr, first, last in steps:
-        product *= (1.0 + cagr.value) ** (last.value - first.value)
+        product *= growth_factor(cagr.value, last.value - first.value)
     return Input(
         path,
         name,

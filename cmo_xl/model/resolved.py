@@ -366,8 +366,9 @@ class Model:
     def defined_names(self) -> Iterator[tuple[str, str]]:
         """Every workbook-scoped name with the spec field it comes from ("" for cmo_xl's own):
         the inputs, the ranges over them, and the names of calculated cells."""
-        for item in self.inputs():
-            yield item.name, item.path
+        # Every input, not :meth:`inputs`, which keeps one per name: two fields that make the
+        # same name (a scenario's change beside an override) must both be seen to be refused.
+        yield from dict.fromkeys((item.name, item.path) for item in self._all_inputs())
         for name, items in self.ranges.items():
             yield name, _common_field(items)
         for name in (*names.CALCULATED, *names.SWITCH, *names.RECORD):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pydantic import BaseModel
 
 from cmo_xl.model import names
-from cmo_xl.model.excel_names import sheet_name_problem
+from cmo_xl.model.excel_names import name_key, sheet_name_problem
 from cmo_xl.model.member_rules import (
     member_parts,
     member_value_problems,
@@ -18,7 +18,7 @@ from cmo_xl.model.names import identifier
 from cmo_xl.model.report_rules import benchmark_problems, derived_problems, market_value_problems
 from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
 from cmo_xl.model.resolved import Model
-from cmo_xl.model.scenario_rules import change_problems, scenario_problems
+from cmo_xl.model.scenario_rules import change_problems, range_problems, scenario_problems
 from cmo_xl.model.schema import (
     BASE_VALUE_MIN,
     MAX_SERIES_YEARS,
@@ -56,6 +56,9 @@ def rule_problems(spec: Spec) -> list[str]:
     if problems:
         return problems
     scenarios = [resolve(spec, k) for k in range(1, len(model.scenarios) + 1)]
+    problems = list(range_problems(scenarios))
+    if problems:
+        return problems
     problems = _in_every_scenario(spec, scenarios, (derived_problems, stated_share_problems))
     if problems:
         return problems
@@ -154,7 +157,7 @@ def _unique(labels: list[str], path: str) -> Iterator[str]:
     """Labels must differ, also once reduced to the identifiers used in defined names."""
     seen: dict[str, int] = {}
     for i, label in enumerate(labels):
-        key = identifier(label).lower()
+        key = name_key(identifier(label))
         if not key:
             yield (
                 f"{path}[{i}].name: got {excerpt(label)}; a name needs at least one letter or digit"
@@ -315,7 +318,7 @@ def _defined_names(model: Model) -> Iterator[str]:
                 f"Excel allows {names.MAX_NAME_LENGTH}; shorten the names it is made of"
             )
             continue
-        key = name.casefold()
+        key = name_key(name)
         if key not in seen:
             seen[key] = (name, where)
             continue
@@ -333,6 +336,8 @@ def _owner(path: str) -> str:
     ``regions[0].countries[1].name``; a phase, override or benchmark is named by position."""
     if not path:
         return ""
+    if path.startswith("scenarios["):  # a change's or a probability's name ends in the scenario's
+        return path.split(".")[0] + ".name"
     head = path.split(".")
     for depth in range(len(head), 0, -1):
         part = head[depth - 1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.resolve import SUM_TOLERANCE
 from cmo_xl.model.resolved import Input, Model
 from cmo_xl.model.schema import (
@@ -52,7 +53,7 @@ def scenario_problems(spec: Spec) -> Iterator[str]:
             if (c.set is None) == (c.shift is None):
                 what = "both set and shift" if c.set is not None else "neither set nor shift"
                 yield f"{where}: gives {what}; give one (set: the value, shift: the amount)"
-            key = c.input.casefold()
+            key = name_key(c.input)
             if key in seen:
                 yield (
                     f"{where}.input: got {excerpt(c.input)}; scenarios[{i}].changes[{seen[key]}] "
@@ -70,21 +71,21 @@ def scenario_problems(spec: Spec) -> Iterator[str]:
 
 def change_problems(model: Model, scenario_models: list[Model], sums: SumsRule) -> Iterator[str]:
     """What needs the resolved model: the inputs changes name, and every scenario's values."""
-    changeable = {i.name.casefold(): i.name for i in model.forecast_inputs()}
-    others = {i.name.casefold(): i for i in model.inputs()}
+    changeable = {name_key(i.name): i.name for i in model.forecast_inputs()}
+    others = {name_key(i.name): i for i in model.inputs()}
     for i, s in enumerate(model.spec.scenarios or []):
         for j, c in enumerate(s.changes):
-            if c.input.casefold() in changeable:
+            if name_key(c.input) in changeable:
                 continue
             where = f"scenarios[{i}].changes[{j}].input: got {excerpt(c.input)}"
-            derived = others.get(c.input.casefold())
+            derived = others.get(name_key(c.input))
             if derived is not None and derived.derived is not None:
                 sources = ", ".join(i.name for i in derived.derived.of if i.kind == "value")
                 yield (
                     f"{where}; it is derived from other inputs ({sources or 'its siblings'}), "
                     "so change those instead"
                 )
-            elif c.input.casefold() in others:
+            elif name_key(c.input) in others:
                 yield (
                     f"{where}; a scenario changes the forecast's inputs (the base value, CAGRs, "
                     "shares and weights), and this is not one of them"
@@ -101,7 +102,6 @@ def change_problems(model: Model, scenario_models: list[Model], sums: SumsRule) 
             [p.value for p in model.probabilities], "scenarios[*].probability", "probabilities"
         )
     for scenario in scenario_models:
-        yield from _in_range(scenario)
         yield from _sums(scenario, sums)
         yield from _residuals(scenario)
 
@@ -119,6 +119,14 @@ def _residuals(model: Model) -> Iterator[str]:
                 f"(a residual's share) would be {item.value:.6g}; the shares it is left by "
                 "must sum to at most 1"
             )
+
+
+def range_problems(scenario_models: list[Model]) -> Iterator[str]:
+    """Every input a scenario changes stays within its range in it: checked before anything
+    derived from those inputs (a CAGR between two market values, a share from a value) is
+    judged, so that the change itself is named."""
+    for scenario in scenario_models:
+        yield from _in_range(scenario)
 
 
 def _in_range(model: Model) -> Iterator[str]:

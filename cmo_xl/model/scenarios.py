@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model import names
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.growth import spreadsheet_sub
 from cmo_xl.model.resolved import SCENARIO, Change, Input, InputKind, Scenario
 from cmo_xl.model.schema import Change as SpecChange
@@ -34,7 +35,7 @@ def scenario_number(spec: Spec, scenario: str | None) -> int:
     if scenario is None:
         return 1
     for k, name in enumerate(listed, start=1):
-        if name.casefold() == scenario.casefold():
+        if name_key(name) == name_key(scenario):
             return k
     raise SpecError(
         [
@@ -59,11 +60,11 @@ class Switch:
     def __post_init__(self) -> None:
         for i, s in enumerate(self.spec.scenarios or []):
             for j, c in enumerate(s.changes):
-                self.by_target.setdefault(c.input.casefold(), []).append((i, j, c))
+                self.by_target.setdefault(name_key(c.input), []).append((i, j, c))
 
     def live(self, item: Input) -> Input:
         """``item`` as the workbook holds it: unchanged, or switched by the scenario in force."""
-        found = self.by_target.get(item.name.casefold(), [])
+        found = self.by_target.get(name_key(item.name), [])
         if not found:
             return item
         label, parts = relabel(item, GIVEN_SUFFIX)

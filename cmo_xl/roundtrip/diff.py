@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from cmo_xl.model.engine import forecast
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import load_spec
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Model, region_key, world_key
@@ -92,8 +93,8 @@ def _changes(ma: Model, mb: Model) -> list[Change]:
     sa, sb = ma.scenarios[ma.scenario - 1].name, mb.scenarios[mb.scenario - 1].name
     if sa != sb:
         out.append(Change(SCENARIO_ROW, "Scenario in force", "text", sa, sb))
-    old = {i.name.casefold(): i for i in ma.inputs()}
-    new = {i.name.casefold(): i for i in mb.inputs()}
+    old = {name_key(i.name): i for i in ma.inputs()}
+    new = {name_key(i.name): i for i in mb.inputs()}
     typed = [k for k, i in old.items() if i.typed]
     typed += [k for k, i in new.items() if i.typed and not (k in old and old[k].typed)]
     for key in typed:

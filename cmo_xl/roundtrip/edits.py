@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmo_xl.errors import SpecError, WorkbookError
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import parse_spec
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import DEFAULT, Input, Model
@@ -67,7 +68,7 @@ def not_editable(item: Input) -> str | None:
 
 def editable_inputs(model: Model) -> dict[str, Input]:
     """Every input of ``model`` by its defined name, compared ignoring case as Excel does."""
-    return {i.name.casefold(): i for i in model.inputs()}
+    return {name_key(i.name): i for i in model.inputs()}
 
 
 def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> tuple[Spec, list[Unplaced]]:
@@ -82,7 +83,7 @@ def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> tuple[Spec, list[
     unplaced: list[Unplaced] = []
     placed: list[tuple[Edit, Input]] = []
     for edit in edits:
-        item = inputs.get(edit.name.casefold())
+        item = inputs.get(name_key(edit.name))
         if item is None:
             unplaced.append(Unplaced(edit, "the spec has no input of that name"))
             continue

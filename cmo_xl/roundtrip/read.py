@@ -18,6 +18,7 @@ from typing import Any
 
 from cmo_xl.errors import SpecError, WorkbookError
 from cmo_xl.model import names
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import parse_spec
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Input
@@ -156,4 +157,4 @@ def _same_formula(held: str, item: Input) -> bool:
 
 
 def _plain(formula: str) -> str:
-    return formula.replace("$", "").replace(" ", "").casefold()
+    return name_key(formula.replace("$", "").replace(" ", ""))

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from cmo_xl.model.engine import forecast
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.scenarios import scenario_number
 from cmo_xl.model.schema import Spec
@@ -20,8 +21,8 @@ from cmo_xl.workbook.records import WorkbookPlan
 
 def scenario_in_force(found: WorkbookRead) -> int | None:
     """The number of the scenario the switch holds; None when it holds no scenario's name."""
-    listed = [s.name.casefold() for s in found.spec.scenarios or []] or ["base"]
-    if found.scenario.casefold() not in listed:
+    listed = [name_key(s.name) for s in found.spec.scenarios or []] or ["base"]
+    if name_key(found.scenario) not in listed:
         return None
     return scenario_number(found.spec, found.scenario)
 

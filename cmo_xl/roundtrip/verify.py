@@ -25,6 +25,7 @@ from typing import Any
 
 from cmo_xl.errors import RecalcError
 from cmo_xl.model import names
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.roundtrip.book import open_book
 from cmo_xl.roundtrip.compare import mismatches
 from cmo_xl.roundtrip.read import WorkbookRead, read_book
@@ -241,7 +242,7 @@ def _plain(formula: str) -> str:
 
 
 def _bare(part: str) -> str:
-    return _PREFIXES.sub("", part).replace("$", "").replace(" ", "").casefold()
+    return name_key(_PREFIXES.sub("", part).replace("$", "").replace(" ", ""))
 
 
 _QUALIFIED = re.compile(
@@ -261,7 +262,7 @@ def precedents(sheet: str, formula: str, defined: dict[str, str]) -> Iterator[Pl
     for match in _LOCAL.finditer(text):
         yield from _area(sheet, match[1] + match[2], (match[3] or "") + (match[4] or ""))
     for match in _NAME.finditer(_LOCAL.sub("", text)):
-        target = defined.get(match[1].casefold())
+        target = defined.get(name_key(match[1]))
         if target is not None:
             where, first, last = a1.split_ref(target)
             yield from _area(where, a1.cell(*first), a1.cell(*last))
@@ -277,7 +278,7 @@ def _area(sheet: str, first: str, last: str) -> Iterator[Place]:
 
 def _downstream(plan: WorkbookPlan, roots: set[Place]) -> set[Place]:
     """Every formula cell that depends, directly or not, on one of ``roots``."""
-    defined = {name.casefold(): ref for name, ref in plan.names.items()}
+    defined = {name_key(name): ref for name, ref in plan.names.items()}
     dependents: dict[Place, list[Place]] = {}
     for sheet, cell in plan.formula_cells():
         here = (sheet, cell.row, cell.col)

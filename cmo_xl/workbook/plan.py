@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model import names
+from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.resolved import Key, region_key, world_key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
@@ -55,12 +56,12 @@ FIXED_TITLES = (
 
 
 def _dimension_titles(spec: Spec) -> None:
-    taken = {title.casefold(): title for title in FIXED_TITLES}
+    taken = {name_key(title): title for title in FIXED_TITLES}
     problems = [
         f"dimensions[{i}].name: got {excerpt(d.name)}; it names a sheet and "
-        f"{taken[d.name.casefold()]!r} is taken by cmo_xl"
+        f"{taken[name_key(d.name)]!r} is taken by cmo_xl"
         for i, d in enumerate(spec.dimensions)
-        if d.name.casefold() in taken
+        if name_key(d.name) in taken
     ]
     if problems:
         raise SpecError(problems)
