@@ -204,6 +204,25 @@ def no_errors_check() -> Check:
     return Check("no_errors")
 
 
+def split_levels(model: Model) -> list[tuple[str, str]]:
+    """The splits the workbook has a sheet for, (level, dimension): countries where a region
+    has any, and each dimension."""
+    levels = [(COUNTRY, "")] if any(r.countries for r in model.regions) else []
+    return levels + [(SEGMENT, d.name) for d in model.dimensions]
+
+
+def model_checks(result: Forecast) -> list[Check]:
+    """Every check the Checks sheet makes of the forecast, as the engine finds it (the error
+    scans find none where every number is finite)."""
+    model, levels = result.model, split_levels(result.model)
+    return [
+        *share_checks(model),
+        phase_check(model),
+        *sum_checks(result, levels),
+        *residual_checks(result, levels),
+    ]
+
+
 def failing(checks: Sequence[Check]) -> int:
     return sum(c.fails for c in checks)
 

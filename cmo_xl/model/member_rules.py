@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 from cmo_xl.model.resolve import SUM_TOLERANCE
 from cmo_xl.model.resolved import Input, Model
 from cmo_xl.model.schema import Country, Region, Segment, Spec
+from cmo_xl.text import excerpt
 
 
 def sums_to_one(values: list[float], path: str, what: str) -> Iterator[str]:
@@ -88,6 +89,12 @@ def member_value_problems(spec: Spec) -> Iterator[str]:
                 continue
             if not anchored:
                 why = "its region splits by mix shift: only the base year's value gives a weight"
+            elif c.cagr is None and r.residual:
+                why = (
+                    f"it keeps its share of {r.name}, the residual region, whose value after "
+                    "the base year is what the other regions leave, so no weight reproduces a "
+                    "later value; state the base year's value, or give the country its own cagr"
+                )
             elif c.cagr is None and c.value.year not in ends:
                 why = "it keeps its share of its region, so the year must be a phase end"
             elif not m.base_year <= c.value.year <= m.end_year:
@@ -97,6 +104,7 @@ def member_value_problems(spec: Spec) -> Iterator[str]:
             yield f"regions[{i}].countries[{j}].value.year: got {c.value.year}; {why}"
     for i, d in enumerate(spec.dimensions):
         anchored = any(s.residual for s in d.segments)
+        yield from _overridden_values(i, spec)
         for j, s in enumerate(d.segments):
             if s.value is None or s.value.year == m.base_year:
                 continue
@@ -110,6 +118,32 @@ def member_value_problems(spec: Spec) -> Iterator[str]:
             else:
                 continue
             yield f"dimensions[{i}].segments[{j}].value.year: got {s.value.year}; {why}"
+
+
+def _overridden_values(i: int, spec: Spec) -> Iterator[str]:
+    """A segment stated by value has one share of the world, derived from that value; an
+    override of its share in a region, or of its growth before the value's year, would make
+    the world's segment another number than the one stated."""
+    d = spec.dimensions[i]
+    stated = {s.name: (j, s.value) for j, s in enumerate(d.segments) if s.value is not None}
+    for k, o in enumerate(d.overrides):
+        if o.segment not in stated:
+            continue
+        j, value = stated[o.segment]
+        where = f"dimensions[{i}].overrides[{k}]"
+        told = f"{excerpt(o.segment)} is stated by value (dimensions[{i}].segments[{j}].value)"
+        if o.share is not None:
+            yield (
+                f"{where}.share: {told}, so its share is derived over the world; a share of "
+                f"its own in {excerpt(o.region)} would move the world's value away from the "
+                "stated one; give the segment a share instead of a value to override it"
+            )
+        if o.cagr is not None and value.year != spec.market.base_year:
+            yield (
+                f"{where}.cagr: {told} for {value.year}; a growth rate of its own in "
+                f"{excerpt(o.region)} would move that value; state the base year's value, "
+                "or leave its growth alone"
+            )
 
 
 def stated_share_problems(model: Model) -> Iterator[str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from pydantic import BaseModel
 
 from cmo_xl.model import names
+from cmo_xl.model.check_rules import forecast_problems
 from cmo_xl.model.excel_names import name_key, sheet_name_problem
 from cmo_xl.model.member_rules import (
     member_parts,
@@ -62,7 +63,10 @@ def rule_problems(spec: Spec) -> list[str]:
     problems = _in_every_scenario(spec, scenarios, (derived_problems, stated_share_problems))
     if problems:
         return problems
-    return list(change_problems(model, scenarios, sums_to_one))
+    problems = list(change_problems(model, scenarios, sums_to_one))
+    if problems:
+        return problems
+    return list(forecast_problems(scenarios))
 
 
 def _in_every_scenario(
