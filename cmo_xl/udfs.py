@@ -204,7 +204,9 @@ def cmo_phased(
     require(years, years <= ends[-1], "year", f"it is after the last phase end {ends[-1]:g}")
     last = int(years.max())  # compound only as far as the latest year asked for
     check_span(start, last, "year")
-    series = growth.phased_series(value, start, last, ends.astype(int).tolist(), rates.tolist())
+    # the ends as floats: a phase may end far past any year asked for (1e19, "for good"),
+    # where an integer cast would wrap past 2**63
+    series = growth.phased_series(value, start, last, ends.tolist(), rates.tolist())
     result = np.vectorize(lambda y: series[int(y) - start], otypes=[float])(years)
     return unwrap(finite(result, "base_value and phase_cagrs"))
 

@@ -37,6 +37,15 @@ def test_phased_by_hand() -> None:
     assert row == pytest.approx(by_hand, rel=REL)
 
 
+@pytest.mark.parametrize("far", [2**63 + 1e4, 1e19, 1e300])
+def test_phased_with_a_phase_that_ends_far_away(far: float) -> None:
+    """A last phase that ends past any year asked for ("for good") is a phase like any other:
+    73 * 1.06^3 * 1.114^5 in 2030 (a cast to a 64-bit integer used to wrap it negative)."""
+    got = cmo_phased(73, 2022, [2025, far], [0.06, 0.114], 2030)
+    assert got == pytest.approx(73 * 1.06**3 * 1.114**5, rel=REL)
+    assert round(got, 2) == 149.16
+
+
 def test_forecast_and_series_by_hand() -> None:
     assert cmo_forecast(73, 0.06, 2022, 2025) == pytest.approx(73 * 1.06**3, rel=REL)
     assert cmo_forecast(73, 0.06, 2022, 2025) == pytest.approx(86.944168, abs=5e-7)
