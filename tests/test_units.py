@@ -241,7 +241,7 @@ def test_a_decimal_mark_other_than_a_point_or_comma_is_refused() -> None:
 
 
 def test_a_quote_with_a_decimal_comma_keeps_its_precision() -> None:
-    """"1,5 billion" in EUR m is 1,500 give or take half of 0.1 billion: 50."""
+    """A quote of 1,5 billion in EUR m is 1,500 give or take half of 0.1 billion: 50."""
     data = small_spec_data()
     data["market"].update(unit="EUR m", decimal_mark=",")
     data["market"]["values"] = [
