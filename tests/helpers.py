@@ -133,3 +133,16 @@ def run_python(
             seconds,
             usage.ru_maxrss / 1024,
         )
+
+
+def series_value(book: openpyxl.Workbook, sheet: str, label: str, year: int, unit: str) -> float:
+    """The value row labelled ``label`` (in the model's unit) in ``year``'s column: the first
+    such row, which on a segment sheet is the world's."""
+    ws = book[sheet]
+    column = next(c.column for c in ws[4] if c.value == year)
+    row = next(
+        r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == label and r[1].value == unit
+    )
+    value = ws.cell(row, column).value
+    assert isinstance(value, float | int), (sheet, label, year, value)
+    return float(value)

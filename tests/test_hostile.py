@@ -25,7 +25,7 @@ import yaml
 from cmo_xl.model.load import load_spec
 from cmo_xl.workbook.plan import plan_workbook
 
-from helpers import Run, mismatches, run_cli, values_of, without_cached_values
+from helpers import Run, mismatches, run_cli, series_value, values_of, without_cached_values
 from spec_samples import small_spec_data
 
 CORPUS = Path(__file__).parent / "hostile"
@@ -109,6 +109,29 @@ def test_corpus_workbooks_recalculate_to_the_engine(tmp_path: Path) -> None:
     for case, plan, output in zip(OK_CASES, plans, outputs, strict=True):
         assert mismatches(plan, values_of(output)) == [], case.name
         assert master_check(output) == "OK", case.name
+        book = openpyxl.load_workbook(output, data_only=True)
+        for sheet, label, year, unit, value in figures(case):
+            got = series_value(book, sheet, label, year, unit)
+            assert got == pytest.approx(value, rel=1e-12), (case.name, label, year, got)
+
+
+def figures(case: Path) -> list[tuple[str, str, int, str, float]]:
+    """The stated figures a case's header says the workbook reproduces, read by hand:
+    ``# figure: Sheet | row label | year | unit | value``."""
+    lines = case.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        if line.startswith("# figure:"):
+            sheet, label, year, unit, value = (p.strip() for p in line[9:].split("|"))
+            out.append((sheet, label, int(year), unit, float(value)))
+    return out
+
+
+def test_every_ok_case_states_what_it_reproduces() -> None:
+    """The cases added for figures and members stated by value say which figures to find."""
+    for case in OK_CASES:
+        if case.stem.startswith(("figure_", "unit_", "country_")):
+            assert figures(case), case.name
 
 
 # -- inputs made here: encodings, sizes, names -------------------------------------------------

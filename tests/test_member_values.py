@@ -22,7 +22,7 @@ from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
 from cmo_xl.workbook.recalc import recalculate_many
 
-from helpers import mismatches, values_of, without_cached_values
+from helpers import mismatches, series_value, values_of, without_cached_values
 
 UNIT = "USD bn"
 
@@ -233,19 +233,6 @@ ACCEPTED: dict[str, tuple[dict[str, Any], list[tuple[str, str, int, float]]]] = 
 }
 
 
-def series_value(book: openpyxl.Workbook, sheet: str, label: str, year: int) -> float:
-    """The value row labelled ``label`` (in the model's unit) in ``year``'s column: the first
-    such row, which on a segment sheet is the world's."""
-    ws = book[sheet]
-    column = next(c.column for c in ws[4] if c.value == year)
-    row = next(
-        r[0].row for r in ws.iter_rows(min_row=5) if r[0].value == label and r[1].value == UNIT
-    )
-    value = ws.cell(row, column).value
-    assert isinstance(value, float | int), (sheet, label, year, value)
-    return float(value)
-
-
 @pytest.mark.libreoffice
 def test_every_accepted_member_value_is_reproduced_in_every_scenario(tmp_path: Path) -> None:
     built = []
@@ -263,7 +250,7 @@ def test_every_accepted_member_value_is_reproduced_in_every_scenario(tmp_path: P
         book = openpyxl.load_workbook(output, data_only=True)
         assert book["Checks"]["E4"].value == "OK", name
         for sheet, label, year, value in figures:
-            got = series_value(book, sheet, label, year)
+            got = series_value(book, sheet, label, year, UNIT)
             assert got == pytest.approx(value, rel=1e-9), (name, sheet, label, year, got)
 
 

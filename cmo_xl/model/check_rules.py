@@ -52,7 +52,7 @@ def _describe(model: Model, check: Check, result: Forecast) -> str:
     return (
         f"{path}: the residual ({excerpt(check.member)}) would be below 0 from {year} "
         f"({value:.4g} {model.spec.market.unit}): its siblings outgrow {parent}; lower their "
-        "shares or CAGRs, or stop a phase before it"
+        "shares or CAGRs"
     )
 
 

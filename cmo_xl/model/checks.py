@@ -127,7 +127,9 @@ def sum_checks(result: Forecast, split_levels: Sequence[tuple[str, str]]) -> lis
                     dimension,
                     region,
                     sum_gap(whole, parts),
-                    _magnitude(parts) if beside_residual(model, level, dimension) else sum(whole),
+                    _magnitude(parts)
+                    if by_magnitude(model, level, dimension, region)
+                    else sum(whole),
                 )
             )
         if level == SEGMENT:
@@ -192,6 +194,14 @@ def beside_residual(model: Model, level: str, dimension: str) -> bool:
     if level == COUNTRY:
         return any(r.anchored for r in model.regions)
     return any(s.residual for s in model.dimension(dimension).by_region[model.regions[0].name])
+
+
+def by_magnitude(model: Model, level: str, dimension: str, region: str) -> bool:
+    """Whether a region's split is compared relative to its parts' magnitudes: beside a
+    residual member, or where the region is the residual one, whose value is a difference
+    that may be 0 or just below it (its sum would make a tolerance of 0 or less)."""
+    residual_region = any(r.residual and r.name == region for r in model.regions)
+    return residual_region or beside_residual(model, level, dimension)
 
 
 def _magnitude(parts: Sequence[Sequence[float]]) -> float:

@@ -64,7 +64,7 @@ def implied_cagr(start_value: float, end_value: float, years: float) -> float:
     return float((end_value / start_value) ** (1.0 / years)) - 1.0
 
 
-def phase_number(year: int, phase_end_years: Sequence[int]) -> int:
+def phase_number(year: int, phase_end_years: Sequence[float]) -> int:
     """1-based phase of the growth step that ends in ``year`` (the step from year-1 to year).
 
     Mirrors the workbook's ``COUNTIF(phase_ends,"<"&year)+1``.
@@ -79,7 +79,7 @@ def phased_series(
     base_value: float,
     base_year: int,
     end_year: int,
-    phase_end_years: Sequence[int],
+    phase_end_years: Sequence[float],
     phase_cagrs: Sequence[float],
 ) -> list[float]:
     """Values for ``base_year..end_year``, compounding each year at its phase's CAGR."""

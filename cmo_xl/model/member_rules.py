@@ -3,6 +3,7 @@ and shares that sum to 1 (or leave the residual at least 0), values included onc
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
 from cmo_xl.model.resolve import SUM_TOLERANCE
@@ -159,8 +160,14 @@ def stated_share_problems(model: Model) -> Iterator[str]:
         if not stated:
             continue
         for s in stated:
-            if not 0 <= s.value <= 1:
-                value, year = s.derived.stated if s.derived else (s, s)
+            value, year = s.derived.stated if s.derived else (s, s)
+            if math.isnan(s.value):
+                yield (
+                    f"{value.path}: {value.value:g} in {int(year.value)} is stated of a parent "
+                    "whose value is 0 (or not a number) then, so no share can be derived from "
+                    "it; give the member a share, or its parent a value"
+                )
+            elif not 0 <= s.value <= 1:
                 yield (
                     f"{value.path}: {value.value:g} in {int(year.value)} makes a share of "
                     f"{s.value:.4g}; a share must be from 0 to 1"

@@ -204,7 +204,9 @@ def _sum_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> l
                     f"{what} of {check.region} add up to the region in every year",
                     formula_text.abs_gap(total, region_row),
                     _magnitude(ctx, split, block.value)
-                    if anchored
+                    if model_checks.by_magnitude(
+                        ctx.model, split.level, split.dimension, check.region
+                    )
                     else formula_text.total(region_row),
                     check,
                 )
