@@ -127,16 +127,30 @@ def test_residuals_recalculate_to_the_engine_and_true_cagrs_hold(tmp_path: Path)
         assert abs(summary[implied] - cagr) <= 1e-9, (label, summary[implied])
 
 
+def test_a_spec_whose_residual_goes_negative_is_refused() -> None:
+    """Ruritania at 60% a year outgrows East by 2022; the spec says so before a workbook
+    with a failing master check is built."""
+    data = residual_spec()
+    data["regions"][0]["countries"][0]["cagr"] = inp(0.6)
+    with pytest.raises(SpecError) as info:
+        parse_spec(data)
+    assert info.value.problems == [
+        "regions[0].countries[2]: the residual ('Other East') would be below 0 from 2022 "
+        f"({0.5 * 50 * 1.12**2 - 12.5 * 1.6**2:.4g} EUR m): its siblings outgrow 'East'; lower "
+        "their shares or CAGRs"
+    ]
+
+
 @pytest.mark.libreoffice
 def test_a_negative_residual_fails_exactly_its_check(tmp_path: Path) -> None:
-    data = residual_spec()
-    data["regions"][0]["countries"][0]["cagr"] = inp(0.6)  # Ruritania outgrows its region
-    plan = plan_workbook(parse_spec(data))
+    """Typed in the workbook, the same 60% fails exactly the residual's check."""
+    plan = plan_workbook(parse_spec(residual_spec()))
     east = [50 * 1.12 ** min(t, 2) * 1.06 ** max(t - 2, 0) for t in range(4)]
     other = [0.5 * e - 12.5 * 1.6**t for t, e in enumerate(east)]
     first = next(2020 + t for t, v in enumerate(other) if v < 0)
-    values = _recalculated(plan, tmp_path)
-    assert mismatches(plan, values) == []
+    built = write_workbook(plan, tmp_path / "book.xlsx")
+    edited = without_cached_values(built, tmp_path / "copy.xlsx", {"cagr_East_Ruritania": 0.6})
+    values = recalculated_values(edited, tmp_path / "o")
     checks = values["Checks"]
     failing = [checks[f"A{r}"] for r in range(8, 60) if checks.get(f"E{r}") == "ERROR"]
     assert failing == [f"Other East (residual of East) is never below 0: negative from {first}"]

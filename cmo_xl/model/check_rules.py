@@ -18,33 +18,31 @@ from cmo_xl.model.resolved import Model
 from cmo_xl.text import excerpt
 
 
-def forecast_problems(scenarios: list[Model]) -> Iterator[str]:
-    """What the engine finds in each scenario's forecast that the workbook would fail."""
-    for model in scenarios:
-        result = forecast(model)
-        where = _scenario(model)
-        found = False
-        for check in model_checks(result):
-            if check.fails:
-                found = True
-                yield _describe(model, check, result) + where
-        if not found:
-            yield from (p + where for p in _not_finite(result))
+def forecast_problems(model: Model) -> Iterator[str]:
+    """What the engine finds in one scenario's forecast that the workbook would fail (the
+    rules say which scenarios each is found in). A segment residual below 0 in several
+    regions is said once, for the first of them."""
+    result = forecast(model)
+    failed = [c for c in model_checks(result) if c.fails]
+    said: dict[str, tuple[str, int]] = {}  # field -> (its first problem, regions more)
+    for check in failed:
+        problem, path = _describe(model, check, result)
+        first, more = said.get(path, (problem, -1))
+        said[path] = (first, more + 1)
+    for problem, more in said.values():
+        yield problem + (f" (and in {more} more region(s))" if more else "")
+    if not failed:
+        yield from _not_finite(result)
 
 
-def _scenario(model: Model) -> str:
-    if not model.spec.scenarios:
-        return ""
-    return f" (in scenario {excerpt(model.scenarios[model.scenario - 1].name)})"
-
-
-def _describe(model: Model, check: Check, result: Forecast) -> str:
+def _describe(model: Model, check: Check, result: Forecast) -> tuple[str, str]:
+    """The problem, and the field it is said of."""
     if check.kind != "residual":
         return (
             f"(top level): the workbook's {check.kind.replace('_', ' ')} check would fail "
             f"(gap {check.gap:.6g}, tolerance {check.tolerance:.3g}); this is a cmo_xl bug, "
             "please report it with the spec"
-        )
+        ), check.kind
     path, parent, key = _residual_field(model, check)
     year = check.year
     assert year is not None  # a failing residual check says its first year
@@ -53,7 +51,7 @@ def _describe(model: Model, check: Check, result: Forecast) -> str:
         f"{path}: the residual ({excerpt(check.member)}) would be below 0 from {year} "
         f"({value:.4g} {model.spec.market.unit}): its siblings outgrow {parent}; lower their "
         "shares or CAGRs"
-    )
+    ), path
 
 
 def _residual_field(model: Model, check: Check) -> tuple[str, str, tuple[str, str, str, str]]:

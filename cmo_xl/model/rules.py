@@ -66,7 +66,7 @@ def rule_problems(spec: Spec) -> list[str]:
     problems = list(change_problems(model, scenarios, sums_to_one))
     if problems:
         return problems
-    return list(forecast_problems(scenarios))
+    return _in_every_scenario(spec, scenarios, (forecast_problems,))
 
 
 def _in_every_scenario(
