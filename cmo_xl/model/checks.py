@@ -38,6 +38,7 @@ CheckKind = Literal[
     "split_world",
     "residual",
     "no_errors",
+    "formulas_intact",
 ]
 
 

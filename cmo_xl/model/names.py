@@ -21,9 +21,11 @@ MASTER_CHECK = "master_check"
 YEARS = "timeline_years"
 WORLD_VALUES = "world_values"
 GROWTH_WARNINGS = "growth_warnings"
+#: On Checks: how many rows of formulas cmo_xl wrote hold a number, a blank or other text now.
+INTEGRITY_CHECK = "integrity_check"
 
 #: Names of calculated cells and rows, defined by the sheets that hold them.
-CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES, GROWTH_WARNINGS)
+CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES, GROWTH_WARNINGS, INTEGRITY_CHECK)
 #: On the History sheet, where the spec states values before the base year: the years with a
 #: stated value and the base year, and the market in them.
 HISTORY_YEARS = "history_years"

@@ -209,6 +209,21 @@ def error_count(range_: str) -> str:
     return f"SUMPRODUCT(--ISERROR({range_}))"
 
 
+def formulas_missing(ranges: list[str]) -> str:
+    """How many cells of ``ranges``, where formulas were written, are no longer formulas (a
+    number typed over one, even the number it showed, a cleared cell, a pasted value).
+
+    ISFORMULA came with Excel 2013 and is stored with the ``_xlfn.`` prefix of the functions
+    newer than the file format (Microsoft, [MS-XLSX] 2.2.2 "Formulas"; rust_xlsxwriter's
+    "future functions" example writes ISFORMULA so, and without the prefix LibreOffice shows
+    #NAME?). Over a range inside SUMPRODUCT both Excel and LibreOffice give one value a cell.
+
+    >>> formulas_missing(["Regions!$C$16:$M$16"])
+    'SUMPRODUCT(1-_xlfn.ISFORMULA(Regions!$C$16:$M$16))'
+    """
+    return "+".join(f"SUMPRODUCT(1-_xlfn.ISFORMULA({r}))" for r in ranges)
+
+
 def flag(value: str, tolerance: str) -> str:
     """1 when ``|value|`` exceeds ``tolerance`` or is an error, else 0.
 

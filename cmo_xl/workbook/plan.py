@@ -106,10 +106,13 @@ def plan_workbook(
     calc_sheets += [history_sheet] if history_sheet else []
     calc_sheets.append(reconciliation_sheet)
     scanned = [inputs_sheet.sheet, *calc_sheets]
-    checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned)
+    master, warnings = checks.verdicts(ctx)
     dashboard_sheet = dashboard.build_dashboard_sheet(
-        ctx, regions, splits, players_sheet, checks_sheet.master_status, checks_sheet.warnings
+        ctx, regions, splits, players_sheet, master, warnings
     )
+    guarded = [*calc_sheets, dashboard_sheet]
+    checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned, guarded)
+    assert (checks_sheet.master_status, checks_sheet.warnings) == (master, warnings)
 
     described = [
         (dashboard_sheet, "The forecast on one page: key figures, regions, checks and charts"),

@@ -15,6 +15,7 @@ from cmo_xl.model.checks import Check
 from cmo_xl.model.verdicts import FAIL, PASS, WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.sheets import integrity
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.regions import RegionRows
 from cmo_xl.workbook.sheets.split import SplitRows
@@ -43,8 +44,15 @@ class _Placed:
 
 
 def build_checks_sheet(
-    ctx: Context, regions: RegionRows, splits: list[SplitRows], scanned: list[SheetPlan]
+    ctx: Context,
+    regions: RegionRows,
+    splits: list[SplitRows],
+    scanned: list[SheetPlan],
+    guarded: list[SheetPlan],
 ) -> ChecksSheet:
+    """Every check of the model, the growth warnings, and the integrity of every formula on
+    the ``guarded`` sheets (and of the checks themselves); ``scanned`` sheets are scanned for
+    error values."""
     sheet = SheetPlan(TITLE)
     sheet.put(1, LABEL, "Checks", "title")
     sheet.put(
@@ -52,7 +60,8 @@ def build_checks_sheet(
         LABEL,
         "A check passes when its gap is within the tolerance: check_tolerance for shares "
         "and counts, check_tolerance times the values compared for sums of values. Any error "
-        "value fails it. The master check is OK only when every check passes.",
+        "value fails it. The master check is OK only when every check passes and every formula "
+        "cmo_xl wrote is still a formula (the integrity checks, at the end).",
         "note",
     )
     sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 14, FLAG: 8, STATUS: 10}
@@ -80,20 +89,72 @@ def build_checks_sheet(
     flags = a1.area(FIRST_CHECK_ROW, FLAG, row - 1, FLAG)
     failing = model_checks.failing([item.check for item in placed])
     master = FAIL if failing else PASS
+    warnings, last = _growth_warnings(ctx, sheet, row + 1)
+    guards = integrity.guarded_rows(guarded) + integrity.guarded_rows(
+        [sheet], {TITLE: FIRST_CHECK_ROW}
+    )
+    broken = _integrity_checks(ctx, sheet, last + 2, guards)
+    counted = f"{formula_text.total(flags)}+{broken}"
     sheet.put(MASTER_ROW, LABEL, "Master check", "total")
-    text = formula_text.status(formula_text.total(flags))
+    text = formula_text.status(counted)
     sheet.formula(MASTER_ROW, STATUS, text, cached=master, style="check")
-    sheet.put(MASTER_ROW + 1, LABEL, "Checks failing")
-    sheet.formula(MASTER_ROW + 1, STATUS, formula_text.total(flags), cached=failing, fmt="int")
+    sheet.put(MASTER_ROW + 1, LABEL, "Checks failing, integrity checks included")
+    sheet.formula(MASTER_ROW + 1, STATUS, counted, cached=failing, fmt="int")
     ctx.define(names.MASTER_CHECK, sheet, MASTER_ROW, STATUS)
-    warnings = _growth_warnings(ctx, sheet, row + 1)
     sheet.freeze = a1.cell(FIRST_CHECK_ROW, 1)
     return ChecksSheet(sheet, master, warnings)
 
 
-def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> int:
+def verdicts(ctx: Context) -> tuple[str, int]:
+    """The master check's verdict and the count of growth warnings, as the engine finds them
+    (the Checks sheet computes the same), for the sheets built before it."""
+    failing = model_checks.failing(model_checks.model_checks(ctx.result))
+    warnings = sum(w.warns for w in model_checks.growth_warnings(ctx.result))
+    return (FAIL if failing else PASS), warnings
+
+
+def _integrity_checks(
+    ctx: Context, sheet: SheetPlan, row: int, guards: list[integrity.GuardedRow]
+) -> str:
+    """A section that checks each row of formulas is still formulas; the cell counting the
+    rows that are not, which the master check adds."""
+    sheet.put(row, LABEL, "Integrity: every formula cmo_xl wrote is still a formula", "section")
+    for col in range(GAP, STATUS + 1):
+        sheet.put(row, col, "", "section")
+    summary = row + 1
+    sheet.put(
+        summary,
+        LABEL,
+        "Rows where a formula was typed over or cleared (counted in the master check)",
+    )
+    header = summary + 1
+    for col, text in enumerate(("Row of formulas", "Missing", "Tolerance", "Fails", "Status"), 1):
+        sheet.put(header, col, text, "header")
+    row = header
+    for guard in guards:
+        row += 1
+        gap = a1.cell(row, GAP)
+        sheet.formula(row, LABEL, integrity.label(guard, gap), cached=guard.intact(), style="label")
+        missing = formula_text.formulas_missing(guard.areas())
+        sheet.formula(row, GAP, missing, cached=0.0, fmt="int")
+        # not check_tolerance, an input: no missing formula is allowed
+        sheet.put(row, TOLERANCE, "none")
+        sheet.formula(row, FLAG, formula_text.flag(gap, "0"), cached=0, fmt="int")
+        sheet.formula(
+            row, STATUS, formula_text.status(a1.cell(row, FLAG)), cached=PASS, style="check"
+        )
+    flags = a1.area(header + 1, FLAG, max(row, header + 1), FLAG)
+    sheet.formula(summary, STATUS, formula_text.total(flags), cached=0, fmt="int")
+    ctx.define(names.INTEGRITY_CHECK, sheet, summary, STATUS)
+    # A printout carries the count, not a page per hundred rows that say "intact": the rows
+    # are on the sheet, below the print area
+    sheet.print_area = a1.area(1, 1, summary, STATUS)
+    return a1.cell(summary, STATUS)
+
+
+def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> tuple[int, int]:
     """Each phase's world growth against the market CAGR input: warnings, counted on top,
-    outside the master check."""
+    outside the master check. The count, and the last row used."""
     sheet.put(row, LABEL, "Warnings: not failures, but worth reading", "section")
     for col in range(GAP, STATUS + 1):
         sheet.put(row, col, "", "section")
@@ -132,7 +193,7 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> int:
     count = sum(w.warns for w in warnings)
     sheet.formula(WARNINGS_ROW, STATUS, formula_text.total(flags), cached=count, fmt="int")
     ctx.define(names.GROWTH_WARNINGS, sheet, WARNINGS_ROW, STATUS)
-    return count
+    return count, row
 
 
 def _sum_to_one(range_: str) -> str:
