@@ -147,19 +147,23 @@ def _build(args: argparse.Namespace) -> int:
     if spec_path is not None and _same_file(spec_path, out):
         raise OutputError(f"{out}: is the spec being built; choose another output file")
     notes: list[str] = []
+    scenario = args.scenario
     if args.inputs_from is not None:
         from cmo_xl.roundtrip.carry import inputs_from
 
         if _same_file(Path(args.inputs_from), out):
             raise OutputError(f"{out}: is the workbook the inputs come from; write another file")
-        spec, notes = inputs_from(spec, Path(args.inputs_from))
+        carried = inputs_from(spec, Path(args.inputs_from))
+        spec, notes = carried.spec, carried.lines
+        if args.scenario is None:  # the scenario it was left in, unless one is asked for
+            scenario = carried.scenario
     written = build_workbook(
         spec,
         out,
         force=args.force,
         spec_label=label,
         udfs=args.udfs,
-        scenario=args.scenario,
+        scenario=scenario,
         protect=not args.no_protect,
     )
     if not say([*notes, f"wrote {written}"]):

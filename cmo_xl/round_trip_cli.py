@@ -23,6 +23,12 @@ def add_round_trip_commands(commands: Any) -> None:
         help="also write every series' values as a tidy table: .csv, or .parquet (needs pyarrow)",
     )
     read.add_argument("--force", action="store_true", help="overwrite what exists")
+    read.add_argument(
+        "--keep-invalid",
+        action="store_true",
+        help="when the typed values break the spec's rules, write the spec they make anyway, "
+        "for you to fix (exit 1 all the same)",
+    )
 
     diff = commands.add_parser(
         "diff", help="the assumptions two workbooks (or specs) differ in, and their effect"
@@ -55,6 +61,8 @@ def _read(args: argparse.Namespace) -> int:
             if path.exists() and not args.force:
                 raise OutputError(f"{path}: already exists; use --force to overwrite it")
     found = read_book(args.book)
+    if found.broken:
+        return _read_invalid(args, found, out)
     frame = values_table(found) if table is not None else None
     text = spec_yaml(found.spec)
     report = edit_lines(found)
@@ -68,6 +76,31 @@ def _read(args: argparse.Namespace) -> int:
         return EXIT_OK if say([text.rstrip("\n")]) else EXIT_PROBLEM
     write_file(out, lambda staged: staged.write_text(text, encoding="utf-8"), force=args.force)
     return EXIT_OK if say([*report, f"wrote {out}"]) else EXIT_PROBLEM
+
+
+def _read_invalid(args: argparse.Namespace, found: Any, out: Path | None) -> int:
+    """A workbook whose typed values break the spec's rules: name the cells and the rules;
+    write nothing, unless asked to keep the invalid values (then only the spec, to fix)."""
+    from cmo_xl.model.spec_text import data_yaml
+    from cmo_xl.workbook.publish import write_file
+
+    lines = [f"{found.path}: the values typed in it break the spec's rules:"]
+    lines += [f"  - {b.line()}" for b in found.broken]
+    if not args.keep_invalid:
+        lines.append("no spec written; fix those cells, or use --keep-invalid to write it anyway")
+        for line in lines:
+            warn(line)
+        return EXIT_PROBLEM
+    text = data_yaml(found.data)
+    if out is None:
+        for line in lines:
+            warn(line)
+        say([text.rstrip("\n")])
+        return EXIT_PROBLEM
+    write_file(out, lambda staged: staged.write_text(text, encoding="utf-8"), force=args.force)
+    for line in [*lines, f"wrote {out}, which breaks those rules: fix it before building"]:
+        warn(line)
+    return EXIT_PROBLEM
 
 
 def _write_table(frame: object, path: Path, suffix: str) -> None:

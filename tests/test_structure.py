@@ -143,11 +143,15 @@ def test_udf_calls_only_with_udfs(wb: openpyxl.Workbook, variant: str) -> None:
 def test_no_typed_numbers_on_calculation_sheets(wb: openpyxl.Workbook, plan: WorkbookPlan) -> None:
     titles = calculation_titles(plan)
     assert set(TIMELINE_SHEETS) <= set(titles)
+    constants: list[str] = []
     for title in titles:
         results = array_results(wb[title])
         for row in wb[title].iter_rows():
             for c in row:
                 if c.coordinate in results:
+                    continue
+                if c.fill.fgColor.rgb == "00E7E6E6" and c.protection.locked:
+                    constants.append(f"{title}!{c.coordinate}")  # fixed when built, locked
                     continue
                 assert not isinstance(c.value, int | float) or isinstance(c.value, bool), (
                     f"{title}!{c.coordinate} holds a typed number {c.value!r}"
@@ -159,6 +163,8 @@ def test_no_typed_numbers_on_calculation_sheets(wb: openpyxl.Workbook, plan: Wor
                         if t.type == Token.OPERAND and t.subtype == Token.NUMBER
                     }
                     assert literals <= ALLOWED_LITERALS, f"{title}!{c.coordinate}: {c.value}"
+    # the one constant of a calculation sheet: the checks' tolerance, by its name
+    assert constants == [plan.names["check_tolerance"].replace("$", "")]
 
 
 @pytest.mark.parametrize("title", TIMELINE_SHEETS)
@@ -259,9 +265,13 @@ def test_every_input_is_named_styled_and_validated(
         if c.value is not None and ws.cell(c.row, 1).fill.fgColor.rgb != "00D9E1F2"
     ]
     assert len(inputs) > 60
-    switched = 0
+    switched = fixed = 0
     for c in inputs:
         assert c.coordinate in single_names, f"Inputs!{c.coordinate} has no defined name"
+        if c.fill.fgColor.rgb == "00E7E6E6":  # a year fixed when built: grey, locked
+            assert c.protection.locked and c.coordinate not in validated, c.coordinate
+            fixed += 1
+            continue
         if c.data_type == "f" and re.match("=(CHOOSE|MATCH)", c.value):
             # set by the scenario switch, or the switch's number: a calculation, not an input
             assert re.fullmatch(r"=(CHOOSE\(scenario_index,.*\)|MATCH\(scenario,.*\))", c.value)
@@ -275,6 +285,7 @@ def test_every_input_is_named_styled_and_validated(
         if c.data_type == "f":  # a link to a default: nothing but another input's name
             assert re.fullmatch(r"=[a-z_]+[A-Za-z0-9_]*", c.value), c.value
     assert switched == 2  # the template's scenarios change one input; and the switch's number
+    assert fixed == 2  # the base and end years
 
 
 def test_validation_bounds(wb: openpyxl.Workbook) -> None:
@@ -286,7 +297,9 @@ def test_validation_bounds(wb: openpyxl.Workbook) -> None:
     assert ("decimal", "between", "0", "1") in rules  # shares
     assert ("decimal", "between", "-0.5", "1") in rules  # CAGRs
     assert ("whole", "between", "2022", "2032") in rules  # years
-    assert ("whole", "between", "2022", "2022") in rules  # the base year is fixed
+    base_year = ws[resolve_address(wb, "base_year")]  # fixed: locked and grey, not validated
+    assert base_year.protection.locked and base_year.fill.fgColor.rgb == "00E7E6E6"
+    assert ("whole", "between", "2022", "2022") not in rules
 
 
 def test_sheets_are_protected_and_only_inputs_unlocked(wb: openpyxl.Workbook) -> None:
@@ -333,8 +346,10 @@ def test_reported_years_estimates_and_unquantified_regions(wb: openpyxl.Workbook
     regions = wb["Regions"]
     assert regions["C4"].number_format == '0"A"' and regions["C4"].value == "=base_year"
     assert regions["D4"].number_format == '0"E"'
-    assert wb["Dashboard"]["C10"].number_format == '0"A"'
-    assert wb["Dashboard"]["D10"].number_format == '0"E"'
+    dashboard = wb["Dashboard"]
+    (year_row,) = [c.row for c in dashboard["A"] if c.value == "Year"]
+    assert dashboard.cell(year_row, 3).number_format == '0"A"'
+    assert dashboard.cell(year_row, 4).number_format == '0"E"'
     # a region's value row is the last of its two rows (its rate, then its value)
     labels = [regions.cell(r, 1).value for r in range(1, regions.max_row + 1)]
     latin = len(labels) - labels[::-1].index("Latin America")

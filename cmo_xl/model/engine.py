@@ -314,7 +314,7 @@ def _benchmarks(model: Model, values: dict[Key, list[float]]) -> list[BenchmarkC
                 b.figure.value,
                 number,
                 b.precision.value,
-                model.tolerance.value,
+                model.tolerance,
             )
         )
     return out

@@ -11,10 +11,13 @@ from cmo_xl.model.engine import BenchmarkComparison, Forecast
 from cmo_xl.model.resolved import Model
 from cmo_xl.model.verdicts import CONFLICT
 
+#: The provenance of an input the spec holds a place for, not a figure.
+PLACEHOLDER = "placeholder"
+
 
 def placeholders(model: Model) -> list[str]:
     """Field paths of the inputs whose provenance is ``placeholder``."""
-    return [item.path for item in model.inputs() if item.provenance == "placeholder"]
+    return [item.path for item in model.inputs() if item.provenance == PLACEHOLDER]
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,22 @@ GROWTH_WARNINGS = "growth_warnings"
 #: On Checks: how many rows of formulas cmo_xl wrote hold a number, a blank or other text now.
 INTEGRITY_CHECK = "integrity_check"
 
-#: Names of calculated cells and rows, defined by the sheets that hold them.
-CALCULATED = (MASTER_CHECK, YEARS, WORLD_VALUES, GROWTH_WARNINGS, INTEGRITY_CHECK)
+#: On Checks: how many inputs the scenarios move through a formula are typed over, and the
+#: columns of their warnings' texts and flags.
+SCENARIO_WARNINGS = "scenario_warnings"
+SCENARIO_WARNING_TEXTS = "scenario_warning_texts"
+SCENARIO_WARNING_FLAGS = "scenario_warning_flags"
+SCENARIO_WARNING_NAMES = (SCENARIO_WARNINGS, SCENARIO_WARNING_TEXTS, SCENARIO_WARNING_FLAGS)
+
+#: Names of calculated cells and rows, and of constants, defined by the sheets that hold them.
+CALCULATED = (
+    MASTER_CHECK,
+    YEARS,
+    WORLD_VALUES,
+    GROWTH_WARNINGS,
+    INTEGRITY_CHECK,
+    CHECK_TOLERANCE,
+)
 #: On the History sheet, where the spec states values before the base year: the years with a
 #: stated value and the base year, and the market in them.
 HISTORY_YEARS = "history_years"

@@ -72,17 +72,6 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         STRUCTURE,
         note=rebuild,
     )
-    tolerance = Input(
-        "",
-        names.CHECK_TOLERANCE,
-        "Tolerance of the checks",
-        "relative",
-        "tolerance",
-        CHECK_TOLERANCE,
-        "analyst",
-        note="Relative: a check passes when its gap is at most this times the values it "
-        "compares (or this itself, for shares and counts).",
-    )
     anchors = tuple(switch.live(resolve_anchor(k, spec)) for k in range(len(m.values)))
     by_year = {v.year: a for v, a in zip(m.values, anchors, strict=True)}
     years = [anchor_year(k, spec) for k in range(len(m.values))]
@@ -139,7 +128,7 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         base_year,
         end_year,
         base_value,
-        tolerance,
+        CHECK_TOLERANCE,
         anchors,
         tuple(phases),
         regions,

@@ -30,7 +30,6 @@ InputKind = Literal[
     "year",
     "fixed_year",
     "revenue_year",
-    "tolerance",
     "cagr_step",
     "value_step",
     "precision",  # how far a reported rate's or share's truth may lie from it
@@ -241,7 +240,7 @@ class Model:
     base_year: Input
     end_year: Input
     base_value: Input
-    tolerance: Input
+    tolerance: float  # the checks' relative tolerance, fixed: not an input
     anchors: tuple[Input, ...]  # the market's values as the report states them, by year
     phases: tuple[Phase, ...]
     regions: tuple[Region, ...]
@@ -297,6 +296,12 @@ class Model:
         """Every scenario's probability, or none when the spec gives none."""
         return tuple(s.probability for s in self.scenarios if s.probability is not None)
 
+    @property
+    def scenarios_move_inputs(self) -> bool:
+        """Whether the scenarios move any input through a formula: the switch, and the links
+        that follow what it sets (see :func:`cmo_xl.model.scenarios.moved_by_scenarios`)."""
+        return len(self.scenarios) > 1 and any(True for _ in self.switched())
+
     def switched(self) -> Iterator[Input]:
         """The inputs the scenarios change, in the Inputs sheet's order."""
         return (i for i in self.forecast_inputs() if i.given is not None)
@@ -349,7 +354,7 @@ class Model:
         for b in self.benchmarks:
             if b.figure in self.anchors:
                 yield from b.inputs()
-        yield from (self.base_value, self.tolerance)
+        yield self.base_value
         yield from (p.end for p in self.phases)
         yield from self.stated_values()
         yield from self._growth_inputs()
@@ -373,6 +378,8 @@ class Model:
             yield name, _common_field(items)
         for name in (*names.CALCULATED, *names.SWITCH, *names.RECORD):
             yield name, ""
+        if self.scenarios_move_inputs:
+            yield from ((name, "") for name in names.SCENARIO_WARNING_NAMES)
         if self.history:
             yield from ((names.HISTORY_YEARS, ""), (names.HISTORY_VALUES, ""))
 

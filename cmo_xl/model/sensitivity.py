@@ -101,7 +101,7 @@ def analysis(result: Forecast) -> Analysis:
         for label, row in rows
     ]
     swings = [bar.swing for bar in tornado]
-    margin = model.tolerance.value  # swings this close (relative) are a tie, in input order
+    margin = model.tolerance  # swings this close (relative) are a tie, in input order
     ranks = [
         sum(s - bar.swing > margin * bar.swing for s in swings)
         + sum(abs(s - bar.swing) <= margin * bar.swing for s in swings[: k + 1])

@@ -6,7 +6,10 @@ back through :func:`cmo_xl.model.load.parse_spec` it gives the same spec.
 
 from __future__ import annotations
 
+from typing import Any
+
 import yaml
+from pydantic import ValidationError
 
 from cmo_xl.model.schema import Spec
 
@@ -18,3 +21,13 @@ def spec_yaml(spec: Spec) -> str:
     data = spec.model_dump(mode="json", exclude_defaults=True)
     text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=WIDTH)
     return text
+
+
+def data_yaml(data: dict[str, Any]) -> str:
+    """Spec data that may break the spec's rules, as YAML to fix by hand: through the schema
+    where it passes (so defaults are left out), as it stands where it does not."""
+    try:
+        return spec_yaml(Spec.model_validate(data))
+    except ValidationError:
+        text: str = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=WIDTH)
+        return text

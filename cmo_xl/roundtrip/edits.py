@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cmo_xl.errors import SpecError, WorkbookError
+from cmo_xl.errors import SpecError
 from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import parse_spec
 from cmo_xl.model.resolve import resolve
@@ -71,8 +71,23 @@ def editable_inputs(model: Model) -> dict[str, Input]:
     return {name_key(i.name): i for i in model.inputs()}
 
 
-def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> tuple[Spec, list[Unplaced]]:
-    """``spec`` with every edit that has a home in it; the others, each with its reason.
+@dataclass(frozen=True)
+class Carried:
+    """A spec with a workbook's edits carried into it."""
+
+    spec: Spec  # with the edits; the spec as it was, when they break its rules
+    unplaced: list[Unplaced]  # edits no field of the spec can hold, each with its reason
+    problems: list[str]  # the rules the edits break, as validation words them
+    data: dict[str, Any]  # the spec's data with every edit placed, valid or not
+
+    @property
+    def valid(self) -> bool:
+        return not self.problems
+
+
+def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> Carried:
+    """``spec`` with every edit that has a home in it; the others, each with its reason; and
+    the rules the edits break, if they do (the spec is then returned as it was).
 
     An edited input's provenance becomes ``analyst`` and it records the edit (``edited``:
     the workbook, the cell, the value before and its provenance).
@@ -81,7 +96,7 @@ def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> tuple[Spec, list[
     inputs = editable_inputs(model)
     data = spec.model_dump(mode="json")
     unplaced: list[Unplaced] = []
-    placed: list[tuple[Edit, Input]] = []
+    placed = 0
     for edit in edits:
         item = inputs.get(name_key(edit.name))
         if item is None:
@@ -95,25 +110,13 @@ def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> tuple[Spec, list[
         if problem:
             unplaced.append(Unplaced(edit, problem))
         else:
-            placed.append((edit, item))
+            placed += 1
     if not placed:
-        return spec, unplaced
+        return Carried(spec, unplaced, [], data)
     try:
-        return parse_spec(data, workbook), unplaced
+        return Carried(parse_spec(data, workbook), unplaced, [], data)
     except SpecError as exc:
-        cells = {item.path: edit.cell for edit, item in placed}
-        problems = [_with_cell(p, cells) for p in exc.problems]
-        raise WorkbookError(
-            f"{workbook}: the values typed in it make an invalid spec:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        ) from None
-
-
-def _with_cell(problem: str, cells: dict[str, str]) -> str:
-    for path, cell in cells.items():
-        if problem.startswith(path):
-            return f"{problem} (typed in {cell})"
-    return problem
+        return Carried(spec, unplaced, list(exc.problems), data)
 
 
 def _place(data: dict[str, Any], model: Model, item: Input, edit: Edit, workbook: str) -> str:

@@ -10,9 +10,10 @@ to 13 significant digits, because a program that saves the file may write 15 of 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ from cmo_xl.model.resolved import Input
 from cmo_xl.model.schema import Spec
 from cmo_xl.model.spec_file import MAX_FILE_BYTES, parse_yaml
 from cmo_xl.roundtrip.book import Book, open_book
+from cmo_xl.roundtrip.broken import Broken, broken_rules
 from cmo_xl.roundtrip.edits import Edit, Unplaced, carry, not_editable
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import a1
@@ -44,6 +46,18 @@ class WorkbookRead:
     unplaced: tuple[Unplaced, ...]  # edits no field of the spec can hold
     scenario: str  # what the scenario switch holds
     book: Book
+    #: Rules of the spec that the typed values break; ``spec`` is then ``built``, and
+    #: ``data`` holds the spec with every edit, for the user to fix.
+    broken: tuple[Broken, ...] = ()
+    data: dict[str, Any] = field(default_factory=dict)
+
+    def require_valid(self) -> None:
+        """Raise, naming each broken rule by its cells, unless the typed values make a spec."""
+        if self.broken:
+            raise WorkbookError(
+                f"{self.path}: the values typed in it break the spec's rules:\n"
+                + "\n".join(f"  - {b.line()}" for b in self.broken)
+            )
 
 
 def read_book(path: str | Path) -> WorkbookRead:
@@ -56,10 +70,24 @@ def read_book(path: str | Path) -> WorkbookRead:
             f"{book.path}: {len(untyped)} input(s) hold no number:\n"
             + "\n".join(f"  - {p}" for p in untyped[:20])
         )
-    spec, unplaced = carry(built, edits, book.path.name)
+    carried = carry(built, edits, book.path.name)
+    places = {}
+    for item in resolve(built).inputs():
+        with contextlib.suppress(KeyError):
+            places[item.name] = book.place(item.name)
+    broken = broken_rules(carried.problems, resolve(built), places)
     # an edit to an input cmo_xl does not carry is still reported, beside those it cannot
     return WorkbookRead(
-        book.path, built, spec, options, tuple(edits), tuple(unplaced), _switch(book), book
+        book.path,
+        built,
+        carried.spec,
+        options,
+        tuple(edits),
+        tuple(carried.unplaced),
+        _switch(book),
+        book,
+        tuple(broken),
+        carried.data,
     )
 
 

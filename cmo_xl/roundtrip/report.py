@@ -5,9 +5,7 @@ from __future__ import annotations
 from cmo_xl.roundtrip.read import WorkbookRead
 
 #: Input kinds shown as percentages.
-PERCENT_KINDS = frozenset(
-    {"share", "cagr", "cagr_step", "value_step", "rate_shift", "precision", "tolerance"}
-)
+PERCENT_KINDS = frozenset({"share", "cagr", "cagr_step", "value_step", "rate_shift", "precision"})
 
 
 def shown(kind: str, value: float | str | None) -> str:

@@ -79,4 +79,5 @@ def read_workbook(path: str | Path) -> tuple[Spec, pd.DataFrame]:
     caches for that cell (NaN where it caches none).
     """
     found = read_book(path)
+    found.require_valid()
     return found.spec, values_table(found)

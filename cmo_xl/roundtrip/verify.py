@@ -26,28 +26,18 @@ from typing import Any
 from cmo_xl.errors import RecalcError
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
+from cmo_xl.roundtrip.as_saved import STRING_LITERAL, Finding, as_saved
 from cmo_xl.roundtrip.book import open_book
+from cmo_xl.roundtrip.broken import Broken
 from cmo_xl.roundtrip.compare import mismatches
 from cmo_xl.roundtrip.read import WorkbookRead, read_book
 from cmo_xl.roundtrip.values import replan, scenario_in_force
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import a1
-from cmo_xl.workbook.plan import calculation_titles
 from cmo_xl.workbook.recalc import INSTALL, recalculate, soffice
 from cmo_xl.workbook.records import WorkbookPlan
 
 Place = tuple[str, int, int]  # sheet, row, column
-
-
-@dataclass(frozen=True)
-class Finding:
-    sheet: str
-    address: str
-    kind: str  # typed over, deleted, broken reference, formula changed, error, differs, ...
-    text: str
-
-    def line(self) -> str:
-        return f"{a1.ref(self.sheet, self.address)}: {self.kind}: {self.text}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +47,7 @@ class Verdict:
     formula_cells: int
     scenario: str
     udf_cells: int = 0  # cells that call the cmo_xl UDFs: only Excel computes them
+    compared: bool = True  # whether the recalculated values were compared with the engine
 
     @property
     def clean(self) -> bool:
@@ -72,7 +63,7 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
             f"{INSTALL}. Nothing was verified"
         )
     number = scenario_in_force(found)
-    roots: list[Finding] = []
+    roots = [_broken(b) for b in found.broken]
     if number is None:
         sheet, row, col = found.book.place(names.SCENARIO)
         roots.append(
@@ -91,7 +82,10 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
     if moved:  # every address after the move differs: one finding says why
         return Verdict(moved, 0, len(plan.formula_cells()), found.scenario)
     roots += _unread_inputs(found, plan)
-    roots += list(_as_saved(found, built))
+    roots += list(as_saved(found, built))
+    if found.broken:  # the engine computes only what a valid spec says: the rest is listed
+        cells = built.formula_cells()
+        return Verdict(roots, 0, len(cells), found.scenario, compared=False)
     with tempfile.TemporaryDirectory(prefix="cmo_xl_verify_") as work:
         copy = Path(work) / "in" / "book.xlsx"
         copy.parent.mkdir()
@@ -122,6 +116,17 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
     cells = plan.formula_cells()
     udfs = sum(1 for _, c in cells if c.udf)
     return Verdict(findings, consequences, len(cells), scenario or found.scenario, udfs)
+
+
+def _broken(broken: Broken) -> Finding:
+    sheet, _, address = (broken.cells or ("!",))[0].rpartition("!")
+    return Finding(
+        sheet.strip("'").replace("''", "'"),
+        address,
+        "broken rule",
+        broken.problem,
+        place=broken.where or "the inputs",
+    )
 
 
 #: Names listed when rows or columns moved; the rest are counted.
@@ -171,80 +176,6 @@ def _cells_at(plan: WorkbookPlan, sheet: str, address: str) -> Iterator[Any]:
             yield from (c for c in s.cells if c.address == address)
 
 
-def _as_saved(found: WorkbookRead, plan: WorkbookPlan) -> Iterator[Finding]:
-    """Formula cells as the file holds them, before anything recalculates; and numbers typed
-    on a calculation sheet where cmo_xl wrote nothing."""
-    calculation = set(calculation_titles(plan))
-    for sheet in plan.sheets:
-        held_cells = found.book.formulas.get(sheet.title)
-        if held_cells is None:
-            yield Finding(sheet.title, "A1", "sheet missing", "the sheet was deleted or renamed")
-            continue
-        if sheet.title in calculation:
-            planned = {(c.row, c.col) for c in sheet.cells}
-            for (row, col), held in sorted(held_cells.items()):
-                if (row, col) not in planned and isinstance(held, int | float):
-                    yield Finding(
-                        sheet.title,
-                        a1.cell(row, col),
-                        "typed number",
-                        f"holds {excerpt(held)} where cmo_xl wrote nothing (no typed numbers on "
-                        "a calculation sheet)",
-                    )
-        for cell in sheet.cells:
-            if not cell.is_formula or cell.style == "link":  # a link is an input to type over
-                continue
-            held = held_cells.get((cell.row, cell.col))
-            wrote = f"={cell.formula}"
-            if held is None:
-                yield Finding(
-                    sheet.title,
-                    cell.address,
-                    "deleted",
-                    f"empty where cmo_xl wrote {_short(wrote)}",
-                )
-            elif not (isinstance(held, str) and held.startswith("=")):
-                yield Finding(
-                    sheet.title,
-                    cell.address,
-                    "typed over",
-                    f"holds {excerpt(held)} where cmo_xl wrote {_short(wrote)}",
-                )
-            elif "#REF!" in held.upper():
-                yield Finding(sheet.title, cell.address, "broken reference", _short(held))
-            elif _plain(held) != _plain(wrote):
-                yield Finding(
-                    sheet.title,
-                    cell.address,
-                    "formula changed",
-                    f"{_short(held)} where cmo_xl wrote {_short(wrote)}",
-                )
-
-
-def _short(formula: str) -> str:
-    return excerpt(formula, 80).strip("'\"")
-
-
-_STRING = re.compile(r'"(?:[^"]|"")*"')
-_PREFIXES = re.compile(r"_xlfn\.|_xlws\.|_xludf\.", re.IGNORECASE)
-
-
-def _plain(formula: str) -> str:
-    """A formula as two programs that save it alike would both write it: no spaces outside
-    strings, no ``$``, no future-function prefixes, one case."""
-    out, last = [], 0
-    for match in _STRING.finditer(formula):
-        out.append(_bare(formula[last : match.start()]))
-        out.append(match.group())
-        last = match.end()
-    out.append(_bare(formula[last:]))
-    return "".join(out)
-
-
-def _bare(part: str) -> str:
-    return name_key(_PREFIXES.sub("", part).replace("$", "").replace(" ", ""))
-
-
 _QUALIFIED = re.compile(
     r"(?:'((?:[^']|'')+)'|([A-Za-z_][\w.]*))!\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?"
 )
@@ -254,7 +185,7 @@ _NAME = re.compile(r"(?<![\w.!$])([A-Za-z_][\w.]*)(?![\w(!])")
 
 def precedents(sheet: str, formula: str, defined: dict[str, str]) -> Iterator[Place]:
     """Every cell a formula on ``sheet`` reads: through references and defined names."""
-    text = _STRING.sub('""', formula)
+    text = STRING_LITERAL.sub('""', formula)
     for match in _QUALIFIED.finditer(text):
         where = (match[1] or "").replace("''", "'") or match[2]
         yield from _area(where, match[3] + match[4], (match[5] or "") + (match[6] or ""))
@@ -308,6 +239,12 @@ def verdict_lines(path: str | Path, verdict: Verdict) -> list[str]:
         return lines
     lines = [f"{path}: {len(verdict.findings)} finding(s) (scenario {verdict.scenario})"]
     lines += [f"  {f.line()}" for f in verdict.findings]
+    if not verdict.compared:
+        lines.append(
+            "  values were not compared with the engine: the typed values break the spec's "
+            "rules, and the engine computes only a valid spec; fix them and verify again "
+            "(cmo-xl read --keep-invalid writes the spec they make)"
+        )
     if verdict.consequences:
         lines.append(
             f"  and {verdict.consequences:,} more cell(s) differ from the engine only because "

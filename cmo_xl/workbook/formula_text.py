@@ -224,6 +224,27 @@ def formulas_missing(ranges: list[str]) -> str:
     return "+".join(f"SUMPRODUCT(1-_xlfn.ISFORMULA({r}))" for r in ranges)
 
 
+def not_formula(ref: str) -> str:
+    """1 when the cell ``ref`` no longer holds a formula, else 0 (see :func:`formulas_missing`).
+
+    >>> not_formula("cagr_AsiaPacific_p2")
+    '1-_xlfn.ISFORMULA(cagr_AsiaPacific_p2)'
+    """
+    return f"1-_xlfn.ISFORMULA({ref})"
+
+
+def first_flagged(count: str, texts: str, flags: str, none: str, where: str) -> str:
+    """The text beside the first flag raised in ``flags`` (1s and 0s), and how many more are
+    raised; ``none`` when ``count`` is 0. INDEX and MATCH, which every Excel computes (not
+    TEXTJOIN, which Excel 2016 lacks); REPT once or not at all, so no IF nests.
+
+    >>> first_flagged("n", "T", "F", "None", "on Checks")
+    'IF(n=0,"None",INDEX(T,MATCH(1,F,0))&REPT(" (and "&(n-1)&" more, on Checks)",--(n>1)))'
+    """
+    more = f'REPT(" (and "&({count}-1)&" more, {where})",--({count}>1))'
+    return f"IF({count}=0,{text(none)},INDEX({texts},MATCH(1,{flags},0))&{more})"
+
+
 def flag(value: str, tolerance: str) -> str:
     """1 when ``|value|`` exceeds ``tolerance`` or is an error, else 0.
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from cmo_xl.errors import SpecError
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
@@ -9,8 +11,9 @@ from cmo_xl.model.resolved import Key, region_key, world_key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
 from cmo_xl.version import __version__
+from cmo_xl.workbook import formula_text
 from cmo_xl.workbook.layout import lay_out
-from cmo_xl.workbook.records import WorkbookPlan
+from cmo_xl.workbook.records import SheetPlan, WorkbookPlan
 from cmo_xl.workbook.sheets import (
     analysis,
     checks,
@@ -107,9 +110,9 @@ def plan_workbook(
     calc_sheets.append(reconciliation_sheet)
     scanned = [inputs_sheet.sheet, *calc_sheets]
     master, warnings = checks.verdicts(ctx)
-    dashboard_sheet = dashboard.build_dashboard_sheet(
-        ctx, regions, splits, players_sheet, master, warnings
-    )
+    statuses = reconciliation.status_range(reconciliation_sheet)
+    health = dashboard.Health(master, warnings, inputs_sheet.provenance_range, statuses)
+    dashboard_sheet = dashboard.build_dashboard_sheet(ctx, regions, splits, players_sheet, health)
     guarded = [*calc_sheets, dashboard_sheet]
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned, guarded)
     assert (checks_sheet.master_status, checks_sheet.warnings) == (master, warnings)
@@ -156,10 +159,34 @@ def plan_workbook(
         master_status=checks_sheet.master_status,
     )
     sheets = [cover_sheet, *(s for s, _ in described)]
+    _scenario_in_titles(ctx, sheets)
     for s in sheets:
         s.protected = protect and s.title != functions.CONFIG_TITLE
         lay_out(s)
     return WorkbookPlan(sheets, dict(ctx.names), comparisons, spec.presentation.decimals, series)
+
+
+def _scenario_in_titles(ctx: Context, sheets: list[SheetPlan]) -> None:
+    """Every sheet's title names the scenario in force, live, so that each printed page does:
+    the title row is among the rows every page repeats (see :mod:`.render`). Excel's page
+    headers hold only text and codes such as ``&A`` (ECMA-376 Part 1, 18.3.1.46), never a
+    cell's value, so the header cannot say it. The Dashboard and the Scenarios sheet say it
+    on a row of their own; xlwings.conf is the add-in's, not a page."""
+    in_force = ctx.model.scenarios[ctx.model.scenario - 1].name
+    for sheet in sheets:
+        if sheet.title in (dashboard.TITLE, scenarios.TITLE, functions.CONFIG_TITLE):
+            continue
+        for k, cell in enumerate(sheet.cells):
+            if (cell.row, cell.col) == (1, 1) and cell.style == "title" and not cell.is_formula:
+                title = str(cell.value)
+                parts = [
+                    formula_text.text(f"{title} (scenario "),
+                    names.SCENARIO,
+                    formula_text.text(")"),
+                ]
+                text = formula_text.concat(parts)
+                sheet.cells[k] = replace(cell, formula=text, value=f"{title} (scenario {in_force})")
+                break
 
 
 def _series_rows(ctx: Context, regions: RegionRows, splits: list[SplitRows]) -> dict[Key, str]:

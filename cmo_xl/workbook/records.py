@@ -14,10 +14,11 @@ from typing import Literal
 from cmo_xl.errors import LimitError
 from cmo_xl.workbook import a1
 
-#: Style roles the renderer knows; the Cover's legend explains the first five.
+#: Style roles the renderer knows; the Cover's legend explains the first six.
 Style = Literal[
     "input",
     "link",
+    "fixed",  # a constant set when the workbook is built: locked, not an input
     "calc",
     "check",
     "note",
@@ -197,6 +198,7 @@ class SheetPlan:
         fmt: NumberFormat | None = None,
         array: str | None = None,
         udf: bool = False,
+        link: str | None = None,
     ) -> Cell:
         """Place a formula (``text`` without "=") with the engine's value for it."""
         if len(text) + 1 > MAX_FORMULA_CHARS:
@@ -209,7 +211,7 @@ class SheetPlan:
                 f"{self._where(row, col)}: the model computes {cached} here; every number must "
                 "stay finite, so check the inputs this cell follows"
             )
-        return self._add(Cell(row, col, cached, text, style, fmt, None, array, udf))
+        return self._add(Cell(row, col, cached, text, style, fmt, link, array, udf))
 
     def _where(self, row: int, col: int) -> str:
         return a1.ref(self.title, a1.cell(row, col))

@@ -35,6 +35,7 @@ _YELLOW = PatternFill("solid", fgColor="FFF2CC")
 _HEADER = PatternFill("solid", fgColor="1F4E78")
 _SECTION = PatternFill("solid", fgColor="D9E1F2")
 _ESTIMATE = PatternFill("solid", fgColor="F2F2F2")
+_FIXED = PatternFill("solid", fgColor="E7E6E6")
 _THIN = Side(style="thin", color="BFBFBF")
 _TOP = Border(top=Side(style="thin", color="000000"))
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -56,6 +57,7 @@ _STATUS_LOOKS = (
 STYLE = {
     "input": (Font(color="0000FF"), _YELLOW, _BOX, _TOP_ALIGN),
     "link": (Font(color="008000"), _YELLOW, _BOX, _TOP_ALIGN),
+    "fixed": (Font(color="000000"), _FIXED, _BOX, _TOP_ALIGN),
     "calc": (Font(color="000000"), None, None, _RIGHT),
     "total": (Font(bold=True), None, _TOP, _TOP_ALIGN),
     "check": (Font(bold=True, color="375623"), None, None, _TOP_ALIGN),
@@ -196,9 +198,11 @@ def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
     ws.page_setup.scale = plan.scale
     if plan.freeze:  # the frozen rows and columns repeat on every printed page
         row, col = parse(plan.freeze)
-        ws.print_title_rows = f"1:{row - 1}"
+        ws.print_title_rows = f"1:{max(row - 1, 1)}"
         if col > 1:
             ws.print_title_cols = f"A:{col_letter(col - 1)}"
+    else:  # the title, which names the scenario in force, heads every page
+        ws.print_title_rows = "1:1"
     ws.print_options.gridLines = False
     if plan.print_area:
         ws.print_area = plan.print_area

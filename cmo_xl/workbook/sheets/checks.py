@@ -12,6 +12,7 @@ from itertools import pairwise
 from cmo_xl.model import checks as model_checks
 from cmo_xl.model import engine, names
 from cmo_xl.model.checks import Check
+from cmo_xl.model.scenarios import moved_by_scenarios
 from cmo_xl.model.verdicts import FAIL, PASS, WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
@@ -22,6 +23,7 @@ from cmo_xl.workbook.sheets.split import SplitRows
 
 TITLE = "Checks"
 LABEL, GAP, TOLERANCE, FLAG, STATUS = range(1, 6)
+TOLERANCE_ROW = 3
 MASTER_ROW = 4
 WARNINGS_ROW = 6
 FIRST_CHECK_ROW = 8
@@ -58,13 +60,18 @@ def build_checks_sheet(
     sheet.put(
         2,
         LABEL,
-        "A check passes when its gap is within the tolerance: check_tolerance for shares "
-        "and counts, check_tolerance times the values compared for sums of values. Any error "
+        "A check passes when its gap is within the tolerance: check_tolerance (below, fixed "
+        "when built) for shares and counts, check_tolerance times the values compared for sums "
+        "of values. Any error "
         "value fails it. The master check is OK only when every check passes and every formula "
         "cmo_xl wrote is still a formula (the integrity checks, at the end).",
         "note",
     )
     sheet.widths = {LABEL: 62, GAP: 14, TOLERANCE: 14, FLAG: 8, STATUS: 10}
+    # A constant of this sheet, locked: not an input, so no edit can silence the checks
+    sheet.put(TOLERANCE_ROW, LABEL, "Tolerance of the checks (relative; fixed when built)")
+    sheet.put(TOLERANCE_ROW, STATUS, ctx.model.tolerance, "fixed", "precise")
+    ctx.define(names.CHECK_TOLERANCE, sheet, TOLERANCE_ROW, STATUS)
     placed = [*_share_checks(ctx, splits), _phase_check(ctx), *_sum_checks(ctx, regions, splits)]
     placed += _residual_checks(ctx, regions, splits)
     placed += [_error_check(s) for s in scanned]
@@ -90,6 +97,7 @@ def build_checks_sheet(
     failing = model_checks.failing([item.check for item in placed])
     master = FAIL if failing else PASS
     warnings, last = _growth_warnings(ctx, sheet, row + 1)
+    last = _scenario_warnings(ctx, sheet, last + 2)
     guards = integrity.guarded_rows(guarded) + integrity.guarded_rows(
         [sheet], {TITLE: FIRST_CHECK_ROW}
     )
@@ -194,6 +202,61 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> tuple[int, int
     sheet.formula(WARNINGS_ROW, STATUS, formula_text.total(flags), cached=count, fmt="int")
     ctx.define(names.GROWTH_WARNINGS, sheet, WARNINGS_ROW, STATUS)
     return count, row
+
+
+def _scenario_warnings(ctx: Context, sheet: SheetPlan, row: int) -> int:
+    """Each input the scenarios move through a formula (a switched input's CHOOSE, a default
+    link that follows one), warned of when typed over: it then stays put in every scenario.
+    Counted apart, like the growth warnings; returns the last row used."""
+    moved = moved_by_scenarios(ctx.model)
+    if not moved:
+        return row - 2
+    sheet.put(row, LABEL, "Scenario warnings: inputs the scenarios move, typed over", "section")
+    for col in range(GAP, STATUS + 1):
+        sheet.put(row, col, "", "section")
+    summary = row + 1
+    sheet.put(summary, LABEL, "Inputs typed over that no longer follow the scenarios")
+    header = summary + 1
+    for col, title in enumerate(("Input", "Typed over", "Tolerance", "Warns", "Status"), 1):
+        sheet.put(header, col, title, "header")
+    row = header
+    for item in moved:
+        row += 1
+        name, scenarios = item.input.name, ", ".join(item.scenarios)
+        where = f"{item.input.label} ({name})"
+        follows = f"{where} follows {scenarios}" + (f" through {item.via}" if item.via else "")
+        typed = f"{where} is typed over: it no longer follows {scenarios}"
+        flag_cell = a1.cell(row, FLAG)
+        label = f"IF({flag_cell}=1,{formula_text.text(typed)},{formula_text.text(follows)})"
+        sheet.formula(row, LABEL, label, cached=follows, style="label")
+        sheet.formula(row, GAP, formula_text.not_formula(name), cached=0, fmt="int")
+        sheet.put(row, TOLERANCE, "none")
+        sheet.formula(row, FLAG, formula_text.flag(a1.cell(row, GAP), "0"), cached=0, fmt="int")
+        status = formula_text.status(flag_cell, WARN)
+        sheet.formula(row, STATUS, status, cached=PASS, style="check")
+    flags = a1.area(header + 1, FLAG, row, FLAG)
+    sheet.formula(summary, STATUS, formula_text.total(flags), cached=0, fmt="int")
+    ctx.define(names.SCENARIO_WARNINGS, sheet, summary, STATUS)
+    ctx.define(names.SCENARIO_WARNING_TEXTS, sheet, header + 1, LABEL, row, LABEL)
+    ctx.define(names.SCENARIO_WARNING_FLAGS, sheet, header + 1, FLAG, row, FLAG)
+    return row
+
+
+def scenario_warning_text(ctx: Context) -> tuple[str, str] | None:
+    """The formula that names the first input typed over that the scenarios no longer move,
+    and how many more, for the Scenarios sheet and the Dashboard; with its cached text (the
+    workbook as built has none). None when the scenarios move no input through a formula."""
+    if not moved_by_scenarios(ctx.model):
+        return None
+    none = "None: every input the scenarios move still follows them"
+    text = formula_text.first_flagged(
+        names.SCENARIO_WARNINGS,
+        names.SCENARIO_WARNING_TEXTS,
+        names.SCENARIO_WARNING_FLAGS,
+        none,
+        "on Checks",
+    )
+    return text, none
 
 
 def _sum_to_one(range_: str) -> str:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from cmo_xl.model import names
-from cmo_xl.model.flags import placeholders
+from cmo_xl.model.flags import PLACEHOLDER, placeholders
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan, Style
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.inputs import InputsSheet
 
 TITLE = "Cover"
-PLACEHOLDER = "placeholder"
 
 LEGEND: tuple[tuple[Style, str, str], ...] = (
     ("input", "Input", "Typed by you (blue on yellow), on the Inputs sheet only"),
     ("link", "Default", "Follows another input until you type a number (green on yellow)"),
+    ("fixed", "Fixed", "Set when the workbook is built (black on grey), locked: rebuild to change"),
     ("calc", "Calculation", "A formula; never type over it"),
     ("total", "Total", "A sum of the rows above"),
     ("check", "Check", "OK when the check passes; ERROR in red when it fails, WARN in amber"),

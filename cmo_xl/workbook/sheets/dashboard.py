@@ -9,14 +9,16 @@ Every number is a formula over the model, cached with the engine's value.
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
-from cmo_xl.model import names
+from cmo_xl.model import flags, names
 from cmo_xl.model.engine import region_key, world_key
 from cmo_xl.model.resolved import Input
-from cmo_xl.model.verdicts import WARN
+from cmo_xl.model.verdicts import CONFLICT, PASS, WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan, Value
+from cmo_xl.workbook.sheets import checks as checks_layout
+from cmo_xl.workbook.sheets import inputs, reconciliation, scenarios
 from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context, year_format
 from cmo_xl.workbook.sheets.players import PLAYER, SHARE
 from cmo_xl.workbook.sheets.regions import RegionRows
@@ -30,6 +32,18 @@ RIGHT_COLUMN = "I"
 BOTTOM_COLUMNS = ("A", "E", "J")
 CHART_ROWS = 13  # rows from one chart's top to the next one's: 6.9 cm
 CHART_SIZE = (11.0, 6.8)  # centimetres
+HEALTH_ROW = 5
+WORLD_ROW = 13  # the world's section, under the Health block
+
+
+@dataclass(frozen=True)
+class Health:
+    """What the Health block counts, as the engine and the other sheets have it."""
+
+    master_status: str  # the master check's verdict
+    warnings: int  # growth warnings raised
+    provenance: str  # the Inputs sheet's provenance column, where placeholders are counted
+    conflict_statuses: str | None  # Reconciliation's status column; None without figures
 
 
 def build_dashboard_sheet(
@@ -37,10 +51,8 @@ def build_dashboard_sheet(
     regions: RegionRows,
     splits: list[SplitRows],
     players: SheetPlan | None,
-    master_status: str,
-    warnings_count: int,
+    health: Health,
 ) -> SheetPlan:
-    """``master_status`` and ``warnings_count`` are what the Checks sheet computes."""
     model, result = ctx.model, ctx.result
     m = ctx.spec.market
     sheet = SheetPlan(TITLE, one_page=True)
@@ -50,53 +62,52 @@ def build_dashboard_sheet(
     in_force = model.scenarios[model.scenario - 1].name
     label = formula_text.concat([formula_text.text("Scenario in force: "), names.SCENARIO])
     sheet.formula(3, LABEL, label, cached=f"Scenario in force: {in_force}", style="total")
-
-    _section(sheet, 5, "Health")
-    sheet.put(6, LABEL, "Master check")
-    sheet.formula(6, FIRST, names.MASTER_CHECK, cached=master_status, style="check")
-    sheet.put(7, LABEL, "World growth vs market CAGR")
-    status = formula_text.status(names.GROWTH_WARNINGS, WARN)
-    cached = WARN if warnings_count else "OK"
-    sheet.formula(7, FIRST, status, cached=cached, style="check")
+    _health(ctx, sheet, health)
 
     # -- the world at the base year and each phase end --------------------------------------
-    _section(sheet, 9, "The world")
+    _section(sheet, WORLD_ROW, "The world")
     bounds: list[Input] = [model.base_year, *(p.end for p in model.phases)]
     years = [int(b.value) for b in bounds]
-    sheet.put(10, LABEL, "Year", "header")
-    sheet.put(10, UNIT, "", "header")
-    sheet.put(11, LABEL, "World value")
-    sheet.put(11, UNIT, m.unit, "unit")
-    sheet.put(12, LABEL, "CAGR of the phase ending that year")
-    sheet.put(12, UNIT, "%", "unit")
+    sheet.put(WORLD_ROW + 1, LABEL, "Year", "header")
+    sheet.put(WORLD_ROW + 1, UNIT, "", "header")
+    sheet.put(WORLD_ROW + 2, LABEL, "World value")
+    sheet.put(WORLD_ROW + 2, UNIT, m.unit, "unit")
+    sheet.put(WORLD_ROW + 3, LABEL, "CAGR of the phase ending that year")
+    sheet.put(WORLD_ROW + 3, UNIT, "%", "unit")
     for k, (bound, year) in enumerate(zip(bounds, years, strict=True)):
         col = FIRST + k
         fmt = year_format(ctx, year)
-        sheet.formula(10, col, bound.name, cached=year, style="header", fmt=fmt)
-        here = a1.cell(10, col, abs_row=True)
+        sheet.formula(WORLD_ROW + 1, col, bound.name, cached=year, style="header", fmt=fmt)
+        here = a1.cell(WORLD_ROW + 1, col, abs_row=True)
         value = result.at(world_key(), year)
         text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, here)
-        sheet.formula(11, col, text, cached=value, fmt="value")
+        sheet.formula(WORLD_ROW + 2, col, text, cached=value, fmt="value")
         if k:
-            before = a1.cell(10, col - 1, abs_row=True)
+            before = a1.cell(WORLD_ROW + 1, col - 1, abs_row=True)
             rate = result.implied(world_key(), years[k - 1], year)
-            text = formula_text.cagr(a1.cell(11, col - 1), a1.cell(11, col), f"({here}-{before})")
-            sheet.formula(12, col, text, cached=_na(rate), fmt="pct")
-    first, last = a1.cell(11, FIRST), a1.cell(11, FIRST + len(years) - 1)
+            text = formula_text.cagr(
+                a1.cell(WORLD_ROW + 2, col - 1), a1.cell(WORLD_ROW + 2, col), f"({here}-{before})"
+            )
+            sheet.formula(WORLD_ROW + 3, col, text, cached=_na(rate), fmt="pct")
+    first, last = a1.cell(WORLD_ROW + 2, FIRST), a1.cell(WORLD_ROW + 2, FIRST + len(years) - 1)
     span = f"({names.END_YEAR}-{names.BASE_YEAR})"
     whole = (formula_text.text("CAGR, "), names.BASE_YEAR, formula_text.text("-"), names.END_YEAR)
     cached_label = f"CAGR, {years[0]}-{years[-1]}"
-    sheet.formula(13, LABEL, formula_text.concat(list(whole)), cached=cached_label, style="label")
-    sheet.put(13, UNIT, "%", "unit")
+    sheet.formula(
+        WORLD_ROW + 4, LABEL, formula_text.concat(list(whole)), cached=cached_label, style="label"
+    )
+    sheet.put(WORLD_ROW + 4, UNIT, "%", "unit")
     rate = result.implied(world_key(), years[0], years[-1])
-    sheet.formula(13, FIRST, formula_text.cagr(first, last, span), cached=_na(rate), fmt="pct")
-    sheet.put(14, LABEL, "Change over the whole period")
-    sheet.put(14, UNIT, m.unit, "unit")
+    sheet.formula(
+        WORLD_ROW + 4, FIRST, formula_text.cagr(first, last, span), cached=_na(rate), fmt="pct"
+    )
+    sheet.put(WORLD_ROW + 5, LABEL, "Change over the whole period")
+    sheet.put(WORLD_ROW + 5, UNIT, m.unit, "unit")
     change = result.world[-1] - result.world[0]
-    sheet.formula(14, FIRST, f"{last}-{first}", cached=change, fmt="value")
+    sheet.formula(WORLD_ROW + 5, FIRST, f"{last}-{first}", cached=change, fmt="value")
 
     # -- regions --------------------------------------------------------------------------
-    _section(sheet, 16, "Regions")
+    _section(sheet, WORLD_ROW + 7, "Regions")
     start, end = years[0], years[-1]
     headers: list[tuple[str, tuple[str, str] | None]] = [
         ("Region", None),
@@ -108,13 +119,14 @@ def build_dashboard_sheet(
     ]
     for col, (text, quoted) in enumerate(headers, start=1):
         if quoted is None:
-            sheet.put(17, col, text, "header")
+            sheet.put(WORLD_ROW + 8, col, text, "header")
         else:
             label = formula_text.concat([formula_text.text(text), quoted[0]])
-            sheet.formula(17, col, label, cached=f"{text}{quoted[1]}", style="header")
-    sheet.heights[17] = 30
-    row = 17
-    top, world_row = 18, 18 + len(model.regions)
+            sheet.formula(WORLD_ROW + 8, col, label, cached=f"{text}{quoted[1]}", style="header")
+    sheet.heights[WORLD_ROW + 8] = 30
+    row = WORLD_ROW + 8
+    top = WORLD_ROW + 9
+    world_row = top + len(model.regions)
     world_end = result.world[-1]
     for r in model.regions:
         row += 1
@@ -164,7 +176,11 @@ def build_dashboard_sheet(
             f"Region shares in {end}",
             "",
             names_range,
-            (ChartSeries(sheet.ref(17, FIRST + 1, abs_row=True, abs_col=True), end_values),),
+            (
+                ChartSeries(
+                    sheet.ref(WORLD_ROW + 8, FIRST + 1, abs_row=True, abs_col=True), end_values
+                ),
+            ),
             "",
             "share",
         )
@@ -182,6 +198,91 @@ def build_dashboard_sheet(
         width, height = CHART_SIZE
         sheet.charts.append(replace(chart, anchor=anchor, width=width, height=height))
     return sheet
+
+
+def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
+    """Each thing that should stop a reader trusting the numbers, live: its count, its
+    status, and a link to where it is explained. A hyperlink may point at a defined name
+    (ECMA-376 Part 1, 18.3.1.47: ``location`` is a cell or a defined name)."""
+    _section(sheet, HEALTH_ROW, "Health")
+    sheet.put(HEALTH_ROW, FIRST, "Count", "section")
+    sheet.put(HEALTH_ROW, FIRST + 1, "Status", "section")
+    conflicts = sum(b.status == CONFLICT for b in ctx.result.benchmarks)
+    placeholders = len(flags.placeholders(ctx.model))
+    failing = a1.ref(
+        checks_layout.TITLE, a1.cell(checks_layout.MASTER_ROW + 1, checks_layout.STATUS)
+    )
+    rows: list[tuple[str, str, str | None, int, str, str]] = [
+        # label, link, count formula (None: not counted), cached count, status formula, cached
+        (
+            "Master check (checks failing)",
+            names.MASTER_CHECK,
+            failing,
+            0 if health.master_status == PASS else 1,
+            names.MASTER_CHECK,
+            health.master_status,
+        ),
+        (
+            "Formulas typed over or cleared (rows)",
+            names.INTEGRITY_CHECK,
+            names.INTEGRITY_CHECK,
+            0,
+            formula_text.status(names.INTEGRITY_CHECK),
+            PASS,
+        ),
+        (
+            "World growth vs market CAGR (warnings)",
+            names.GROWTH_WARNINGS,
+            names.GROWTH_WARNINGS,
+            health.warnings,
+            formula_text.status(names.GROWTH_WARNINGS, WARN),
+            WARN if health.warnings else PASS,
+        ),
+        (
+            "Reported figures in conflict",
+            a1.ref(reconciliation.TITLE, "A1"),
+            None
+            if health.conflict_statuses is None
+            else formula_text.count_if_equal(health.conflict_statuses, CONFLICT),
+            conflicts,
+            "",
+            WARN if conflicts else PASS,
+        ),
+        (
+            "Placeholder inputs",
+            a1.ref(inputs.TITLE, "A1"),
+            formula_text.count_if_equal(health.provenance, flags.PLACEHOLDER),
+            placeholders,
+            "",
+            WARN if placeholders else PASS,
+        ),
+    ]
+    warned = checks_layout.scenario_warning_text(ctx)
+    rows.append(
+        (
+            "Inputs typed over that scenarios move",
+            names.SCENARIO_WARNINGS if warned else a1.ref(scenarios.TITLE, "A1"),
+            names.SCENARIO_WARNINGS if warned else None,
+            0,
+            formula_text.status(names.SCENARIO_WARNINGS, WARN) if warned else "",
+            PASS,
+        )
+    )
+    row = HEALTH_ROW
+    for label, link, count, cached_count, status, cached_status in rows:
+        row += 1
+        sheet.put(row, LABEL, label, "hyperlink", link=link)
+        if count is None:
+            sheet.put(row, FIRST, "none", "unit")
+            sheet.put(row, FIRST + 1, PASS, "check")
+            continue
+        here = a1.cell(row, FIRST)
+        sheet.formula(row, FIRST, count, cached=cached_count, fmt="int")
+        text = status or formula_text.status(here, WARN)
+        sheet.formula(row, FIRST + 1, text, cached=cached_status, style="check")
+    if warned:
+        text, cached = warned
+        sheet.formula(row + 1, LABEL, text, cached=cached, style="subtitle")
 
 
 def _regions_chart(ctx: Context, regions: RegionRows) -> Chart:

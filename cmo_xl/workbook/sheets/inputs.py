@@ -45,7 +45,6 @@ FORMAT: dict[str, NumberFormat] = {
     "year": "year",
     "fixed_year": "year",
     "revenue_year": "year",
-    "tolerance": "precise",
     "cagr_step": "points",
     "value_step": "pct",
     "precision": "precise_pct",
@@ -98,8 +97,8 @@ def build_inputs_sheet(ctx: Context) -> InputsSheet:
     sheet.put(
         2,
         LABEL,
-        "Blue on yellow: typed. Green on yellow: follows a default until you type a number. "
-        "Black: derived from other inputs. Each input has its defined name beside it.",
+        "Blue on yellow: typed. Green on yellow: a default until you type a number. Black: "
+        "derived from other inputs. Grey: fixed when built. Each has its defined name beside it.",
         "subtitle",
     )
     for col, text in enumerate(HEADERS, start=1):
@@ -138,7 +137,7 @@ def _sections(model: Model) -> Iterable[tuple[str, Sequence[Input]]]:
     history = [i for pair in model.history for i in pair]
     anchors = [i for b in model.benchmarks if b.figure in model.anchors for i in b.inputs()]
     market = [model.base_year, model.end_year, *history, *anchors, model.base_value]
-    yield "Market", [*market, model.tolerance]
+    yield "Market", market
     yield "Growth phases", [p.end for p in model.phases] + [p.cagr for p in model.phases]
     stated = list(model.stated_values())
     if stated:
@@ -224,6 +223,8 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     elif item.derived is not None:  # a residual's share
         text = formula_text.derived(item)
         sheet.formula(row, VALUE, text, cached=item.value, style="calc", fmt=fmt)
+    elif item.kind == "fixed_year":  # fixed when built: shown as such, and locked
+        sheet.put(row, VALUE, int(item.value), "fixed", fmt)
     elif item.follows is None:
         value = int(item.value) if "year" in item.kind else item.value
         sheet.put(row, VALUE, value, "input", fmt)
@@ -234,7 +235,7 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet.put(row, NAME, item.name, "unit")
     note = f"As quoted: {item.quoted}. {item.note}".strip() if item.quoted else item.note
     sheet.put(row, NOTE, note, "note")
-    if item.derived is None:
+    if item.derived is None and item.kind != "fixed_year":
         sheet.validations.append(_validation(ctx.model, item, a1.cell(row, VALUE)))
     ctx.define(item.name, sheet, row, VALUE)
     out.rows[item.name] = row
@@ -259,13 +260,6 @@ def _validation(model: Model, item: Input, address: str) -> Validation:
         return Validation(address, False, low, high, f"a CAGR from {low:.0%} to {high:.0%}")
     if item.kind == "value":
         return Validation(address, False, 0, None, "a number of at least 0")
-    if item.kind == "tolerance":
-        return Validation(address, False, 0, 1, "a tolerance from 0 to 1")
-    if item.kind == "fixed_year":
-        year = int(item.value)
-        return Validation(
-            address, True, year, year, f"{year}; it is fixed when the workbook is built"
-        )
     if item.kind == "precision":
         return Validation(address, False, 0, 0.5, "a precision from 0 to 50%")
     if item.kind == "value_precision":

@@ -34,6 +34,7 @@ HEADERS = (
     "Status",
 )
 WIDTHS = (44, 8, 8, 8, 11, 11, 12, 11, 15)
+STATUS = HEADERS.index("Status") + 1
 #: Number formats of a figure and of its difference, by kind.
 FORMATS: dict[str, tuple[NumberFormat, NumberFormat, NumberFormat]] = {
     "cagr": ("pct", "precise_pct", "points"),
@@ -97,8 +98,14 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         index = f"1+({gap_cell}>{margin})+({gap_cell}>{a1.cell(row, 6)}+{margin})"
         options = [formula_text.text(word) for word in (MATCHED, ROUNDED, CONFLICT)]
         text = f"IFERROR({formula_text.choose(index, options)},{formula_text.text(CONFLICT)})"
-        sheet.formula(row, 9, text, cached=b.status, style="check")
+        sheet.formula(row, STATUS, text, cached=b.status, style="check")
         cells.append(sheet.ref(row, 7, abs_row=True, abs_col=True))
     if row == 4:
         sheet.put(5, 1, "The spec states no figure beyond those the model uses.", "note")
     return sheet, cells
+
+
+def status_range(sheet: SheetPlan) -> str | None:
+    """The Status column over every figure; None when the sheet lists none."""
+    rows = [c.row for c in sheet.cells if c.col == STATUS and c.is_formula]
+    return sheet.area_ref(min(rows), STATUS, max(rows), STATUS) if rows else None

@@ -17,6 +17,7 @@ from cmo_xl.model import names
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan, Style
+from cmo_xl.workbook.sheets.checks import scenario_warning_text
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.inputs import FORMAT, put_label
 
@@ -61,6 +62,18 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
     )
     in_force = model.scenarios[model.scenario - 1].name
     sheet.formula(3, LABEL, names.SCENARIO, cached=in_force, style="total")
+    warned = scenario_warning_text(ctx)
+    if warned is not None:  # an input typed over that the scenarios move no longer moves
+        warning, none = warned
+        label = formula_text.concat([formula_text.text("Inputs typed over: "), warning])
+        sheet.formula(
+            4,
+            LABEL,
+            label,
+            cached=f"Inputs typed over: {none}",
+            style="hyperlink",
+            link=names.SCENARIO_WARNINGS,
+        )
     sheet.put(NAME_ROW, LABEL, "Scenario", "header")
     sheet.put(NAME_ROW, UNIT, "", "header")
     sheet.put(NUMBER_ROW, LABEL, "Scenario number")
