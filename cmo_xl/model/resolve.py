@@ -87,7 +87,8 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
     )
     phases: list[Phase] = []
     for k, ph in enumerate(spec.phases, start=1):
-        phases.append(_phase(k, ph, phases[-1].end if phases else base_year, switch, by_year))
+        start = phases[-1].end if phases else base_year
+        phases.append(_phase(k, ph, start, switch, by_year, _pinned(spec, k)))
     base_value = _base_value(spec, switch, by_year, base_year, phases)
     headline = phases[-1].cagr
     cagrs = [
@@ -157,9 +158,26 @@ def _years_label(text: str, start: Input, end: Input) -> tuple[str | Input, ...]
     return (f"{text} (", start, "-", end, ")")
 
 
-def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch, by_year: dict[int, Input]) -> Phase:
+def _pinned(spec: Spec, k: int) -> str:
+    """Why phase ``k``'s end year is fixed when the workbook is built, or "" when a user may
+    move it: the last phase ends at the end year, and a phase without a CAGR of its own takes
+    it from the market values stated for the years it starts and ends in."""
+    if k == len(spec.phases):
+        return "Fixed when the workbook is built: the last phase ends at the end year."
+    if spec.phases[k - 1].cagr is None or spec.phases[k].cagr is None:
+        return (
+            "Fixed when the workbook is built: a phase's CAGR is derived from the market "
+            "values stated for the years it starts and ends in."
+        )
+    return ""
+
+
+def _phase(
+    k: int, ph: SpecPhase, start: Input, switch: Switch, by_year: dict[int, Input], pinned: str
+) -> Phase:
     """Phase ``k``, which starts at ``start`` (the base year or the previous phase's end);
-    without a CAGR, it takes the one between the market values at its ends (``by_year``)."""
+    without a CAGR, it takes the one between the market values at its ends (``by_year``).
+    ``pinned`` says why its end year is fixed ("" when it is not)."""
     path = f"phases[{k - 1}]"
     figure = ph.cagr if ph.cagr is not None else by_year[ph.end_year]
     end = Input(
@@ -167,11 +185,11 @@ def _phase(k: int, ph: SpecPhase, start: Input, switch: Switch, by_year: dict[in
         names.phase_end(k),
         f"Phase {k} end year",
         "year",
-        "year",
+        "fixed_year" if pinned else "year",
         ph.end_year,
         figure.provenance,
         figure.source or "",
-        "Each phase starts where the one before ends; the last must end at the end year.",
+        pinned or "Each phase starts where the one before ends; the last ends at the end year.",
     )
     name, label = names.market_cagr(k), f"Market CAGR, phase {k} ({ph.start_year}-{ph.end_year})"
     parts = _years_label(f"Market CAGR, phase {k}", start, end)

@@ -114,6 +114,7 @@ def plan_workbook(
     health = dashboard.Health(master, warnings, inputs_sheet.provenance_range, statuses)
     dashboard_sheet = dashboard.build_dashboard_sheet(ctx, regions, splits, players_sheet, health)
     guarded = [*calc_sheets, dashboard_sheet]
+    _scenario_in_titles(ctx, guarded)  # before the checks, which guard those formulas too
     checks_sheet = checks.build_checks_sheet(ctx, regions, splits, scanned, guarded)
     assert (checks_sheet.master_status, checks_sheet.warnings) == (master, warnings)
 

@@ -167,6 +167,9 @@ class SheetPlan:
     protected: bool = False
     charts: list[Chart] = field(default_factory=list)
     print_area: str | None = None  # what prints, when not the whole sheet (e.g. "A1:B9")
+    #: Whether its input and link cells are typed in (unlocked); False where they only show
+    #: the looks, as the Cover's legend does.
+    typed_here: bool = True
 
     def put(
         self,

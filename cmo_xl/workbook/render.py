@@ -77,7 +77,7 @@ def render(plan: WorkbookPlan) -> Workbook:
     """An openpyxl workbook holding exactly what ``plan`` says."""
     wb = Workbook()
     wb.remove(wb.active)
-    looks: dict[tuple[str, bool, str | None], StyleArray] = {}
+    looks: dict[tuple[str, bool, str | None, bool], StyleArray] = {}
     for sheet_plan in plan.sheets:
         _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan, plan.decimals, looks)
     for name, target in plan.names.items():
@@ -91,7 +91,7 @@ def _render_sheet(
     ws: Worksheet,
     plan: SheetPlan,
     decimals: int,
-    looks: dict[tuple[str, bool, str | None], StyleArray],
+    looks: dict[tuple[str, bool, str | None, bool], StyleArray],
 ) -> None:
     """``looks`` holds the style of each (role, shaded, number format) met so far: setting
     a font, fill, border, alignment, format and protection costs openpyxl a hash of each per
@@ -111,7 +111,7 @@ def _render_sheet(
         font, fill, border, alignment = STYLE[c.style]
         # a column of estimates is shaded, apart from the reported years
         shaded = fill is None and plan.shaded_from is not None and c.col >= plan.shaded_from
-        key = (c.style, shaded, c.fmt)
+        key = (c.style, shaded, c.fmt, plan.typed_here)
         look = looks.get(key)
         if look is not None:
             cell._style = copy(look)
@@ -127,7 +127,7 @@ def _render_sheet(
                 cell.alignment = alignment
             if c.fmt is not None:
                 cell.number_format = number_format(c.fmt, decimals)
-            if c.style in ("input", "link"):  # what a user types stays open when protected
+            if c.style in ("input", "link") and plan.typed_here:  # open when protected
                 cell.protection = _UNLOCKED
             looks[key] = copy(cell._style)
         if c.link is not None:

@@ -32,7 +32,7 @@ def build_cover_sheet(
 ) -> SheetPlan:
     """``contents`` lists (sheet title, what it holds) in workbook order."""
     spec, m = ctx.spec, ctx.spec.market
-    sheet = SheetPlan(TITLE)
+    sheet = SheetPlan(TITLE, typed_here=False)  # its legend shows the looks; nobody types here
     sheet.widths = {1: 30, 2: 70}
     sheet.put(1, 1, m.name, "title")
     sheet.put(
