@@ -94,7 +94,7 @@ def test_a_typed_over_input_the_scenarios_move_warns_in_three_places(
     assert _at(wb, "master_check") == "OK"  # a warning, not a failure
     assert _at(wb, "scenario_warnings") == 1
     texts = [v for row in wb["Checks"].iter_rows(values_only=True) for v in row if v]
-    said = f"({name}) is typed over: it no longer follows {MOVING}"
+    said = f"{name} is typed over: it no longer follows {MOVING}"
     assert any(isinstance(t, str) and said in t for t in texts), said
     assert said in wb["Scenarios"]["A4"].value
     health = _health(wb["Dashboard"])

@@ -104,6 +104,12 @@ def _cmo_data() -> dict[str, Any]:
     return yaml.safe_load(template_path("cmo_services").read_text(encoding="utf-8"))
 
 
+def _over_default(value: float) -> dict[str, Any]:
+    edited = {"workbook": "edited.xlsx", "cell": "Inputs!C9", "previous": 0.114,
+              "previous_provenance": "default"}  # fmt: skip
+    return {**_analyst(value), "edited": edited}
+
+
 def _analyst(value: float) -> dict[str, Any]:
     return {"value": value, "provenance": "analyst"}
 
@@ -123,16 +129,20 @@ def test_edits_by_defined_name_match_the_engine(built: Path, tmp_path: Path) -> 
     }
     data = _cmo_data()
     regions = {r["name"]: r for r in data["regions"]}
-    regions["Europe"]["cagr"] = [None, _analyst(0.09)]
+    # the two CAGRs followed a default link, and say so as `cmo-xl read` would write them:
+    # the workbook then warns that they no longer follow the scenarios, and so does the engine
+    regions["Europe"]["cagr"] = [None, _over_default(0.09)]
     regions["North America"]["share"] = _analyst(0.45)
     regions["Asia-Pacific"]["share"] = _analyst(0.30)
     data["market"]["base_value"] = _analyst(80.0)
-    data["dimensions"][0]["segments"][0]["cagr"] = _analyst(0.15)
+    data["dimensions"][0]["segments"][0]["cagr"] = _over_default(0.15)
     plan = plan_workbook(parse_spec(data))
 
     values = _edit_and_recalculate(built, edits, tmp_path)
     assert mismatches(plan, values) == []
     assert values["Checks"]["E4"] == "OK"
+    ((sheet, ref),) = openpyxl.load_workbook(built).defined_names["scenario_warnings"].destinations
+    assert values[sheet][ref.replace("$", "")] == 2  # the two links typed over
     world_2032 = 80 * 1.06**3 * (0.45 * 1.114**7 + 0.30 * 1.114**7 + 0.25 * 1.09**7)
     regions = values["Regions"]
     world_row = next(r for r in range(1, 99) if regions.get(f"A{r}") == "World (sum of regions)")

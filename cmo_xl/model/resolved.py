@@ -299,7 +299,7 @@ class Model:
     @property
     def scenarios_move_inputs(self) -> bool:
         """Whether the scenarios move any input through a formula: the switch, and the links
-        that follow what it sets (see :func:`cmo_xl.model.scenarios.moved_by_scenarios`)."""
+        that follow what it sets (see :func:`cmo_xl.model.scenario_links.moved_by_scenarios`)."""
         return len(self.scenarios) > 1 and any(True for _ in self.switched())
 
     def switched(self) -> Iterator[Input]:

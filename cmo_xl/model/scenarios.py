@@ -14,7 +14,7 @@ from cmo_xl.errors import SpecError
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.growth import spreadsheet_sub
-from cmo_xl.model.resolved import SCENARIO, Change, Input, InputKind, Model, Scenario
+from cmo_xl.model.resolved import SCENARIO, Change, Input, InputKind, Scenario
 from cmo_xl.model.schema import Change as SpecChange
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
@@ -161,44 +161,3 @@ def relabel(item: Input, suffix: str, prefix: str = "") -> tuple[str, tuple[str 
     if item.label_parts:
         parts = (prefix, *item.label_parts, suffix) if prefix else (*item.label_parts, suffix)
     return f"{prefix}{item.label}{suffix}", parts
-
-
-@dataclass(frozen=True)
-class Moved:
-    """An input whose cell the scenarios move through a formula: typed over, it stays put."""
-
-    input: Input
-    scenarios: tuple[str, ...]  # the scenarios it would no longer follow, in spec order
-    via: str  # the switched input it follows ("" for a switched input itself)
-
-
-def moved_by_scenarios(model: Model) -> list[Moved]:
-    """Each input the switch sets (its cell holds the CHOOSE of every scenario's case), and
-    each default link that follows one, directly or through other links, in the Inputs
-    sheet's order. A scenario that changes an input moves every link that follows it."""
-    if not model.scenarios_move_inputs:
-        return []
-    switched = {name_key(i.name): i for i in model.switched()}
-    by_name = {name_key(i.name): i for i in model.inputs()}
-    out = []
-    for item in model.inputs():
-        key = name_key(item.name)
-        if key in switched:
-            out.append(Moved(item, _names(model, [item]), ""))
-            continue
-        reached, seen = [], {key}
-        nxt = item.follows
-        while nxt is not None and name_key(nxt.name) not in seen:
-            seen.add(name_key(nxt.name))
-            found = by_name.get(name_key(nxt.name), nxt)
-            if name_key(found.name) in switched:
-                reached.append(found)
-            nxt = found.given.follows if found.given is not None else found.follows
-        if reached:
-            out.append(Moved(item, _names(model, reached), reached[0].name))
-    return out
-
-
-def _names(model: Model, switched: list[Input]) -> tuple[str, ...]:
-    numbers = {c.scenario for item in switched for c in item.changes}
-    return tuple(s.name for s in model.scenarios if s.number in numbers)

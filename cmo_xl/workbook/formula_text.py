@@ -234,15 +234,16 @@ def not_formula(ref: str) -> str:
 
 
 def first_flagged(count: str, texts: str, flags: str, none: str, where: str) -> str:
-    """The text beside the first flag raised in ``flags`` (1s and 0s), and how many more are
-    raised; ``none`` when ``count`` is 0. INDEX and MATCH, which every Excel computes (not
-    TEXTJOIN, which Excel 2016 lacks); REPT once or not at all, so no IF nests.
+    """The text beside the first flag raised in ``flags`` (1s and 0s), after how many are
+    raised when more than one is (first, so that a cut line still says it); ``none`` when
+    ``count`` is 0. INDEX and MATCH, which every Excel computes (not TEXTJOIN, which Excel
+    2016 lacks); REPT once or not at all, so no IF nests.
 
     >>> first_flagged("n", "T", "F", "None", "on Checks")
-    'IF(n=0,"None",INDEX(T,MATCH(1,F,0))&REPT(" (and "&(n-1)&" more, on Checks)",--(n>1)))'
+    'IF(n=0,"None",REPT(n&" (on Checks); the first: ",--(n>1))&INDEX(T,MATCH(1,F,0)))'
     """
-    more = f'REPT(" (and "&({count}-1)&" more, {where})",--({count}>1))'
-    return f"IF({count}=0,{text(none)},INDEX({texts},MATCH(1,{flags},0))&{more})"
+    more = f'REPT({count}&" ({where}); the first: ",--({count}>1))'
+    return f"IF({count}=0,{text(none)},{more}&INDEX({texts},MATCH(1,{flags},0)))"
 
 
 def flag(value: str, tolerance: str) -> str:

@@ -10,6 +10,7 @@ from cmo_xl.model.engine import Forecast, Key, forecast
 from cmo_xl.model.outcomes import Outcomes, outcomes
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Model
+from cmo_xl.model.scenario_links import Moved, moved_by_scenarios
 from cmo_xl.model.schema import Spec
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan
@@ -38,6 +39,12 @@ class Context:
         """The context of ``spec`` with ``scenario`` in force (None: the first)."""
         model = resolve(spec, scenario)
         return cls(model, forecast(model))
+
+    @cached_property
+    def moved(self) -> list[Moved]:
+        """The inputs the scenarios move through a formula, for the warnings of those typed
+        over (Checks, Scenarios, the Dashboard)."""
+        return moved_by_scenarios(self.model)
 
     @cached_property
     def outcomes(self) -> Outcomes:

@@ -258,14 +258,15 @@ def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
         ),
     ]
     warned = checks_layout.scenario_warning_text(ctx)
+    over = sum(m.typed_over for m in ctx.moved)
     rows.append(
         (
             "Inputs typed over that scenarios move",
             names.SCENARIO_WARNINGS if warned else a1.ref(scenarios.TITLE, "A1"),
             names.SCENARIO_WARNINGS if warned else None,
-            0,
+            over,
             formula_text.status(names.SCENARIO_WARNINGS, WARN) if warned else "",
-            PASS,
+            WARN if over else PASS,
         )
     )
     row = HEALTH_ROW

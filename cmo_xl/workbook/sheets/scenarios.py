@@ -64,13 +64,13 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
     sheet.formula(3, LABEL, names.SCENARIO, cached=in_force, style="total")
     warned = scenario_warning_text(ctx)
     if warned is not None:  # an input typed over that the scenarios move no longer moves
-        warning, none = warned
+        warning, shown = warned
         label = formula_text.concat([formula_text.text("Inputs typed over: "), warning])
         sheet.formula(
             4,
             LABEL,
             label,
-            cached=f"Inputs typed over: {none}",
+            cached=f"Inputs typed over: {shown}",
             style="hyperlink",
             link=names.SCENARIO_WARNINGS,
         )
