@@ -38,7 +38,7 @@ def _specs() -> list[tuple[str, Any]]:
     ]
 
 
-def _edit(path: Path, out: Path, edits: dict[tuple[str, str], Any]) -> Path:
+def edit_cells(path: Path, out: Path, edits: dict[tuple[str, str], Any]) -> Path:
     wb = openpyxl.load_workbook(path)
     for (sheet, address), value in edits.items():
         wb[sheet][address] = value
@@ -46,7 +46,7 @@ def _edit(path: Path, out: Path, edits: dict[tuple[str, str], Any]) -> Path:
     return out
 
 
-def _draws(plan: WorkbookPlan, rng: random.Random, kind: str) -> dict[tuple[str, str], Any]:
+def formula_edits(plan: WorkbookPlan, rng: random.Random, kind: str) -> dict[tuple[str, str], Any]:
     """One edit on every calculation sheet: a formula cell drawn at random, typed over as
     ``kind`` says. Each row is checked on its own, so one copy holds them all."""
     edits: dict[tuple[str, str], Any] = {}
@@ -61,6 +61,22 @@ def _draws(plan: WorkbookPlan, rng: random.Random, kind: str) -> dict[tuple[str,
     return edits
 
 
+def unnamed_edits(
+    book: str, edits: dict[tuple[str, str], Any], checks: dict[str, Any]
+) -> list[str]:
+    """What is wrong with a recalculated Checks sheet: with no edits, anything but OK and no
+    integrity row broken; with edits, a master check not ERROR or an edited row not named."""
+    broken = [v for v in checks.values() if isinstance(v, str) and "formulas typed over" in v]
+    if not edits:
+        return [] if checks["E4"] == "OK" and not broken else [f"{book}: unedited, {broken}"]
+    wrong = [] if checks["E4"] == "ERROR" else [f"{book}: master {checks['E4']}"]
+    for sheet, address in edits:
+        row = int("".join(ch for ch in address if ch.isdigit()))
+        if not any(v.startswith(f"{sheet}, row {row}: 1 of ") for v in broken):
+            wrong.append(f"{book}: {sheet}!{address} edited, not named in {broken}")
+    return wrong
+
+
 def test_typed_over_formulas_fail_the_master_check_and_are_named(tmp_path: Path) -> None:
     rng = random.Random(19)
     books: list[Path] = []
@@ -68,27 +84,16 @@ def test_typed_over_formulas_fail_the_master_check_and_are_named(tmp_path: Path)
     for name, spec in _specs():
         plan = plan_workbook(spec)
         built = write_workbook(plan, tmp_path / f"{name}.xlsx")
-        books.append(_edit(built, tmp_path / f"{name}_unedited.xlsx", {}))
+        books.append(edit_cells(built, tmp_path / f"{name}_unedited.xlsx", {}))
         expected.append({})
         for kind in KINDS:
-            edits = _draws(plan, rng, kind)
-            books.append(_edit(built, tmp_path / f"{name}_{kind}.xlsx", edits))
+            edits = formula_edits(plan, rng, kind)
+            books.append(edit_cells(built, tmp_path / f"{name}_{kind}.xlsx", edits))
             expected.append(edits)
     outputs = recalculate_many(books, tmp_path / "recalculated")
     wrong = []
     for book, edits, output in zip(books, expected, outputs, strict=True):
-        checks = values_of(output)["Checks"]
-        broken = [v for v in checks.values() if isinstance(v, str) and "formulas typed over" in v]
-        if not edits:
-            if checks["E4"] != "OK" or broken:
-                wrong.append(f"{book.name}: unedited, master {checks['E4']}, {broken}")
-            continue
-        if checks["E4"] != "ERROR":
-            wrong.append(f"{book.name}: master {checks['E4']}")
-        for sheet, address in edits:
-            row = int("".join(ch for ch in address if ch.isdigit()))
-            if not any(v.startswith(f"{sheet}, row {row}: 1 of ") for v in broken):
-                wrong.append(f"{book.name}: {sheet}!{address} edited, not named in {broken}")
+        wrong += unnamed_edits(book.name, edits, values_of(output)["Checks"])
     assert wrong == []
     assert sum(len(e) for e in expected) > 40
 

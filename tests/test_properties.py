@@ -2,7 +2,10 @@
 
 Hypothesis draws the specs (a fixed sequence by default, so CI is repeatable); each is built
 into a workbook whose caches are then dropped, LibreOffice recalculates them in batches, and
-every formula cell must equal the engine within 1e-9 relative, with the master check OK.
+every formula cell must equal the engine within 1e-9 relative, with the master check OK. One
+spec in ten also gets a copy with a formula cell typed over on every calculation sheet (with
+the number it showed, another, or cleared), whose master check must say ERROR and whose Checks
+sheet must name each of those sheets and rows.
 
 ``CMO_XL_PROPERTY_EXAMPLES=2000 pytest tests/test_properties.py`` runs a longer, randomly
 seeded exploration (README, "Tests").
@@ -11,6 +14,7 @@ seeded exploration (README, "Tests").
 from __future__ import annotations
 
 import os
+import random
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -19,6 +23,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from test_integrity import KINDS, edit_cells, formula_edits, unnamed_edits
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model import names as defined_names
@@ -32,6 +37,7 @@ from helpers import mismatches, need_libreoffice, values_of, without_cached_valu
 LONG_RUN = os.environ.get("CMO_XL_PROPERTY_EXAMPLES")
 EXAMPLES = int(LONG_RUN or 200)
 BATCH = 50  # workbooks per LibreOffice start
+TYPED_EVERY = 10  # one spec in so many also gets a copy with formulas typed over
 #: Letters and marks names are made of: accents, a ligature, spaces, & and apostrophes.
 ALPHABET = "abcdefghijklmnopqrstuvwxyzÀÉÎÕÜßçéñøåŁżЖ &'-"
 
@@ -350,6 +356,7 @@ def scenarios(
 def test_random_specs_build_and_recalculate_to_the_engine(tmp_path: Path) -> None:
     need_libreoffice()
     built: list[tuple[dict[str, Any], Any, Path]] = []
+    typed: list[tuple[Path, dict[tuple[str, str], Any]]] = []
 
     @settings(
         max_examples=EXAMPLES,
@@ -380,6 +387,10 @@ def test_random_specs_build_and_recalculate_to_the_engine(tmp_path: Path) -> Non
         k = len(built)
         path = write_workbook(plan, tmp_path / "built" / f"spec_{k}.xlsx")
         built.append((data, plan, without_cached_values(path, tmp_path / f"spec_{k}.xlsx")))
+        if k % TYPED_EVERY == 0:  # and a copy with a formula typed over on every sheet
+            kind = KINDS[(k // TYPED_EVERY) % len(KINDS)]
+            edits = formula_edits(plan, random.Random(k), kind)
+            typed.append((edit_cells(path, tmp_path / f"typed_{k}.xlsx", edits), edits))
 
     (tmp_path / "built").mkdir()
     build()
@@ -400,3 +411,11 @@ def test_random_specs_build_and_recalculate_to_the_engine(tmp_path: Path) -> Non
                     + yaml.safe_dump(data, allow_unicode=True)
                 )
     assert failures == [], failures[0]
+    # a number typed over a formula (the one it showed, another, or none) on every
+    # calculation sheet of a random spec's workbook: the master check says ERROR and Checks
+    # names each sheet and row
+    outputs = recalculate_many([path for path, _ in typed], tmp_path / "typed")
+    for (path, edits), output in zip(typed, outputs, strict=True):
+        failures += unnamed_edits(path.name, edits, values_of(output)["Checks"])
+    assert len(typed) >= EXAMPLES // TYPED_EVERY
+    assert failures == [], failures[:5]

@@ -24,19 +24,12 @@ from cmo_xl.model.schema import AnyInput, Spec, StepInput
 
 #: What an input holds, which decides its data validation and number format.
 InputKind = Literal[
-    "value",
-    "share",
-    "cagr",
-    "year",
-    "fixed_year",
-    "revenue_year",
-    "cagr_step",
-    "value_step",
+    "value", "share", "cagr", "year", "fixed_year", "revenue_year", "cagr_step", "value_step",
     "precision",  # how far a reported rate's or share's truth may lie from it
     "value_precision",  # the same for a reported value, in the model's unit
     "rate_shift",  # a scenario's shift of a CAGR or a share, in points
     "value_shift",  # a scenario's shift of a value, in its unit
-]
+]  # fmt: skip
 #: Provenance of an input the spec does not give: a default link, or the timeline itself;
 #: and of an input the scenario switch sets.
 DEFAULT, STRUCTURE, SCENARIO = "default", "structure", "scenario"

@@ -8,7 +8,8 @@ formula in its own order, so "the same" is:
   compares; a check the engine fails must fail, by any gap (its parts may cancel);
 * a reported figure's difference from the model, within 1e-9 of the figure;
 * a column total, within 1e-9 of its parts' magnitudes (parts that cancel are only that exact);
-* a number TEXT() writes into a label, within one unit of its last digit (two engines that
+* a number TEXT() writes into a label, within one unit of its last digit or of its 15th
+  significant digit, past which a spreadsheet writes 0s (two engines that
   agree to 1e-15 may still round a tie apart).
 
 Cells that call the cmo_xl UDFs are left out: only Excel with xlwings computes them.
@@ -50,6 +51,8 @@ def same(actual: Any, expected: Any) -> bool:
     return bool(actual == expected)
 
 
+#: The relative precision of a number a spreadsheet writes as text: 15 significant digits.
+TEXT_DIGITS = 1e-14
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -61,7 +64,8 @@ def same_text(actual: str, expected: str) -> bool:
     for a, b in zip(_NUMBER.findall(actual), _NUMBER.findall(expected), strict=True):
         places = len(b.partition(".")[2])
         x, y = float(a.replace(",", "")), float(b.replace(",", ""))
-        if abs(x - y) > 1.5 * 10.0**-places:
+        # a spreadsheet writes 15 significant digits at most: past them TEXT() pads with 0s
+        if abs(x - y) > max(1.5 * 10.0**-places, TEXT_DIGITS * abs(y)):
             return False
     return True
 

@@ -17,8 +17,14 @@ from cmo_xl.model.resolved import Input
 from cmo_xl.model.verdicts import CONFLICT, PASS, WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan, Value
+from cmo_xl.workbook.sheets import (
+    check_columns,
+    inputs,
+    reconciliation,
+    scenario_warnings,
+    scenarios,
+)
 from cmo_xl.workbook.sheets import checks as checks_layout
-from cmo_xl.workbook.sheets import inputs, reconciliation, scenarios
 from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context, year_format
 from cmo_xl.workbook.sheets.players import PLAYER, SHARE
 from cmo_xl.workbook.sheets.regions import RegionRows
@@ -210,7 +216,7 @@ def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
     conflicts = sum(b.status == CONFLICT for b in ctx.result.benchmarks)
     placeholders = len(flags.placeholders(ctx.model))
     failing = a1.ref(
-        checks_layout.TITLE, a1.cell(checks_layout.MASTER_ROW + 1, checks_layout.STATUS)
+        checks_layout.TITLE, a1.cell(checks_layout.MASTER_ROW + 1, check_columns.STATUS)
     )
     rows: list[tuple[str, str, str | None, int, str, str]] = [
         # label, link, count formula (None: not counted), cached count, status formula, cached
@@ -257,7 +263,7 @@ def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
             WARN if placeholders else PASS,
         ),
     ]
-    warned = checks_layout.scenario_warning_text(ctx)
+    warned = scenario_warnings.scenario_warning_text(ctx)
     over = sum(m.typed_over for m in ctx.moved)
     rows.append(
         (

@@ -17,9 +17,9 @@ from cmo_xl.model import names
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan, Style
-from cmo_xl.workbook.sheets.checks import scenario_warning_text
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.inputs import FORMAT, put_label
+from cmo_xl.workbook.sheets.scenario_warnings import scenario_warning_text
 
 TITLE = "Scenarios"
 LABEL, UNIT, FIRST = 1, 2, 3

@@ -1,0 +1,28 @@
+"""The comparator verify and the tests share, on both sides of each edge it allows for text
+that TEXT() wrote: one unit of the last digit shown, or of the 15th significant digit (past it
+a spreadsheet writes zeros)."""
+
+from __future__ import annotations
+
+import pytest
+
+from cmo_xl.roundtrip.compare import same_text
+
+
+@pytest.mark.parametrize(
+    ("actual", "expected", "same"),
+    [
+        ("Reported 12.4 in 2030", "Reported 12.5 in 2030", True),  # one unit of 0.1
+        ("Reported 12.3 in 2030", "Reported 12.5 in 2030", False),  # two
+        ("Reported 12.4 in 2032", "Reported 12.4 in 2030", False),  # two units of a whole number
+        ("implies 7.0%", "implies 7.0 %", False),  # the words differ
+        # 2.678904469151570e15 written to 15 digits against the engine's 17: the same number
+        ("2,678,904,469,151,570.0", "2,678,904,469,151,568.5", True),
+        # a difference at the 13th digit is a difference
+        ("2,678,904,469,150,000.0", "2,678,904,469,151,568.5", False),
+    ],
+)
+def test_numbers_in_text_are_the_same_within_what_a_spreadsheet_writes(
+    actual: str, expected: str, same: bool
+) -> None:
+    assert same_text(actual, expected) is same
