@@ -425,3 +425,16 @@ def test_no_formula_without_a_cached_value(path: Path) -> None:
     for ws in openpyxl.load_workbook(path).worksheets:
         for address, _ in formulas(ws):
             assert cached[ws.title][address].value is not None, f"{ws.title}!{address}"
+
+
+def test_every_link_goes_to_a_cell_of_the_workbook(wb: openpyxl.Workbook) -> None:
+    """Links name a sheet and a cell (the Dashboard's Health rows lead to their checks), the
+    location every spreadsheet follows."""
+    seen = 0
+    for ws in wb.worksheets:
+        for link in (c.hyperlink for row in ws.iter_rows() for c in row if c.hyperlink):
+            sheet, _, address = link.location.rpartition("!")
+            assert sheet.strip("'").replace("''", "'") in wb.sheetnames, link.location
+            assert re.fullmatch(r"[A-Z]{1,3}[0-9]+", address), link.location
+            seen += 1
+    assert seen > 10

@@ -79,7 +79,9 @@ def render(plan: WorkbookPlan) -> Workbook:
     wb.remove(wb.active)
     looks: dict[tuple[str, bool, str | None, bool], StyleArray] = {}
     for sheet_plan in plan.sheets:
-        _render_sheet(wb.create_sheet(sheet_plan.title), sheet_plan, plan.decimals, looks)
+        _render_sheet(
+            wb.create_sheet(sheet_plan.title), sheet_plan, plan.decimals, looks, plan.names
+        )
     for name, target in plan.names.items():
         wb.defined_names[name] = DefinedName(name, attr_text=target)
     # Excel recalculates everything on open, so the cached values are only a preview.
@@ -92,6 +94,7 @@ def _render_sheet(
     plan: SheetPlan,
     decimals: int,
     looks: dict[tuple[str, bool, str | None, bool], StyleArray],
+    names: dict[str, str],
 ) -> None:
     """``looks`` holds the style of each (role, shaded, number format) met so far: setting
     a font, fill, border, alignment, format and protection costs openpyxl a hash of each per
@@ -131,7 +134,10 @@ def _render_sheet(
                 cell.protection = _UNLOCKED
             looks[key] = copy(cell._style)
         if c.link is not None:
-            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=c.link)
+            # A link to a defined name goes to the cell it names: a sheet and cell reference
+            # is the location every spreadsheet follows (ECMA-376 Part 1, 18.3.1.47)
+            target = names.get(c.link, c.link).replace("$", "")
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
     for col, width in plan.widths.items():
         ws.column_dimensions[col_letter(col)].width = width
     checks = " ".join(c.address for c in plan.cells if c.style == "check")

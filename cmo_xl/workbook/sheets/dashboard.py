@@ -208,8 +208,8 @@ def build_dashboard_sheet(
 
 def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
     """Each thing that should stop a reader trusting the numbers, live: its count, its
-    status, and a link to where it is explained. A hyperlink may point at a defined name
-    (ECMA-376 Part 1, 18.3.1.47: ``location`` is a cell or a defined name)."""
+    status, and a link to where it is explained (a defined name: the renderer links to the
+    cell it names)."""
     _section(sheet, HEALTH_ROW, "Health")
     sheet.put(HEALTH_ROW, FIRST, "Count", "section")
     sheet.put(HEALTH_ROW, FIRST + 1, "Status", "section")
