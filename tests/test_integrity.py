@@ -53,8 +53,10 @@ def formula_edits(plan: WorkbookPlan, rng: random.Random, kind: str) -> dict[tup
     for title in calculation_titles(plan):
         cells = [c for c in plan.sheet(title).cells if c.is_formula and not c.udf]
         if title == "Checks":  # the integrity section itself is the guard, and unguarded
-            first = next(c.row for c in cells if "formulas intact" in str(c.value))
-            cells = [c for c in cells if 8 <= c.row < first - 2]
+            section = next(
+                c.row for c in plan.sheet(title).cells if str(c.value).startswith("Integrity: ")
+            )
+            cells = [c for c in cells if 8 <= c.row < section]
         cell = rng.choice(cells)
         shown = cell.value if isinstance(cell.value, float | int | str) else 0
         edits[(title, cell.address)] = {"shown": shown, "other": 12345.678, "cleared": None}[kind]
