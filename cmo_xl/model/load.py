@@ -3,6 +3,7 @@ schema and every cross-field rule. Each problem names the field path, the value 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,18 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
     return path or "(top level)"
+
+
+_PATH_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
+
+
+def path_tokens(path: str) -> list[str | int]:
+    """A field path's keys and indices, the inverse of :func:`field_path`.
+
+    >>> path_tokens("regions[2].share")
+    ['regions', 2, 'share']
+    """
+    return [name if name else int(index) for name, index in _PATH_TOKEN.findall(path)]
 
 
 #: Problems listed in one message at most; the rest are counted.

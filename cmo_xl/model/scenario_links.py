@@ -9,17 +9,14 @@ in every scenario. The workbook warns of that; the engine says the same from the
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.load import parse_spec
+from cmo_xl.model.load import parse_spec, path_tokens
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Input, Model
-
-_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
 
 
 @dataclass(frozen=True)
@@ -85,7 +82,7 @@ def _with_defaults(model: Model, typed: dict[str, str]) -> Model:
     the spec would not be valid so (then those inputs are not warned of)."""
     data = model.spec.model_dump(mode="json")
     for path in typed.values():
-        *parents, last = _tokens(path)
+        *parents, last = path_tokens(path)
         node: Any = data
         for token in parents:
             node = node[token]
@@ -96,13 +93,9 @@ def _with_defaults(model: Model, typed: dict[str, str]) -> Model:
         return model
 
 
-def _tokens(path: str) -> list[str | int]:
-    return [name if name else int(index) for name, index in _TOKEN.findall(path)]
-
-
 def _at(data: Any, path: str) -> Any:
     node = data
-    for token in _tokens(path):
+    for token in path_tokens(path):
         try:
             node = node[token]
         except (KeyError, IndexError, TypeError):

@@ -16,7 +16,7 @@ from typing import Any
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.load import parse_spec
+from cmo_xl.model.load import parse_spec, path_tokens
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import DEFAULT, Input, Model
 from cmo_xl.model.schema import Spec
@@ -25,7 +25,6 @@ from cmo_xl.model.schema import Spec
 YEAR_KINDS = frozenset({"year", "revenue_year"})
 #: Inputs the spec holds as a plain number, without provenance: a quote's precision.
 NUMBER_KINDS = frozenset({"precision", "value_precision"})
-_TOKEN = re.compile(r"([A-Za-z_]+)|\[(\d+)\]")
 _PHASE_END = re.compile(r"^phases\[(\d+)\]\.end_year$")
 
 
@@ -121,9 +120,7 @@ def carry(spec: Spec, edits: Sequence[Edit], workbook: str) -> Carried:
 
 def _place(data: dict[str, Any], model: Model, item: Input, edit: Edit, workbook: str) -> str:
     """Put ``edit`` into the spec data at ``item``'s field; returns a problem or ""."""
-    tokens: list[str | int] = [
-        name if name else int(index) for name, index in _TOKEN.findall(item.path)
-    ]
+    tokens = path_tokens(item.path)
     node: Any = data
     for depth, token in enumerate(tokens[:-1]):
         nxt = node[token]
