@@ -8,25 +8,22 @@ a name in a spec cannot drive the terminal.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
+import shutil
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from types import FrameType
 
+from cmo_xl import stopping
 from cmo_xl.errors import CmoXlError, Interrupted, OutputError, SpecError
 from cmo_xl.model.load import load_spec
 from cmo_xl.model.schema import Spec
 from cmo_xl.model.templates import DEFAULT_TEMPLATE, load_template, template_dir, template_names
-from cmo_xl.round_trip_cli import ROUND_TRIP, add_round_trip_commands
+from cmo_xl.round_trip_cli import ROUND_TRIP, add_round_trip_commands, add_timeout
 from cmo_xl.say import EXIT_OK, EXIT_PROBLEM, say, warn
 from cmo_xl.text import cell_text_problem, excerpt
 from cmo_xl.version import __version__
-
-#: Signals that stop a build cleanly: the staged file is removed and OUT stays as it was.
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def _output_path(text: str) -> Path:
@@ -95,9 +92,13 @@ def _parser() -> argparse.ArgumentParser:
         "--pdf", metavar="OUT", default=None, help="the PDF to write (default: BOOK, as .pdf)"
     )
     render.add_argument(
-        "--png", metavar="DIR", default=None, help="also write each page as a PNG into DIR"
+        "--png",
+        metavar="DIR",
+        default=None,
+        help="write each page as a PNG into DIR (then a PDF only with --pdf)",
     )
     render.add_argument("--force", action="store_true", help="overwrite what exists")
+    add_timeout(render)
 
     build.add_argument(
         "--inputs-from",
@@ -132,7 +133,7 @@ def _load(spec_arg: str) -> tuple[Spec, str, Path | None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from cmo_xl.workbook.publish import build_workbook, default_output_name
+    from cmo_xl.workbook.publish import build_workbook, check_output, default_output_name
 
     spec, label, spec_path = _load(args.spec)
     if args.output is not None:
@@ -144,15 +145,17 @@ def _build(args: argparse.Namespace) -> int:
             raise OutputError(
                 "the current folder no longer exists; give -o with a path to write to"
             ) from None
-    if spec_path is not None and _same_file(spec_path, out):
-        raise OutputError(f"{out}: is the spec being built; choose another output file")
+    sources: list[tuple[Path, str]] = []
+    if spec_path is not None:
+        sources.append((spec_path, "the spec being built"))
+    if args.inputs_from is not None:
+        sources.append((Path(args.inputs_from), "the workbook the inputs come from"))
+    check_output(out, force=args.force, sources=sources)  # before any work
     notes: list[str] = []
     scenario = args.scenario
     if args.inputs_from is not None:
         from cmo_xl.roundtrip.carry import inputs_from
 
-        if _same_file(Path(args.inputs_from), out):
-            raise OutputError(f"{out}: is the workbook the inputs come from; write another file")
         carried = inputs_from(spec, Path(args.inputs_from))
         spec, notes = carried.spec, carried.lines
         if args.scenario is None:  # the scenario it was left in, unless one is asked for
@@ -169,13 +172,6 @@ def _build(args: argparse.Namespace) -> int:
     if not say([*notes, f"wrote {written}"]):
         warn(f"wrote {written}, but could not print to standard output")
     return EXIT_OK
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -208,66 +204,42 @@ def _validate(args: argparse.Namespace) -> int:
 def _render(args: argparse.Namespace) -> int:
     import tempfile
 
-    from cmo_xl.workbook.pages import render_pdf, render_png
+    from cmo_xl import outgoing
+    from cmo_xl.incoming import check_workbook_file
+    from cmo_xl.workbook.pages import check_tools, page_images, print_pdf
 
     book = Path(args.book)
+    check_workbook_file(book)  # what every reader of a stranger's file checks first
     pdf = Path(args.pdf) if args.pdf else (None if args.png else book.with_suffix(".pdf"))
-    if pdf is not None:
-        if pdf.suffix.lower() != ".pdf":
-            raise OutputError(f"{pdf}: the PDF's name must end in .pdf")
-        if pdf.exists() and not args.force:
-            raise OutputError(f"{pdf}: already exists; use --force to overwrite it")
     folder = Path(args.png) if args.png else None
-    if folder is not None and folder.is_dir() and any(folder.iterdir()) and not args.force:
-        raise OutputError(f"{folder}: is not empty; use --force to write into it")
+    sources: list[outgoing.Source] = [(book, "the workbook being rendered")]
+    if pdf is not None:  # every output is checked before LibreOffice starts
+        outgoing.check_output(pdf, suffixes=(".pdf",), force=args.force, sources=sources)
+        sources.append((pdf, "the PDF being written"))
+    if folder is not None:
+        outgoing.check_output(folder, suffixes=(), force=args.force, sources=sources, folder=True)
+    check_tools(pages=folder is not None)
     lines = []
-    with tempfile.TemporaryDirectory(prefix="cmo_xl_pdf_") as work:
-        made = render_pdf(book, pdf or Path(work) / "pages.pdf")
+    with tempfile.TemporaryDirectory(prefix="cmo_xl_render_") as work:
+        made = print_pdf(book, Path(work), args.timeout)
         if pdf is not None:
-            lines.append(f"wrote {made}")
+            outgoing.write_file(pdf, lambda staged: shutil.copyfile(made, staged), force=args.force)
+            lines.append(f"wrote {pdf}")
         if folder is not None:
-            pages = render_png(made, folder)
-            lines.append(f"wrote {len(pages)} pages into {folder}")
+            names: list[str] = []
+
+            def pages(staged: Path) -> list[str]:
+                names.extend(page_images(made, staged, args.timeout))
+                return names
+
+            outgoing.write_folder(folder, pages, force=args.force)
+            lines.append(f"wrote {len(names)} pages into {folder}")
     return EXIT_OK if say(lines) else EXIT_PROBLEM
 
 
 def _templates(_: argparse.Namespace) -> int:
     lines = [f"{name}\t{template_dir() / (name + '.yaml')}" for name in template_names()]
     return EXIT_OK if say(lines) else EXIT_PROBLEM
-
-
-#: Signals received while a command runs. openpyxl turns any exception raised while it converts
-#: a value into a TypeError (openpyxl/descriptors/base.py, ``_convert``: a bare ``except:``),
-#: so a signal that lands there surfaces as that error; this record says what it was.
-_received: list[int] = []
-
-
-def _raise_interrupted(signum: int, _: FrameType | None) -> None:
-    _received.append(signum)
-    raise Interrupted(signum)
-
-
-def _raise_keyboard_interrupt(signum: int, _: FrameType | None) -> None:
-    _received.append(signum)
-    raise KeyboardInterrupt
-
-
-@contextlib.contextmanager
-def _signals_stop_cleanly() -> Iterator[None]:
-    """Turn SIGTERM and SIGHUP into :class:`Interrupted` while a command runs."""
-    previous: list[tuple[signal.Signals, Callable[..., object] | int | None]] = []
-    _received.clear()
-    try:
-        for sig in STOP_SIGNALS:
-            previous.append((sig, signal.signal(sig, _raise_interrupted)))
-        previous.append((signal.SIGINT, signal.signal(signal.SIGINT, _raise_keyboard_interrupt)))
-    except ValueError:  # not the main thread: leave the signals as they are
-        pass
-    try:
-        yield
-    finally:
-        for sig, handler in previous:
-            signal.signal(sig, handler)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -280,26 +252,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         **ROUND_TRIP,
     }[args.command]
     try:
-        with _signals_stop_cleanly():
-            return handler(args)
+        with stopping.signals_stop_cleanly():
+            code = handler(args)
+            stopping.check()  # a signal a library swallowed still stops the command
+            return code
     except CmoXlError as exc:
-        if _received:  # a signal that a reader's catch-all turned into this error
-            warn(f"stopped by {signal.Signals(_received[0]).name}; no file was written")
-            return 128 + _received[0]
+        if stopping.received():  # a signal that a reader's catch-all turned into this error
+            return _stopped(stopping.received())
         warn(f"error: {exc}")
         return EXIT_PROBLEM
     except Interrupted as exc:
-        warn(f"stopped by {signal.Signals(exc.signum).name}; no file was written")
-        return 128 + exc.signum
+        return _stopped(exc.signum)
     except KeyboardInterrupt:
         warn("interrupted; no file was written")
         return 128 + signal.SIGINT
     except Exception:
-        if not _received:
+        if not stopping.received():
             raise
-        # the signal's exception came back as another one (see _received)
-        warn(f"stopped by {signal.Signals(_received[0]).name}; no file was written")
-        return 128 + _received[0]
+        return _stopped(stopping.received())  # the signal's exception came back as another
+
+
+def _stopped(signum: int | None) -> int:
+    number = signum or signal.SIGTERM
+    warn(f"stopped by {signal.Signals(number).name}; no file was written")
+    return 128 + number
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
 
 from cmo_xl.errors import OutputError
+from cmo_xl.outgoing import check_output, write_file
 from cmo_xl.say import EXIT_OK, EXIT_PROBLEM, say, warn
+from cmo_xl.text import excerpt
+
+
+def add_timeout(command: argparse.ArgumentParser) -> None:
+    from cmo_xl.processes import DEFAULT_TIMEOUT
+
+    command.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=DEFAULT_TIMEOUT,
+        help=f"stop LibreOffice after this long (default: {DEFAULT_TIMEOUT:g})",
+    )
+
+
+#: The longest ``--timeout``: a day.
+MAX_TIMEOUT = 86_400.0
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 < value <= MAX_TIMEOUT:  # NaN fails too
+        raise argparse.ArgumentTypeError(
+            f"got {excerpt(text)}; give a number of seconds above 0 and at most {MAX_TIMEOUT:g}"
+        )
+    return value
 
 
 def add_round_trip_commands(commands: Any) -> None:
@@ -43,6 +74,7 @@ def add_round_trip_commands(commands: Any) -> None:
         "exit 0 when clean, 1 with findings",
     )
     verify.add_argument("book", help="an .xlsx (or .xlsm) that cmo_xl built")
+    add_timeout(verify)
 
 
 def _read(args: argparse.Namespace) -> int:
@@ -50,16 +82,14 @@ def _read(args: argparse.Namespace) -> int:
     from cmo_xl.roundtrip.read import read_book
     from cmo_xl.roundtrip.report import edit_lines
     from cmo_xl.roundtrip.values import values_table
-    from cmo_xl.workbook.publish import write_file
 
     out = Path(args.output) if args.output else None
     table = Path(args.values) if args.values else None
+    sources = [(Path(args.book), "the workbook being read")]
     for path, suffixes in ((out, (".yaml", ".yml")), (table, (".csv", ".parquet"))):
-        if path is not None:
-            if path.suffix.lower() not in suffixes:
-                raise OutputError(f"{path}: the name must end in {' or '.join(suffixes)}")
-            if path.exists() and not args.force:
-                raise OutputError(f"{path}: already exists; use --force to overwrite it")
+        if path is not None:  # before anything is read
+            check_output(path, suffixes=suffixes, force=args.force, sources=sources)
+            sources.append((path, "another output of this command"))
     found = read_book(args.book)
     if found.broken:
         return _read_invalid(args, found, out)
@@ -82,7 +112,6 @@ def _read_invalid(args: argparse.Namespace, found: Any, out: Path | None) -> int
     """A workbook whose typed values break the spec's rules: name the cells and the rules;
     write nothing, unless asked to keep the invalid values (then only the spec, to fix)."""
     from cmo_xl.model.spec_text import data_yaml
-    from cmo_xl.workbook.publish import write_file
 
     lines = [f"{found.path}: the values typed in it break the spec's rules:"]
     lines += [f"  - {b.line()}" for b in found.broken]
@@ -106,9 +135,12 @@ def _read_invalid(args: argparse.Namespace, found: Any, out: Path | None) -> int
 def _write_table(frame: object, path: Path, suffix: str) -> None:
     import pandas as pd
 
+    from cmo_xl.text import csv_cell
+
     assert isinstance(frame, pd.DataFrame)
-    if suffix == ".csv":
-        frame.to_csv(path, index=False)
+    if suffix == ".csv":  # no text a spreadsheet would run as a formula
+        text = [c for c in frame.columns if frame[c].dtype == object]
+        frame.assign(**{c: frame[c].map(csv_cell) for c in text}).to_csv(path, index=False)
         return
     try:
         frame.to_parquet(path, index=False)
@@ -134,7 +166,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _verify(args: argparse.Namespace) -> int:
     from cmo_xl.roundtrip.verify import verdict_lines, verify
 
-    verdict = verify(args.book)
+    verdict = verify(args.book, args.timeout)
     if not say(verdict_lines(args.book, verdict)):
         return EXIT_PROBLEM
     return EXIT_OK if verdict.clean else EXIT_PROBLEM

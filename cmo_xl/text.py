@@ -100,3 +100,21 @@ def cell_text_problem(text: str) -> str | None:
         f"it holds U+{ord(found.group()):04X} at position {found.start() + 1}; a cell cannot "
         "hold control characters, U+FFFE or U+FFFF"
     )
+
+
+#: What a spreadsheet reads as the start of a formula in a CSV field (OWASP, "CSV Injection":
+#: =, +, -, @, and a tab or carriage return, which some read past).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A text for a CSV cell that no spreadsheet runs: one that starts like a formula gets a
+    leading apostrophe, as OWASP's CSV-injection guidance says (the CSV writer then quotes
+    what needs quoting); anything else is kept as it is.
+
+    >>> csv_cell("+cmd|' /C calc'!A0"), csv_cell("Europe"), csv_cell(-1.5)
+    ("'+cmd|' /C calc'!A0", 'Europe', -1.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

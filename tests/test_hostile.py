@@ -362,13 +362,13 @@ def test_a_write_error_in_the_folder_is_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A folder that refuses new files (root ignores mode bits, so the refusal is simulated)."""
+    from cmo_xl import outgoing
     from cmo_xl.cli import main
-    from cmo_xl.workbook import publish
 
     def refuse(*_: object, **__: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(publish.os, "open", refuse)
+    monkeypatch.setattr(outgoing.os, "open", refuse)
     assert main(["build", "-o", str(tmp_path / "out.xlsx")]) == 1
     assert "out.xlsx: cannot write (Permission denied)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
@@ -450,7 +450,7 @@ def test_sigkill_leaves_a_staged_file_the_next_build_removes(tmp_path: Path) -> 
 
 
 def test_a_staged_file_of_a_running_build_is_left_alone(tmp_path: Path) -> None:
-    from cmo_xl.workbook.publish import remove_stale_staged_files
+    from cmo_xl.outgoing import remove_stale_staged_files
 
     mine = tmp_path / f".cmo_xl-{os.getpid()}-0000abcd.tmp"
     other = tmp_path / ".cmo_xl-1-0000abcd.tmp"  # pid 1 always runs

@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from cmo_xl import incoming as files
 from cmo_xl.errors import WorkbookError
 from cmo_xl.model.templates import load_template
-from cmo_xl.roundtrip import files
 from cmo_xl.roundtrip.read import read_book
 
 from helpers import resolve, run_cli
@@ -162,8 +162,6 @@ def test_a_bomb_past_every_check_is_refused_by_defusedxml(
     parses through defusedxml (lxml or not), and the reader says so in one line."""
     import openpyxl.xml
 
-    from cmo_xl.roundtrip import book
-
     assert openpyxl.xml.DEFUSEDXML is True
     sheet = "xl/worksheets/sheet3.xml"
     path = _rewrite(built, tmp_path / "sheet_bomb.xlsx", sheet, lambda d: _with_dtd(d, 0))
@@ -171,7 +169,7 @@ def test_a_bomb_past_every_check_is_refused_by_defusedxml(
         files.check_workbook_file(path)
     monkeypatch.setattr(files, "_declares_dtd", lambda archive, entry: False)
     with pytest.raises(WorkbookError) as refused:
-        book.open_book(path)
+        read_book(path)
     assert str(refused.value) == (
         f"{path}: declares XML entities or a DTD, which xlsx files never do; refused"
     )

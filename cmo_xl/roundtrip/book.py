@@ -1,10 +1,15 @@
-"""Reading a workbook's cells and defined names, once it has passed :mod:`.files`.
+"""Reading a workbook's cells and defined names, once it has passed :mod:`cmo_xl.incoming`.
 
-openpyxl reads it in read-only mode, twice: once for what each cell holds (a formula's text,
-a typed value) and once for the values the file caches. Its XML goes through defusedxml,
-which openpyxl uses whenever it is installed (openpyxl/xml/functions.py), so no entity
-expands. Rows are counted as they come: a sheet claiming rows past Excel's last is refused
-instead of walked, and the dimension a sheet declares is ignored (openpyxl would pad to it).
+Only what cmo_xl wrote is read, and only as far as it wrote it: a stranger's file may hold
+an extra sheet of a million rows, or one number in cell XFD1048576, and neither may cost more
+than the workbook itself. So a workbook is opened (:class:`Source`: its defined names and sheet
+titles, nothing parsed yet), the caller says which sheets to read and how far (``Extents``,
+from the spec the Spec sheet records), and :meth:`Source.book` reads just those rows and
+columns, stopping at each sheet's last one. The dimension a sheet declares is ignored.
+
+openpyxl reads it in read-only mode, twice: once for what each cell holds (a formula's text, a
+typed value) and once for the values the file caches. Its XML goes through defusedxml, which
+openpyxl uses whenever it is installed (openpyxl/xml/functions.py), so no entity expands.
 """
 
 from __future__ import annotations
@@ -13,89 +18,168 @@ import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
 
 from cmo_xl.errors import WorkbookError
-from cmo_xl.roundtrip.files import check_workbook_file
+from cmo_xl.incoming import check_workbook_file, open_regular
 from cmo_xl.text import excerpt
 
-#: Excel's last row, and how many cells with something in them a workbook may hold: twice
-#: what the largest cmo_xl builds holds.
-MAX_ROWS = 1_048_576
+#: Excel's last row and column.
+MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
+#: How many cells with something in them a workbook may hold: twice what the largest cmo_xl
+#: builds holds.
 MAX_CELLS = 4_000_000
 
 Address = tuple[int, int]  # (row, column), from 1
+Area = tuple[str, int, int, int, int]  # sheet, first row, first column, last row, last column
+#: What to read of each sheet: its title -> (last row, last column).
+Extents = dict[str, tuple[int, int]]
 
 
 @dataclass
 class Book:
     path: Path
-    #: Every single-area defined name: name -> (sheet, first row, first column, last row,
-    #: last column). A name Excel would compare ignoring case is keyed as written.
-    names: dict[str, tuple[str, int, int, int, int]]
+    #: Every single-area defined name on a sheet of the workbook: name -> (sheet, first row,
+    #: first column, last row, last column). A name Excel would compare ignoring case is keyed
+    #: as written.
+    names: dict[str, Area]
     #: What each cell holds, by sheet: a formula as its text ("=A1+1"), else its value.
     formulas: dict[str, dict[Address, Any]]
     #: The values the file caches, by sheet (none for formulas a program saved uncalculated).
     values: dict[str, dict[Address, Any]]
     sheet_titles: list[str] = field(default_factory=list)
+    #: What was read of each sheet; a cell outside was not.
+    extents: Extents = field(default_factory=dict)
 
     def place(self, name: str) -> tuple[str, int, int]:
-        """Sheet, row and column of the single-cell defined name ``name``."""
+        """Sheet, row and column of the single-cell defined name ``name``; KeyError when there
+        is none, or when it points outside what was read."""
         found = self.names.get(name)
         if found is None:
             raise KeyError(name)
         sheet, row, col, row2, col2 = found
-        if (row, col) != (row2, col2):
+        if (row, col) != (row2, col2) or not self.holds(sheet, row, col):
             raise KeyError(name)
         return sheet, row, col
 
-    def area(self, name: str) -> Iterator[tuple[str, int, int]]:
-        sheet, row1, col1, row2, col2 = self.names[name]
-        for row in range(row1, row2 + 1):
-            for col in range(col1, col2 + 1):
-                yield sheet, row, col
+    def holds(self, sheet: str, row: int, col: int) -> bool:
+        last_row, last_col = self.extents.get(sheet, (0, 0))
+        return row <= last_row and col <= last_col
 
 
-def open_book(path: str | Path) -> Book:
-    """The cells and names of the workbook at ``path``; any problem is a one-line
-    :class:`WorkbookError` that names the file."""
-    path = Path(path)
-    check_workbook_file(path)
-    formulas, names, titles = _load(path, data_only=False)
-    values, _, _ = _load(path, data_only=True)
-    return Book(path, names, formulas, values, titles)
+class Source:
+    """A workbook opened for reading: its names and sheet titles known, no sheet parsed yet."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        check_workbook_file(path)
+        self._handles: list[BinaryIO] = []
+        self._formulas: Any = None
+        self._values: Any = None
+        try:
+            self._formulas = self._load(data_only=False)
+            self.titles: list[str] = list(self._formulas.sheetnames)
+            self.names: dict[str, Area] = self._guard(
+                lambda: _names(self._formulas, set(self.titles))
+            )
+        except BaseException:
+            self.close()
+            raise
 
-def _load(
-    path: Path, *, data_only: bool
-) -> tuple[dict[str, dict[Address, Any]], dict[str, tuple[str, int, int, int, int]], list[str]]:
-    try:
+    def __enter__(self) -> Source:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        for wb in (self._formulas, self._values):
+            if wb is not None:
+                with contextlib.suppress(Exception):
+                    wb.close()
+        for handle in self._handles:
+            handle.close()
+
+    def cells(self, extents: Extents, *, cached: bool = False) -> dict[str, dict[Address, Any]]:
+        """What the cells within ``extents`` hold (``cached``: the values the file caches)."""
+        if cached and self._values is None:
+            self._values = self._load(data_only=True)
+        wb = self._values if cached else self._formulas
+        out: dict[str, dict[Address, Any]] = {}
+        counted = [0]
+        for title, (last_row, last_col) in extents.items():
+            if title in self.titles:
+                out[title] = self._guard(
+                    lambda t=title, r=last_row, c=last_col: self._sheet(wb[t], r, c, counted)
+                )
+        return out
+
+    def book(self, extents: Extents) -> Book:
+        """The cells within ``extents``, as the file holds them and as it caches them."""
+        return Book(
+            self.path,
+            self.names,
+            self.cells(extents),
+            self.cells(extents, cached=True),
+            self.titles,
+            {t: e for t, e in extents.items() if t in self.titles},
+        )
+
+    def _load(self, *, data_only: bool) -> Any:
         # A file object, so openpyxl does not judge the file by its name's extension: an .xlsm
         # is read as the workbook it is, and its macros are neither kept nor run.
-        with path.open("rb") as handle:
-            wb = openpyxl.load_workbook(
+        handle = open_regular(self.path)
+        self._handles.append(handle)
+        return self._guard(
+            lambda: openpyxl.load_workbook(
                 handle, read_only=True, data_only=data_only, keep_links=False
             )
-            try:
-                names = _names(wb)
-                cells = {ws.title: _cells(path, ws) for ws in wb.worksheets}
-                return cells, names, [ws.title for ws in wb.worksheets]
-            finally:
-                wb.close()
-    except WorkbookError:
-        raise
-    except Exception as exc:  # whatever a malformed file makes openpyxl raise
-        kind = type(exc).__name__
-        if _defused(exc):
+        )
+
+    def _sheet(
+        self, ws: Any, last_row: int, last_col: int, counted: list[int]
+    ) -> dict[Address, Any]:
+        out: dict[Address, Any] = {}
+        last_row, last_col = min(last_row, MAX_ROWS), min(last_col, MAX_COLUMNS)
+        if last_row < 1 or last_col < 1:
+            return out
+        # openpyxl stops parsing at max_row, and makes each row max_col cells wide
+        for row in ws.iter_rows(max_row=last_row, max_col=last_col):
+            for cell in row:
+                value = cell.value
+                if value is None:
+                    continue
+                text = getattr(value, "text", None)  # an array formula
+                out[(cell.row, cell.column)] = text if isinstance(text, str) else value
+                counted[0] += 1
+            if counted[0] > MAX_CELLS:
+                raise WorkbookError(
+                    f"{self.path}: holds more than {MAX_CELLS:,} cells where cmo_xl wrote its "
+                    "own; cmo_xl reads workbooks of its own size"
+                )
+        return out
+
+    def _guard(self, read: Any) -> Any:
+        try:
+            return read()
+        except WorkbookError:
+            raise
+        except Exception as exc:  # whatever a malformed file makes openpyxl raise
+            if _defused(exc):
+                raise WorkbookError(
+                    f"{self.path}: declares XML entities or a DTD, which xlsx files never do; "
+                    "refused"
+                ) from None
             raise WorkbookError(
-                f"{path}: declares XML entities or a DTD, which xlsx files never do; refused"
+                f"{self.path}: cannot be read as an xlsx workbook "
+                f"({type(exc).__name__}: {excerpt(str(exc))})"
             ) from None
-        raise WorkbookError(
-            f"{path}: cannot be read as an xlsx workbook ({kind}: {excerpt(str(exc))})"
-        ) from None
 
 
 def _defused(exc: BaseException) -> bool:
@@ -111,36 +195,34 @@ def _defused(exc: BaseException) -> bool:
     return False
 
 
-def _names(wb: Any) -> dict[str, tuple[str, int, int, int, int]]:
-    out: dict[str, tuple[str, int, int, int, int]] = {}
+def _names(wb: Any, titles: set[str]) -> dict[str, Area]:
+    """Single-area names on a sheet of this workbook; a name that points nowhere (#REF!), into
+    another workbook (``[1]Spec!A1``) or at a sheet that is not there is left out."""
+    out: dict[str, Area] = {}
     for name, defined in wb.defined_names.items():
-        with contextlib.suppress(Exception):  # a name that points nowhere (#REF!) is skipped
+        with contextlib.suppress(Exception):
             destinations = list(defined.destinations)
             if len(destinations) != 1:
                 continue
             sheet, ref = destinations[0]
+            if sheet not in titles:
+                continue
             col1, row1, col2, row2 = range_boundaries(ref.replace("$", ""))
+            if None in (col1, row1, col2, row2):
+                continue  # a whole row or column
             out[name] = (sheet, row1, col1, row2, col2)
     return out
 
 
-def _cells(path: Path, ws: Any) -> dict[Address, Any]:
-    ws.reset_dimensions()  # pad to the cells the sheet holds, not to the size it claims
-    out: dict[Address, Any] = {}
-    rows = 0
-    for row in ws.iter_rows():
-        rows += 1
-        if rows > MAX_ROWS:
-            raise WorkbookError(f"{path}: sheet {ws.title!r} has rows past Excel's last")
-        for cell in row:
-            value = cell.value
-            if value is None:
-                continue
-            text = getattr(value, "text", None)  # an array formula
-            out[(cell.row, cell.column)] = text if isinstance(text, str) else value
-        if len(out) > MAX_CELLS:
-            raise WorkbookError(
-                f"{path}: sheet {ws.title!r} holds more than {MAX_CELLS:,} cells; "
-                "cmo_xl reads workbooks of its own size"
-            )
-    return out
+def area_cells(area: Area) -> Iterator[tuple[str, int, int]]:
+    sheet, row1, col1, row2, col2 = area
+    for row in range(row1, row2 + 1):
+        for col in range(col1, col2 + 1):
+            yield sheet, row, col
+
+
+def open_book(path: str | Path, extents: Extents) -> Book:
+    """The cells within ``extents`` and the names of the workbook at ``path``; any problem is a
+    one-line :class:`WorkbookError` that names the file."""
+    with Source(Path(path)) as source:
+        return source.book(extents)

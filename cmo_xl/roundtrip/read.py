@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cmo_xl.errors import SpecError, WorkbookError
+from cmo_xl.errors import CmoXlError, SpecError, WorkbookError
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import parse_spec
@@ -25,11 +25,12 @@ from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import Input
 from cmo_xl.model.schema import Spec
 from cmo_xl.model.spec_file import MAX_FILE_BYTES, parse_yaml
-from cmo_xl.roundtrip.book import Book, open_book
+from cmo_xl.roundtrip.book import Area, Book, Extents, Source, area_cells
 from cmo_xl.roundtrip.broken import Broken, broken_rules
 from cmo_xl.roundtrip.edits import Edit, Unplaced, carry, not_editable
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import a1
+from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.sheets.spec_sheet import FORMAT, BuildOptions, checksum
 
 #: Two numbers closer than this (relative) are the same number written by two programs.
@@ -60,10 +61,24 @@ class WorkbookRead:
             )
 
 
+#: How far past the cells cmo_xl wrote a sheet is read: room for rows and columns a user
+#: inserted. Anything further out is not cmo_xl's, and costs nothing to ignore.
+ROW_SLACK, COLUMN_SLACK = 10_000, 100
+#: Lines the Spec sheet may record: a spec of 2 MiB dumps to far fewer.
+MAX_SPEC_LINES = 200_000
+#: The build options are a short JSON object.
+MAX_OPTIONS_CHARS = 10_000
+
+
 def read_book(path: str | Path) -> WorkbookRead:
-    """Everything :func:`cmo_xl.read_workbook` reads, with the edits and the cells."""
-    book = open_book(path)
-    built, options = _record(book)
+    """Everything :func:`cmo_xl.read_workbook` reads, with the edits and the cells.
+
+    The Spec sheet's record is read first, within the areas its defined names give (refused
+    when they are not the shape cmo_xl wrote); then the sheets the recorded spec plans, each as
+    far as it plans cells, plus :data:`ROW_SLACK` rows and :data:`COLUMN_SLACK` columns."""
+    with Source(Path(path)) as source:
+        built, options = _record(source)
+        book = source.book(extents(built, options))
     edits, untyped = _edits(book, built)
     if untyped:
         raise WorkbookError(
@@ -91,24 +106,60 @@ def read_book(path: str | Path) -> WorkbookRead:
     )
 
 
-def _record(book: Book) -> tuple[Spec, BuildOptions]:
-    where = f"{book.path}"
-    if names.SPEC_RECORD not in book.names or names.SPEC_LINES not in book.names:
+def extents(spec: Spec, options: BuildOptions) -> Extents:
+    """What to read of each sheet of the workbook cmo_xl builds from ``spec``."""
+    try:
+        plan = plan_workbook(spec, options.label, udfs=options.udfs, protect=options.protect)
+    except CmoXlError as exc:
+        raise WorkbookError(f"its recorded spec cannot be planned ({exc})") from None
+    out: Extents = {}
+    for sheet in plan.sheets:
+        rows = max((c.row for c in sheet.cells), default=1)
+        cols = max((c.col for c in sheet.cells), default=1)
+        out[sheet.title] = (rows + ROW_SLACK, cols + COLUMN_SLACK)
+    return out
+
+
+def _record_area(source: Source, name: str, rows: range) -> Area:
+    """The area the defined name ``name`` gives: one column whose number of rows is in
+    ``rows``, else the record is not the one cmo_xl wrote."""
+    area = source.names.get(name)
+    if area is None:
         raise WorkbookError(
-            f"{where}: was not built by cmo_xl, or by a version before 0.2: it has no record "
-            f"of its spec (defined names {names.SPEC_RECORD} and {names.SPEC_LINES})"
+            f"{source.path}: was not built by cmo_xl, or by a version before 0.2: it has no "
+            f"record of its spec (defined names {names.SPEC_RECORD} and {names.SPEC_LINES})"
         )
-    record = [book.formulas[s].get((r, c)) for s, r, c in book.area(names.SPEC_RECORD)]
-    if len(record) != 5 or record[0] != FORMAT:
+    sheet, row1, col1, row2, col2 = area
+    if col1 != col2 or row2 - row1 + 1 not in rows:
+        ref = a1.ref(sheet, a1.area(row1, col1, row2, col2))
+        raise WorkbookError(
+            f"{source.path}: its defined name {name} points at {excerpt(ref)}, not at the "
+            f"column of {rows.start if len(rows) == 1 else f'at most {rows.stop - 1:,}'} "
+            "cells cmo_xl wrote; rebuild from the spec"
+        )
+    return area
+
+
+def _record(source: Source) -> tuple[Spec, BuildOptions]:
+    where = f"{source.path}"
+    record_area = _record_area(source, names.SPEC_RECORD, range(5, 6))
+    lines_area = _record_area(source, names.SPEC_LINES, range(1, MAX_SPEC_LINES + 1))
+    reach: Extents = {}
+    for sheet, _, _, row2, col2 in (record_area, lines_area):
+        row, col = reach.get(sheet, (0, 0))
+        reach[sheet] = (max(row, row2), max(col, col2))
+    cells = source.cells(reach)
+    record = [cells[s].get((r, c)) for s, r, c in area_cells(record_area)]
+    if record[0] != FORMAT:
         raise WorkbookError(
             f"{where}: its Spec sheet records format {excerpt(record[:1])}; this cmo_xl reads "
             f"format {FORMAT}"
         )
     _, built_by, options_text, count, digest = record
-    area = list(book.area(names.SPEC_LINES))
+    area = list(area_cells(lines_area))
     if count != len(area):
         raise WorkbookError(f"{where}: its Spec sheet lost lines (rows were deleted)")
-    lines = [book.formulas[s].get((r, c)) or "" for s, r, c in area]
+    lines = [cells[s].get((r, c)) or "" for s, r, c in area]
     if sum(len(str(line)) + 1 for line in lines) > MAX_FILE_BYTES or any(
         not isinstance(line, str) for line in lines
     ):
@@ -118,15 +169,27 @@ def _record(book: Book) -> tuple[Spec, BuildOptions]:
             f"{where}: its Spec sheet was changed by hand (the lines no longer match their "
             "checksum), so the structure it records cannot be trusted; rebuild from the spec"
         )
-    source = f"{where} (Spec sheet, built by {built_by})"
+    source_label = f"{where} (Spec sheet, built by {excerpt(built_by)})"
     try:
-        spec = parse_spec(parse_yaml("\n".join(lines) + "\n", source), source)
-        options = BuildOptions(**json.loads(str(options_text)))
+        spec = parse_spec(parse_yaml("\n".join(lines) + "\n", source_label), source_label)
     except SpecError as exc:
         raise WorkbookError(str(exc)) from None
-    except (ValueError, TypeError) as exc:
-        raise WorkbookError(f"{where}: its build options cannot be read ({exc})") from None
-    return spec, options
+    return spec, _options(where, options_text)
+
+
+def _options(where: str, text: Any) -> BuildOptions:
+    """The build options, a short JSON object outside the checksum: bounded before parsing."""
+    if not isinstance(text, str) or len(text) > MAX_OPTIONS_CHARS:
+        raise WorkbookError(
+            f"{where}: its build options are not the short JSON object cmo_xl writes "
+            f"(got {excerpt(text)})"
+        )
+    try:
+        return BuildOptions(**json.loads(text))
+    except (ValueError, TypeError, RecursionError) as exc:
+        raise WorkbookError(
+            f"{where}: its build options cannot be read ({excerpt(str(exc))})"
+        ) from None
 
 
 def _switch(book: Book) -> str:
@@ -146,7 +209,10 @@ def _edits(book: Book, spec: Spec) -> tuple[list[Edit], list[str]]:
         try:
             sheet, row, col = book.place(item.name)
         except KeyError:
-            untyped.append(f"{item.name}: the defined name is missing or no longer one cell")
+            untyped.append(
+                f"{item.name}: the defined name is missing, no longer one cell, or points "
+                "outside the cells cmo_xl wrote"
+            )
             continue
         cell = a1.ref(sheet, a1.cell(row, col))
         held = book.formulas.get(sheet, {}).get((row, col))

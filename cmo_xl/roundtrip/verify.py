@@ -16,7 +16,6 @@ downstream of it.
 from __future__ import annotations
 
 import re
-import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 from cmo_xl.errors import RecalcError
+from cmo_xl.incoming import copy_checked
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
+from cmo_xl.processes import DEFAULT_TIMEOUT
 from cmo_xl.roundtrip.as_saved import STRING_LITERAL, Finding, as_saved
 from cmo_xl.roundtrip.book import open_book
 from cmo_xl.roundtrip.broken import Broken
@@ -54,8 +55,9 @@ class Verdict:
         return not self.findings
 
 
-def verify(path: str | Path, timeout: float = 600) -> Verdict:
-    """Every finding in the workbook at ``path``; needs LibreOffice."""
+def verify(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> Verdict:
+    """Every finding in the workbook at ``path``; needs LibreOffice, which may take at most
+    ``timeout`` seconds."""
     found = read_book(path)
     if soffice() is None:
         raise RecalcError(
@@ -89,8 +91,8 @@ def verify(path: str | Path, timeout: float = 600) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="cmo_xl_verify_") as work:
         copy = Path(work) / "in" / "book.xlsx"
         copy.parent.mkdir()
-        shutil.copyfile(found.path, copy)
-        recalculated = open_book(recalculate(copy, Path(work) / "out", timeout))
+        copy_checked(found.path, copy)
+        recalculated = open_book(recalculate(copy, Path(work) / "out", timeout), found.book.extents)
     values = {
         title: {a1.cell(r, c): v for (r, c), v in cells.items()}
         for title, cells in recalculated.values.items()

@@ -9,16 +9,19 @@ are worked around here:
   Each call therefore gets a private, throw-away profile that sets it.
 * ``soffice --convert-to`` exits 0 even when it wrote nothing, so success is judged by the
   output file, never by the exit code.
+
+It runs through :mod:`cmo_xl.processes`, so a LibreOffice that hangs or a signal to cmo_xl
+leaves no LibreOffice running, and the throw-away profile is removed after it has ended.
 """
 
 from __future__ import annotations
 
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from cmo_xl import processes
 from cmo_xl.errors import RecalcError
 
 _PROFILE = """<?xml version="1.0" encoding="UTF-8"?>
@@ -40,7 +43,9 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-def recalculate(source: str | Path, out_dir: str | Path, timeout: float = 180) -> Path:
+def recalculate(
+    source: str | Path, out_dir: str | Path, timeout: float = processes.DEFAULT_TIMEOUT
+) -> Path:
     """Open ``source`` in LibreOffice, recalculate every formula, and save an .xlsx in ``out_dir``.
 
     ``out_dir`` must differ from the source's folder, so the source is never overwritten.
@@ -51,7 +56,7 @@ def recalculate(source: str | Path, out_dir: str | Path, timeout: float = 180) -
 
 
 def recalculate_many(
-    sources: Sequence[str | Path], out_dir: str | Path, timeout: float = 600
+    sources: Sequence[str | Path], out_dir: str | Path, timeout: float = processes.DEFAULT_TIMEOUT
 ) -> list[Path]:
     """:func:`recalculate` for several workbooks in one LibreOffice run (it starts once).
 
@@ -100,14 +105,8 @@ def convert_many(
             str(out_dir),
             *(str(p) for p in paths),
         ]
-        try:
-            run = subprocess.run(
-                command, capture_output=True, text=True, timeout=timeout, check=False
-            )
-        except subprocess.TimeoutExpired:
-            raise RecalcError(
-                f"LibreOffice took over {timeout:.0f} s on {len(paths)} file(s)"
-            ) from None
+        # its own process group, ended with everything it started however the call ends
+        run = processes.run(command, timeout=timeout, what="LibreOffice")
     missing = [t.name for t in targets if not t.is_file()]
     if missing:
         raise RecalcError(

@@ -1,8 +1,13 @@
 """A workbook file that came from someone else, checked before anything parses it.
 
-``cmo-xl read``, ``diff``, ``verify`` and ``build --inputs-from`` take files that came by email.
-Before openpyxl sees one, this module looks at its bytes and its zip directory:
+``cmo-xl read``, ``diff``, ``verify``, ``build --inputs-from`` and ``render`` take files that
+came by email. Every one of them opens such a file here (:func:`open_regular`), and before
+openpyxl or LibreOffice sees it, :func:`check_workbook_file` looks at its bytes and its zip
+directory:
 
+* what the path is, before it is read: only a regular file is opened, and it is opened without
+  waiting (``O_NONBLOCK``), so a named pipe or a device called ``book.xlsx`` is refused at once
+  instead of blocking the command forever;
 * the file's size, and what it is: an empty file, an Excel 97-2003 ``.xls``, a
   password-protected workbook (an OLE file holding an ``EncryptedPackage`` stream, as
   MS-OFFCRYPTO 2.3.4.4 lays out) or no zip archive at all is refused, each with its own message;
@@ -19,10 +24,11 @@ Before openpyxl sees one, this module looks at its bytes and its zip directory:
 from __future__ import annotations
 
 import os
+import shutil
 import stat
 import zipfile
 from pathlib import Path
-from typing import NoReturn
+from typing import BinaryIO, NoReturn
 
 from cmo_xl.errors import WorkbookError
 
@@ -63,7 +69,7 @@ def check_workbook_file(path: Path) -> None:
     if not head.startswith(_ZIP):
         _refuse(path, f"is not an xlsx workbook (not a zip archive; it starts with {head[:8]!r})")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_regular(path) as handle, zipfile.ZipFile(handle) as archive:
             _check_archive(path, archive)
     except zipfile.BadZipFile as exc:
         _refuse(path, f"is damaged or truncated: not a complete zip archive ({exc})")
@@ -71,29 +77,53 @@ def check_workbook_file(path: Path) -> None:
         _refuse(path, f"cannot be read as a zip archive ({exc})")
 
 
-def _head(path: Path) -> bytes:
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading, once it is known to be a regular file of a size cmo_xl
+    reads; anything else is a :class:`WorkbookError` that names it."""
     try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
-            if stat.S_ISDIR(info.st_mode):
-                _refuse(path, "is a folder; give an .xlsx file")
-            if not stat.S_ISREG(info.st_mode):
-                _refuse(path, "is not a regular file; give an .xlsx file")
-            if info.st_size == 0:
-                _refuse(path, "is empty (0 bytes)")
-            if info.st_size > MAX_FILE_BYTES:
-                _refuse(
-                    path,
-                    f"has {info.st_size:,} bytes; cmo_xl reads workbooks of at most "
-                    f"{MAX_FILE_BYTES:,} bytes",
-                )
-            return handle.read(8)
+        before = os.stat(path)  # follows links, and never blocks
     except OSError as exc:
         _refuse(path, f"cannot be read ({exc.strerror or exc})")
+    _check_kind(path, before)
+    try:
+        # O_NONBLOCK: if the path became a pipe since, opening it does not wait for a writer
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        _refuse(path, f"cannot be read ({exc.strerror or exc})")
+    handle = os.fdopen(fd, "rb")
+    try:
+        _check_kind(path, os.fstat(fd))
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def _check_kind(path: Path, info: os.stat_result) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        _refuse(path, "is a folder; give an .xlsx file")
+    if not stat.S_ISREG(info.st_mode):
+        _refuse(path, "is not a regular file (a pipe or a device?); give an .xlsx file")
+    if info.st_size == 0:
+        _refuse(path, "is empty (0 bytes)")
+    if info.st_size > MAX_FILE_BYTES:
+        _refuse(
+            path,
+            f"has {info.st_size:,} bytes; cmo_xl reads workbooks of at most "
+            f"{MAX_FILE_BYTES:,} bytes",
+        )
+
+
+def _head(path: Path) -> bytes:
+    with open_regular(path) as handle:
+        try:
+            return handle.read(8)
+        except OSError as exc:
+            _refuse(path, f"cannot be read ({exc.strerror or exc})")
 
 
 def _bounded_bytes(path: Path) -> bytes:
-    with path.open("rb") as handle:
+    with open_regular(path) as handle:
         return handle.read(MAX_FILE_BYTES)
 
 
@@ -154,3 +184,15 @@ def _declares_dtd(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> bool:
 
 def _refuse(path: Path, problem: str) -> NoReturn:
     raise WorkbookError(f"{path}: {problem}")
+
+
+def copy_checked(path: Path, dest: Path) -> Path:
+    """A copy of the checked file ``path`` at ``dest``, for a program that must not open the
+    user's own file (LibreOffice writes lock files beside what it opens)."""
+    check_workbook_file(path)
+    try:
+        with open_regular(path) as source, dest.open("xb") as target:
+            shutil.copyfileobj(source, target)
+    except OSError as exc:
+        _refuse(path, f"cannot be copied ({exc.strerror or exc})")
+    return dest
