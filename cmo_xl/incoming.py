@@ -24,6 +24,7 @@ directory:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import zipfile
@@ -196,3 +197,117 @@ def copy_checked(path: Path, dest: Path) -> Path:
     except OSError as exc:
         _refuse(path, f"cannot be copied ({exc.strerror or exc})")
     return dest
+
+
+#: A start or end tag of an element of the sheet's XML, namespace prefix or not; attribute
+#: values are matched whole, so a ``>`` inside one does not end the tag.
+_ATTRS = rb"""(?:\s+[\w:.-]+\s*=\s*(?:"[^"]*"|'[^']*'))*\s*"""
+_ROW = re.compile(rb"<(?:[\w.-]+:)?row(" + _ATTRS + rb")(/?)>")
+_ROW_END = re.compile(rb"</(?:[\w.-]+:)?row\s*>")
+_CELL = re.compile(rb"<(?:[\w.-]+:)?c(" + _ATTRS + rb")(/?)>")
+_CELL_END = re.compile(rb"</(?:[\w.-]+:)?c\s*>")
+_SHEET_DATA = re.compile(rb"<(?:[\w.-]+:)?sheetData(" + _ATTRS + rb")(/?)>")
+_SHEET_DATA_END = re.compile(rb"</(?:[\w.-]+:)?sheetData\s*>")
+_DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension" + _ATTRS + rb"/>")
+_R = re.compile(rb"""\br\s*=\s*["']([A-Za-z]*)(\d+)["']""")
+
+
+def trimmed_copy(path: Path, dest: Path, extents: dict[str, tuple[int, int]]) -> Path:
+    """A copy of the checked workbook ``path`` at ``dest`` holding only the cells within
+    ``extents`` (sheet title -> last row, last column): the rows and cells past them are left
+    out, and a sheet not named keeps no cells at all. For LibreOffice, which would otherwise
+    spend a minute and gigabytes on a million rows someone added, none of which a formula of
+    cmo_xl's reads. Everything else (names, styles, charts, the sheets themselves) is copied
+    as it is."""
+    check_workbook_file(path)
+    try:
+        with open_regular(path) as handle, zipfile.ZipFile(handle) as source:
+            parts = _sheet_parts(source)
+            with zipfile.ZipFile(dest, "x", zipfile.ZIP_DEFLATED) as target:
+                for entry in source.infolist():
+                    data = source.read(entry)
+                    if entry.filename in parts:
+                        data = _trim_sheet(data, extents.get(parts[entry.filename], (0, 0)))
+                    target.writestr(entry, data, compress_type=zipfile.ZIP_DEFLATED)
+    except (OSError, zipfile.BadZipFile, ValueError, KeyError) as exc:
+        _refuse(path, f"cannot be copied for LibreOffice ({exc})")
+    return dest
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each worksheet part's name in the archive -> its sheet's title."""
+    from defusedxml import ElementTree  # refuses entities and DTDs, as openpyxl's reading does
+
+    main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    rel_ns = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out = {}
+    for sheet in book.iter(f"{main}sheet"):
+        target = targets.get(sheet.get(f"{rel_ns}id"), "")
+        part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+        out[part] = sheet.get("name", "")
+    return out
+
+
+def _trim_sheet(data: bytes, extent: tuple[int, int]) -> bytes:
+    last_row, last_col = extent
+    start, end = _SHEET_DATA.search(data), None
+    if start is None or start[2]:
+        return data  # no cells, or an empty <sheetData/>
+    end = _SHEET_DATA_END.search(data, start.end())
+    if end is None:
+        raise ValueError("a worksheet's sheetData is not closed")
+    head = _DIMENSION.sub(b"", data[: start.end()])  # the size it claims is the old one
+    kept = [head]
+    if last_row and last_col:
+        kept += _rows_within(data, start.end(), end.start(), last_row, last_col)
+    kept.append(data[end.start() :])
+    return b"".join(kept)
+
+
+def _rows_within(data: bytes, at: int, stop: int, last_row: int, last_col: int) -> list[bytes]:
+    out: list[bytes] = []
+    number = 0
+    while (row := _ROW.search(data, at, stop)) is not None:
+        given = _R.search(row[1])
+        number = int(given[2]) if given else number + 1  # a row may leave r out
+        if number > last_row:
+            break
+        if row[2]:  # <row .../>
+            out.append(row[0])
+            at = row.end()
+            continue
+        close = _ROW_END.search(data, row.end(), stop)
+        if close is None:
+            raise ValueError("a row of a worksheet is not closed")
+        out += [row[0], *_cells_within(data[row.end() : close.start()], last_col), close[0]]
+        at = close.end()
+    return out
+
+
+def _cells_within(body: bytes, last_col: int) -> list[bytes]:
+    out: list[bytes] = []
+    at = column = 0
+    while True:
+        cell = _CELL.search(body, at)
+        if cell is None:
+            return out
+        if cell[2]:
+            finish = cell.end()
+        else:
+            close = _CELL_END.search(body, cell.end())
+            finish = close.end() if close else len(body)
+        given = _R.search(cell[1])
+        column = _column(given[1]) if given and given[1] else column + 1
+        if column <= last_col:
+            out.append(body[cell.start() : finish])
+        at = finish
+
+
+def _column(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number

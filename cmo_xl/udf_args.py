@@ -50,13 +50,19 @@ def _describe(value: Any) -> str:
 
 def _as_rows(value: Any, name: str) -> list[list[Any]]:
     """Any scalar, list, list of lists, array or pandas object as rows of cells (a 1-D list is
-    one row)."""
+    one row). Its size is checked before any cell is converted, so a whole column of a sheet
+    costs a message, not seconds."""
     if hasattr(value, "to_numpy") and not isinstance(value, np.ndarray):  # pandas
+        _check_argument(name, *_shape(getattr(value, "shape", (1,))))
         value = value.to_numpy()
     if isinstance(value, np.ndarray):
+        _check_argument(name, *_shape(value.shape))
         value = value.tolist()
     if not isinstance(value, list | tuple):
         return [[value]]
+    first = value[0] if value else None
+    width = len(first) if isinstance(first, list | tuple) else len(value)
+    _check_argument(name, len(value) if isinstance(first, list | tuple) else 1, width)
     if all(isinstance(row, list | tuple) for row in value) and value:
         rows = [list(row) for row in value]
         if len({len(row) for row in rows}) != 1:
@@ -66,6 +72,25 @@ def _as_rows(value: Any, name: str) -> list[list[Any]]:
     if not rows[0]:
         raise UdfInputError(f"{name}: got an empty range; need at least one cell")
     return rows
+
+
+def _shape(shape: tuple[int, ...]) -> tuple[int, int]:
+    if len(shape) == 0:
+        return 1, 1
+    if len(shape) == 1:
+        return 1, int(shape[0])
+    rows, cols = int(shape[0]), int(np.prod(shape[1:]))
+    return rows, cols
+
+
+def _check_argument(name: str, rows: int, columns: int) -> None:
+    """An argument no larger than a result may be: no function reads more cells than it may
+    return (:data:`MAX_RESULT_CELLS`)."""
+    if rows * columns > MAX_RESULT_CELLS:
+        raise UdfInputError(
+            f"{name}: got a range of {rows:,} x {columns:,} cells; at most "
+            f"{MAX_RESULT_CELLS:,} cells"
+        )
 
 
 def grid(value: Any, name: str) -> Grid:

@@ -23,6 +23,7 @@ from typing import Any, BinaryIO
 
 import openpyxl
 from openpyxl.utils.cell import range_boundaries
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from cmo_xl.errors import WorkbookError
 from cmo_xl.incoming import check_workbook_file, open_regular
@@ -83,9 +84,7 @@ class Source:
         try:
             self._formulas = self._load(data_only=False)
             self.titles: list[str] = list(self._formulas.sheetnames)
-            self.names: dict[str, Area] = self._guard(
-                lambda: _names(self._formulas, set(self.titles))
-            )
+            self.names: dict[str, Area] = self._guard(lambda: _names(self._formulas))
         except BaseException:
             self.close()
             raise
@@ -136,11 +135,12 @@ class Source:
         # is read as the workbook it is, and its macros are neither kept nor run.
         handle = open_regular(self.path)
         self._handles.append(handle)
-        return self._guard(
-            lambda: openpyxl.load_workbook(
-                handle, read_only=True, data_only=data_only, keep_links=False
+        with _sizes_unread():
+            return self._guard(
+                lambda: openpyxl.load_workbook(
+                    handle, read_only=True, data_only=data_only, keep_links=False
+                )
             )
-        )
 
     def _sheet(
         self, ws: Any, last_row: int, last_col: int, counted: list[int]
@@ -182,6 +182,25 @@ class Source:
             ) from None
 
 
+@contextlib.contextmanager
+def _sizes_unread() -> Iterator[None]:
+    """Open a workbook without sizing its sheets. openpyxl's read-only sheet reads its size on
+    creation, for every sheet (``ReadOnlyWorksheet.__init__`` calls ``_get_size``, which
+    parses the sheet's XML up to its ``<dimension>``, openpyxl/worksheet/_read_only.py), so a
+    sheet without one is parsed whole, read or not: a million rows cost 20 s. cmo_xl never
+    uses that size (every read gives its own last row and column), so it is left unread."""
+    original = ReadOnlyWorksheet._get_size
+    ReadOnlyWorksheet._get_size = _unsized
+    try:
+        yield
+    finally:
+        ReadOnlyWorksheet._get_size = original
+
+
+def _unsized(ws: Any) -> None:
+    ws._max_row = ws._max_column = None
+
+
 def _defused(exc: BaseException) -> bool:
     """Whether defusedxml refused the XML, though openpyxl re-raised it as another error
     (openpyxl/reader/excel.py wraps what reading the workbook part raises in a ValueError)."""
@@ -195,9 +214,10 @@ def _defused(exc: BaseException) -> bool:
     return False
 
 
-def _names(wb: Any, titles: set[str]) -> dict[str, Area]:
-    """Single-area names on a sheet of this workbook; a name that points nowhere (#REF!), into
-    another workbook (``[1]Spec!A1``) or at a sheet that is not there is left out."""
+def _names(wb: Any) -> dict[str, Area]:
+    """Single-area names; one that points nowhere (#REF!) is left out. One that points into
+    another workbook (``[1]Spec!A1``) or at a sheet that is not there is kept: no read reaches
+    it (:meth:`Book.place` and :meth:`Source.cells` read only this workbook's sheets)."""
     out: dict[str, Area] = {}
     for name, defined in wb.defined_names.items():
         with contextlib.suppress(Exception):
@@ -205,8 +225,6 @@ def _names(wb: Any, titles: set[str]) -> dict[str, Area]:
             if len(destinations) != 1:
                 continue
             sheet, ref = destinations[0]
-            if sheet not in titles:
-                continue
             col1, row1, col2, row2 = range_boundaries(ref.replace("$", ""))
             if None in (col1, row1, col2, row2):
                 continue  # a whole row or column

@@ -20,7 +20,7 @@ from cmo_xl.roundtrip.as_saved import overwritten
 from cmo_xl.roundtrip.broken import broken_rules
 from cmo_xl.roundtrip.edits import carry
 from cmo_xl.roundtrip.read import read_book
-from cmo_xl.roundtrip.report import shown
+from cmo_xl.roundtrip.report import now_shown, shown
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import a1
 
@@ -54,12 +54,13 @@ def inputs_from(spec: Spec, edited: Path) -> Carried:
         for e in found.edits
         if e.name not in left
     ]
+    typed = {e.name for e in found.edits}
+    formulas = [u for u in found.unplaced if u.edit.name not in typed]  # never carried
     lines += [
-        f"warning: not carried: {u.edit.name} = {shown(u.edit.kind, u.edit.now)} "
-        f"({u.edit.cell}): {u.reason}"
-        for u in result.unplaced
+        f"warning: not carried: {u.edit.name} = {now_shown(u.edit)} ({u.edit.cell}): {u.reason}"
+        for u in [*formulas, *result.unplaced]
     ]
-    if not found.edits:
+    if not found.edits and not formulas:
         lines.append(f"{edited} holds no edited input; nothing to carry")
     scenario = _scenario(result.spec, found.scenario, edited, lines)
     for f in overwritten(found):

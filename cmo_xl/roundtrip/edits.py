@@ -38,6 +38,7 @@ class Edit:
     was: float  # as the spec gives it, or the default it follows
     now: float  # as typed in the workbook
     cell: str  # where it was typed, e.g. Inputs!C34
+    formula: str | None = None  # a formula the cell holds instead of a number, not read
 
 
 @dataclass(frozen=True)

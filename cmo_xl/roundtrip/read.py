@@ -79,7 +79,7 @@ def read_book(path: str | Path) -> WorkbookRead:
     with Source(Path(path)) as source:
         built, options = _record(source)
         book = source.book(extents(built, options))
-    edits, untyped = _edits(book, built)
+    edits, formulas, untyped = _edits(book, built)
     if untyped:
         raise WorkbookError(
             f"{book.path}: {len(untyped)} input(s) hold no number:\n"
@@ -98,7 +98,7 @@ def read_book(path: str | Path) -> WorkbookRead:
         carried.spec,
         options,
         tuple(edits),
-        tuple(carried.unplaced),
+        tuple(formulas + carried.unplaced),
         _switch(book),
         book,
         tuple(broken),
@@ -130,6 +130,11 @@ def _record_area(source: Source, name: str, rows: range) -> Area:
             f"record of its spec (defined names {names.SPEC_RECORD} and {names.SPEC_LINES})"
         )
     sheet, row1, col1, row2, col2 = area
+    if sheet not in source.titles:
+        raise WorkbookError(
+            f"{source.path}: its defined name {name} points at a sheet it does not have, "
+            f"{excerpt(sheet)}; rebuild from the spec"
+        )
     if col1 != col2 or row2 - row1 + 1 not in rows:
         ref = a1.ref(sheet, a1.area(row1, col1, row2, col2))
         raise WorkbookError(
@@ -201,10 +206,12 @@ def _switch(book: Book) -> str:
     return value if isinstance(value, str) else str(value or "")
 
 
-def _edits(book: Book, spec: Spec) -> tuple[list[Edit], list[str]]:
-    """Every input whose cell holds another value than the spec's, and the cells that hold
+def _edits(book: Book, spec: Spec) -> tuple[list[Edit], list[Unplaced], list[str]]:
+    """Every input whose cell holds another number than the spec's; every input whose cell
+    holds a formula cmo_xl did not write (not carried: its value came from elsewhere, a link
+    to another file or a DDE server, and is not what a user typed); and the cells that hold
     no number at all."""
-    edits, untyped = [], []
+    edits, formulas, untyped = [], [], []
     for item in resolve(spec).inputs():
         try:
             sheet, row, col = book.place(item.name)
@@ -217,17 +224,26 @@ def _edits(book: Book, spec: Spec) -> tuple[list[Edit], list[str]]:
         cell = a1.ref(sheet, a1.cell(row, col))
         held = book.formulas.get(sheet, {}).get((row, col))
         now = _number(held, book.values.get(sheet, {}).get((row, col)))
-        if isinstance(held, str) and held.startswith("=") and _same_formula(held, item):
-            continue  # the formula cmo_xl wrote (a link, a derived input, the switch)
+        if isinstance(held, str) and held.startswith("="):
+            if _same_formula(held, item) or not_editable(item):
+                continue  # the formula cmo_xl wrote (a link, a derived input, the switch)
+            edit = Edit(item.name, item.label, item.kind, item.value, math.nan, cell, held)
+            formulas.append(Unplaced(edit, FOREIGN_FORMULA))
+            continue
         if now is None:
-            if isinstance(held, str) and held.startswith("=") and not_editable(item):
-                continue  # a formula of cmo_xl's own that a program rewrote
             untyped.append(f"{cell} ({item.name}): got {excerpt(held)}; type a number")
             continue
         if item.typed and _same(now, item.value):
             continue
         edits.append(Edit(item.name, item.label, item.kind, item.value, now, cell))
-    return edits, untyped
+    return edits, formulas, untyped
+
+
+#: Why an input that holds a formula is not read.
+FOREIGN_FORMULA = (
+    "it holds a formula, not a typed number, so its value may come from anywhere (another "
+    "file, a DDE link); cmo_xl carries only typed numbers: type the number"
+)
 
 
 def _number(held: Any, cached: Any) -> float | None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from cmo_xl.roundtrip.edits import Edit
 from cmo_xl.roundtrip.read import WorkbookRead
+from cmo_xl.text import excerpt
 
 #: Input kinds shown as percentages.
 PERCENT_KINDS = frozenset({"share", "cagr", "cagr_step", "value_step", "rate_shift", "precision"})
@@ -21,11 +23,18 @@ def shown(kind: str, value: float | str | None) -> str:
     return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
 
 
+def now_shown(edit: Edit) -> str:
+    """What an edited input's cell holds: the number, or the formula that was not read."""
+    return excerpt(edit.formula) if edit.formula is not None else shown(edit.kind, edit.now)
+
+
 def edit_lines(found: WorkbookRead) -> list[str]:
-    lines = [f"{found.path}: {len(found.edits)} edited input(s)"]
+    typed = {e.name for e in found.edits}
+    formulas = [u.edit for u in found.unplaced if u.edit.name not in typed]
+    lines = [f"{found.path}: {len(found.edits) + len(formulas)} edited input(s)"]
     left = {u.edit.name: u.reason for u in found.unplaced}
-    for e in found.edits:
-        change = f"{e.name} ({e.cell}): {shown(e.kind, e.was)} -> {shown(e.kind, e.now)}"
+    for e in [*found.edits, *formulas]:
+        change = f"{e.name} ({e.cell}): {shown(e.kind, e.was)} -> {now_shown(e)}"
         reason = left.get(e.name)
         lines.append(f"  {change}" if reason is None else f"  not read: {change}: {reason}")
     return lines

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from cmo_xl.errors import RecalcError
-from cmo_xl.incoming import copy_checked
+from cmo_xl.incoming import trimmed_copy
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
 from cmo_xl.processes import DEFAULT_TIMEOUT
@@ -91,7 +91,7 @@ def verify(path: str | Path, timeout: float = DEFAULT_TIMEOUT) -> Verdict:
     with tempfile.TemporaryDirectory(prefix="cmo_xl_verify_") as work:
         copy = Path(work) / "in" / "book.xlsx"
         copy.parent.mkdir()
-        copy_checked(found.path, copy)
+        trimmed_copy(found.path, copy, found.book.extents)  # only what cmo_xl wrote
         recalculated = open_book(recalculate(copy, Path(work) / "out", timeout), found.book.extents)
     values = {
         title: {a1.cell(r, c): v for (r, c), v in cells.items()}
