@@ -55,7 +55,7 @@ def check_output(
     limit = _name_max(out.parent)
     if len(os.fsencode(out.name)) > limit:
         raise OutputError(
-            f"{out}: the name has {len(os.fsencode(out.name))} bytes; this file system "
+            f"{out}: the file name has {len(os.fsencode(out.name))} bytes; this file system "
             f"allows {limit}"
         )
     try:
@@ -68,12 +68,23 @@ def check_output(
             raise OutputError(f"{out}: the folder {parent} {problem}")
         if not os.access(parent, os.W_OK | os.X_OK):
             raise OutputError(f"{out}: cannot write (the folder {parent} is not writable)")
+        _probe(out, parent)
         if folder:
             _check_folder(out, force)
         else:
             _check_file(out, force)
     except OSError as exc:
         raise OutputError(f"{out}: cannot use this path ({exc.strerror or exc})") from None
+
+
+def _probe(out: Path, parent: Path) -> None:
+    """Make and remove a staged file: the one sure test that the folder takes new files (a
+    read-only disk, /proc, or root's access(2), which ignores mode bits)."""
+    try:
+        with stopping.deferred():
+            _stage(parent).unlink()
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write ({exc.strerror or exc})") from None
 
 
 def _check_file(out: Path, force: bool) -> None:

@@ -39,7 +39,12 @@ class Finished:
 
 
 def run(
-    command: Sequence[str], *, timeout: float, what: str, option: str = "--timeout"
+    command: Sequence[str],
+    *,
+    timeout: float,
+    what: str,
+    option: str = "--timeout",
+    env: dict[str, str] | None = None,
 ) -> Finished:
     """Run ``command`` to its end, or stop it (and everything it started) after ``timeout``
     seconds with a :class:`RecalcError` that names ``what`` ran and the ``option`` that gives
@@ -52,6 +57,7 @@ def run(
             stderr=subprocess.PIPE,
             text=True,
             errors="replace",
+            env=env,
             start_new_session=True,
         )
     try:

@@ -139,7 +139,7 @@ def _write_table(frame: object, path: Path, suffix: str) -> None:
 
     assert isinstance(frame, pd.DataFrame)
     if suffix == ".csv":  # no text a spreadsheet would run as a formula
-        text = [c for c in frame.columns if frame[c].dtype == object]
+        text = [c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])]
         frame.assign(**{c: frame[c].map(csv_cell) for c in text}).to_csv(path, index=False)
         return
     try:

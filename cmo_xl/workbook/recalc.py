@@ -16,6 +16,7 @@ leaves no LibreOffice running, and the throw-away profile is removed after it ha
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -105,8 +106,12 @@ def convert_many(
             str(out_dir),
             *(str(p) for p in paths),
         ]
-        # its own process group, ended with everything it started however the call ends
-        run = processes.run(command, timeout=timeout, what="LibreOffice")
+        # its own process group, ended with everything it started however the call ends; its
+        # own temporary files (lu*.tmp) go into the profile's folder, removed with it
+        scratch = Path(profile) / "tmp"
+        scratch.mkdir()
+        env = dict(os.environ, TMPDIR=str(scratch), TMP=str(scratch), TEMP=str(scratch))
+        run = processes.run(command, timeout=timeout, what="LibreOffice", env=env)
     missing = [t.name for t in targets if not t.is_file()]
     if missing:
         raise RecalcError(
