@@ -295,6 +295,28 @@ def test_a_named_pipe_is_refused_without_waiting(command: str, space: Space) -> 
     space.clean()
 
 
+@pytest.mark.parametrize("command", ["validate", "build", "diff"])
+def test_a_spec_that_is_a_pipe_cannot_hold_the_command(command: str, space: Space) -> None:
+    """No writer: it reads as empty at once. A writer that never writes: 5 s, then a line."""
+    os.mkfifo(space.work / "spec.yaml")
+    args = {"validate": ["validate"], "build": ["build"], "diff": ["diff", "cmo_services"]}
+    run = space.run(*args[command], "spec.yaml", timeout=30)
+    assert run.code == 1 and "expected a mapping of the spec's fields" in run.err, run.err
+    assert run.seconds < SECONDS
+    writer = subprocess.Popen(
+        [sys.executable, "-c", "import time; f = open('spec.yaml', 'w'); time.sleep(30)"],
+        cwd=space.work,
+    )
+    try:
+        run = space.run(*args[command], "spec.yaml", timeout=30)
+    finally:
+        writer.kill()
+        writer.wait()
+    assert run.code == 1 and "gave no end of file within 5 s; give a spec file" in run.err
+    assert "Traceback" not in run.err and run.seconds < SECONDS, (run.seconds, run.err)
+    space.clean()
+
+
 @pytest.mark.parametrize(
     "case",
     ["a million rows on an extra sheet", "20,000 rows at column XFD", "a number at XFD1048576"],

@@ -12,7 +12,9 @@ from __future__ import annotations
 import codecs
 import os
 import re
+import select
 import stat
+import time
 from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
@@ -40,22 +42,55 @@ _BOMS = (
 )
 
 
+#: How long a pipe or a device may take to give the whole spec, in seconds.
+STREAM_SECONDS = 5.0
+
+
 def read_spec_bytes(path: Path) -> bytes:
-    """The file's bytes, refusing anything larger than :data:`MAX_FILE_BYTES` unread."""
+    """The file's bytes, refusing anything larger than :data:`MAX_FILE_BYTES` unread.
+
+    A pipe or a device (``<(cat spec.yaml)``, a named pipe) is opened without waiting for a
+    writer and read for at most :data:`STREAM_SECONDS`, so none can hold the command forever."""
     where = str(path)
     try:
-        with path.open("rb") as handle:
-            info = os.fstat(handle.fileno())
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        with os.fdopen(fd, "rb", buffering=0) as handle:
+            info = os.fstat(fd)
             if stat.S_ISDIR(info.st_mode):
                 raise SpecError(["is a folder; give a spec file"], where)
-            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_FILE_BYTES:
-                raise SpecError([_too_large(info.st_size)], where)
-            data = handle.read(MAX_FILE_BYTES + 1)  # devices and pipes have no size to trust
+            if stat.S_ISREG(info.st_mode):
+                if info.st_size > MAX_FILE_BYTES:
+                    raise SpecError([_too_large(info.st_size)], where)
+                data = handle.read(MAX_FILE_BYTES + 1) or b""
+            else:  # devices and pipes have no size to trust, and may never end
+                data = _stream(fd, where)
     except OSError as exc:
         raise SpecError([f"cannot read the file: {exc.strerror or exc}"], where) from None
     if len(data) > MAX_FILE_BYTES:
         raise SpecError([_too_large(None)], where)
     return data
+
+
+def _stream(fd: int, where: str) -> bytes:
+    """At most :data:`MAX_FILE_BYTES` + 1 bytes of a pipe or device, within the time bound."""
+    chunks: list[bytes] = []
+    size = 0
+    deadline = time.monotonic() + STREAM_SECONDS
+    while size <= MAX_FILE_BYTES:
+        try:  # a pipe no one writes to reads as its end at once
+            chunk = os.read(fd, min(1 << 20, MAX_FILE_BYTES + 1 - size))
+        except BlockingIOError:  # a writer, but nothing written yet
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise SpecError(
+                    [f"gave no end of file within {STREAM_SECONDS:g} s; give a spec file"], where
+                ) from None
+            continue
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
 
 
 def _too_large(size: int | None) -> str:
