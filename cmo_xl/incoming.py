@@ -43,6 +43,19 @@ MAX_ENTRIES = 10_000
 #: matter, whatever their ratio.
 MAX_RATIO = 200
 RATIO_FLOOR = 1024 * 1024
+#: Parts openpyxl parses whole into objects before any sheet is read, by content type, and the
+#: most each may inflate to: the largest workbook cmo_xl builds has a workbook part of 63 KB
+#: (865 defined names) and a styles part of 12 KB, and writes no shared strings; one saved by
+#: Excel has them. At openpyxl's pace (100,000 defined names take 7 s) these keep each to a
+#: second or two.
+_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml."
+PART_LIMITS = {
+    f"{_TYPE}sheet.main+xml": 2 * 1024 * 1024,
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml": 2 * 1024 * 1024,
+    f"{_TYPE}styles+xml": 4 * 1024 * 1024,
+    f"{_TYPE}sharedStrings+xml": 64 * 1024 * 1024,
+}
+CONTENT_TYPES_BYTES = 1024 * 1024
 #: XML parts are searched for a DTD in chunks of this size.
 CHUNK_BYTES = 1024 * 1024
 
@@ -135,6 +148,7 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
     names = {e.filename for e in entries}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         _refuse(path, "is a zip archive but not an xlsx workbook (it has no xl/workbook.xml)")
+    _check_parts(path, archive)
     total = 0
     for entry in entries:
         if entry.flag_bits & 0x1:
@@ -166,6 +180,36 @@ def _check_archive(path: Path, archive: zipfile.ZipFile) -> None:
                 path,
                 f"{entry.filename} inside it declares a DTD, which xlsx files never do "
                 "(XML entities can expand without bound); refused",
+            )
+
+
+def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
+    """Refuse a part of a kind openpyxl parses whole that is larger than :data:`PART_LIMITS`
+    allows; the kinds come from ``[Content_Types].xml``, so a renamed part is still found."""
+    from defusedxml import ElementTree  # refuses entities and DTDs
+
+    types = archive.getinfo("[Content_Types].xml")
+    if types.file_size > CONTENT_TYPES_BYTES or _declares_dtd(archive, types):
+        _refuse(path, "[Content_Types].xml inside it is not the short list an xlsx holds")
+    try:
+        root = ElementTree.fromstring(archive.read(types))
+    except Exception as exc:  # whatever malformed XML makes the parser raise
+        _refuse(path, f"[Content_Types].xml inside it cannot be read ({type(exc).__name__})")
+    kinds, defaults = {}, {}
+    for item in root:  # an Override names a part; a Default, every part with an extension
+        if item.get("PartName") is not None:
+            kinds[item.get("PartName", "").lstrip("/")] = item.get("ContentType", "")
+        elif item.get("Extension") is not None:
+            defaults[item.get("Extension", "").lower()] = item.get("ContentType", "")
+    sizes = {e.filename: e.file_size for e in archive.infolist()}
+    for name, size in sizes.items():
+        kind = kinds.get(name, defaults.get(name.rpartition(".")[2].lower(), ""))
+        limit = PART_LIMITS.get(kind)
+        if limit is not None and size > limit:
+            _refuse(
+                path,
+                f"{name} inside it inflates to {size:,} bytes; cmo_xl reads such a "
+                f"part of at most {limit:,} bytes",
             )
 
 

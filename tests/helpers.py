@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,16 @@ def series_value(book: openpyxl.Workbook, sheet: str, label: str, year: int, uni
     value = ws.cell(row, column).value
     assert isinstance(value, float | int), (sheet, label, year, value)
     return float(value)
+
+
+def zip_bomb(out: Path, megabytes: int) -> Path:
+    """A workbook-shaped zip with one part of ``megabytes`` MiB of zeros, which deflate about
+    1,000 times (1 GiB from about 1 MB)."""
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
+            block = b"\0" * (1 << 20)
+            for _ in range(megabytes):
+                part.write(block)
+    return out

@@ -18,7 +18,7 @@ from cmo_xl.errors import WorkbookError
 from cmo_xl.model.templates import load_template
 from cmo_xl.roundtrip.read import read_book
 
-from helpers import resolve, run_cli
+from helpers import resolve, run_cli, zip_bomb
 
 #: What refusing a file may cost, whatever it holds: the process, Python and imports included
 #: (the bounds test_hostile.py holds refused specs to; a child's peak counts what it was
@@ -52,18 +52,6 @@ def _with_dtd(data: bytes, padding: int) -> bytes:
         head += b"?>"
     comment = f"<!--{'x' * padding}-->".encode() if padding else b""
     return head + comment + LAUGHS.encode() + rest
-
-
-def _zip_bomb(out: Path) -> Path:
-    """A workbook-shaped zip with one part that inflates 1,000 times: 100 MB from 100 KB."""
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            block = b"\0" * (1 << 20)
-            for _ in range(100):
-                part.write(block)
-    return out
 
 
 def _ole(out: Path, encrypted: bool) -> Path:
@@ -100,7 +88,7 @@ def _cases(built: Path, folder: Path) -> dict[str, tuple[Path, str]]:
             _rewrite(built, folder / "deep.xlsx", strings, lambda d: _with_dtd(d, 8000)),
             "declares a DTD",
         ),
-        "zip bomb": (_zip_bomb(folder / "zipbomb.xlsx"), "is a zip bomb"),
+        "zip bomb": (zip_bomb(folder / "zipbomb.xlsx", 100), "is a zip bomb"),
         "not xlsx": (text, "is not an xlsx workbook"),
         "encrypted": (_ole(folder / "secret.xlsx", True), "is protected with a password"),
         "xls": (_ole(folder / "old.xls", False), "is an Excel 97-2003 workbook (.xls)"),

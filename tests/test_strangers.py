@@ -32,7 +32,7 @@ from cmo_xl import outgoing
 from cmo_xl.errors import OutputError
 from cmo_xl.udf_args import UdfInputError, grid
 
-from helpers import Run, need_libreoffice, run_cli
+from helpers import Run, need_libreoffice, run_cli, zip_bomb
 from spec_samples import small_spec_data
 
 SECONDS, PEAK_MB = 10.0, 500.0
@@ -205,18 +205,6 @@ def with_options(built: Path, out: Path, text: str) -> Path:
     return out
 
 
-def zip_bomb(out: Path) -> Path:
-    """About 1 MB that inflates to 1 GiB, in a workbook's shape."""
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("xl/workbook.xml", "<workbook/>")
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as part:
-            block = b"\0" * (1 << 24)
-            for _ in range(64):
-                part.write(block)
-    return out
-
-
 @pytest.fixture(scope="module")
 def crafted(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("crafted")
@@ -246,7 +234,21 @@ def crafted(built: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, 
         "a number at XFD1048576": with_rows(
             built, folder / "i.xlsx", "Regions", iter([(1_048_576, "XFD")])
         ),
-        "zip bomb": zip_bomb(folder / "j.xlsx"),
+        "zip bomb": zip_bomb(folder / "j.xlsx", 1024),
+        "100,000 defined names": rewrite(
+            built,
+            folder / "k.xlsx",
+            {
+                "xl/workbook.xml": lambda d: d.replace(
+                    b"<definedNames>",
+                    b"<definedNames>"
+                    + b"".join(
+                        b'<definedName name="n%d">Inputs!$A$1</definedName>' % k
+                        for k in range(100_000)
+                    ),
+                )
+            },
+        ),
     }
 
 
@@ -258,6 +260,7 @@ REFUSED = {
     "options nested 50,000 deep": "its build options are not the short JSON object",
     "options nested 5,000 deep": "its build options cannot be read",
     "zip bomb": "is a zip bomb",
+    "100,000 defined names": "xl/workbook.xml inside it inflates to 5,",
 }
 READERS = {
     "read": lambda book: ["read", book],
