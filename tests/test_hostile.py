@@ -368,7 +368,7 @@ def test_a_write_error_in_the_folder_is_a_message(
     def refuse(*_: object, **__: object) -> int:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(outgoing.os, "open", refuse)
+    monkeypatch.setattr(outgoing, "_stage", refuse)
     assert main(["build", "-o", str(tmp_path / "out.xlsx")]) == 1
     assert "out.xlsx: cannot write (Permission denied)" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
