@@ -1,12 +1,17 @@
 """Turn what Excel hands a custom function into clean numbers, or a message saying what is wrong.
 
 Excel (through xlwings, classic or Lite) passes a single cell as a value and a range as nested
-lists; a blank cell and an error value both arrive as ``None``; text stays text; dates arrive as
-datetimes. Everything is checked here, so the UDFs never compute on a bad value.
+lists; a blank cell and an error value both arrive as ``None``; text stays text. A date arrives
+as a datetime from the classic add-in, and as its serial number (45658 for 2025-01-01) from
+xlwings Lite, which Office.js hands over as it is (xlwings/pro/_xlofficejs.py converts only
+what it writes back). So a datetime is refused where a number belongs, and a year or a number
+of years above 9,999 is refused as the date it most likely is. Everything is checked here, so
+the UDFs never compute on a bad value.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -26,6 +31,9 @@ MAX_RESULT_CELLS = 1_000_000
 MAX_ROWS, MAX_COLUMNS = 1_048_576, 16_384
 #: Years a function compounds through at most, one step a year: a row of a sheet's worth.
 MAX_YEARS = MAX_COLUMNS
+#: The last calendar year Excel knows (DATE and YEAR go to 9999); a year or a number of years
+#: above it is a date's serial number (every date since 1927-05-18 has one above 9,999).
+MAX_YEAR = 9999
 
 
 class UdfInputError(Exception):
@@ -45,6 +53,8 @@ def _describe(value: Any) -> str:
         return f"the complex number {complex(value)!r}"
     if isinstance(value, int | float | np.number):
         return excerpt(value.item() if isinstance(value, np.number) else value)
+    if isinstance(value, dt.date):
+        return f"the date {value.isoformat()}"
     return f"a {type(value).__name__}"
 
 
@@ -145,6 +155,35 @@ def vector(value: Any, name: str) -> Grid:
             f"{name}: got a {g.shape[0]} x {g.shape[1]} range; need one row or one column"
         )
     return g
+
+
+def calendar_years(values: Grid, name: str) -> Grid:
+    """Whole years from 1 to :data:`MAX_YEAR`; a larger one is a date's serial number."""
+    bad = values[(values < 1) | (values > MAX_YEAR)]
+    if bad.size:
+        raise UdfInputError(
+            f"{name}: got {float(bad.ravel()[0]):g}; a year is a whole number from 1 to "
+            f"{MAX_YEAR}{_date_hint(float(bad.ravel()[0]))}"
+        )
+    return values
+
+
+def not_a_date(values: Grid, name: str) -> None:
+    """A number of years no larger than :data:`MAX_YEAR`: a larger one is a date."""
+    bad = values[values > MAX_YEAR]
+    if bad.size:
+        raise UdfInputError(
+            f"{name}: got {float(bad.ravel()[0]):g}; a number of years is at most "
+            f"{MAX_YEAR:,}{_date_hint(float(bad.ravel()[0]))}"
+        )
+
+
+def _date_hint(value: float) -> str:
+    """Which date a serial number is, when it is one Excel shows (1900 date system)."""
+    if not MAX_YEAR < value < 2_958_466:  # 9999-12-31 is serial 2,958,465
+        return ""
+    day = dt.date(1899, 12, 30) + dt.timedelta(days=int(value))
+    return f" (that is the date {day.isoformat()} as a number: type the year, e.g. {day.year})"
 
 
 def labels(value: Any, name: str) -> list[str]:

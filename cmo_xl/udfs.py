@@ -1,24 +1,36 @@
 """Excel custom functions (xlwings UDFs) with the same math as the workbook and the engine.
 
-This is the only module that imports xlwings, and it imports without it: the decorators then do
-nothing, so the functions run as plain Python (in tests, in Pyodide under xlwings Lite, or where
-xlwings is not installed). On Windows with the classic add-in, ``Import Functions`` registers
-them under the same names.
+This is the only module that imports xlwings. Its ``func``, ``arg`` and ``ret`` are what register
+the functions, and they are chosen by xlwings itself (xlwings/__init__.py): under xlwings Lite
+(Pyodide, ``XLWINGS_ON_SERVER``) they come from ``xlwings.server`` and record each function for
+Office.js; on Windows with the classic add-in they come from ``xlwings.udfs`` and ``Import
+Functions`` registers them; elsewhere (Linux, tests) they do nothing and the functions run as
+plain Python. Without xlwings at all the functions still run as plain Python, but Excel cannot
+see them (``#NAME?``), so importing this module then says so, as a warning, instead of failing
+in silence.
 
-Bad input never raises: the cell shows a message that starts with ``#VALUE!``, names the function
-and the argument, and says what was received and what is allowed. A message is text, so a formula
-that does arithmetic on it gets Excel's own ``#VALUE!``; SUM and AVERAGE skip text, so check a
-UDF range with ISNUMBER before summing it.
+Bad input gets a message that names the function and the argument, and says what was received
+and what is allowed. How it reaches the cell depends on the runtime:
+
+* classic add-in: returned as a text that starts with ``#VALUE!`` (an exception would open
+  a dialog box per cell). A message is text, so arithmetic on it gives Excel's own
+  ``#VALUE!``; SUM and AVERAGE skip text, so check a UDF range with ISNUMBER before summing it;
+* xlwings Lite: raised, so Excel shows a real ``#VALUE!`` error, with the message on hover, and
+  every formula that uses the cell is an error too (IFERROR catches it).
+
+Only numpy is needed to compute: pandas is imported by ``cmo_table`` alone, when it runs.
 """
 
 from __future__ import annotations
 
 import functools
+import os
+import sys
+import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import numpy as np
-import pandas as pd
 
 from cmo_xl.model import growth
 from cmo_xl.text import excerpt
@@ -26,11 +38,13 @@ from cmo_xl.udf_args import (
     Grid,
     UdfInputError,
     broadcast,
+    calendar_years,
     check_size,
     check_span,
     finite,
     grid,
     labels,
+    not_a_date,
     require,
     scalar,
     unwrap,
@@ -49,17 +63,34 @@ def _no_options(*_: Any, **__: Any) -> Callable[[_F], _F]:
     return _as_is
 
 
+#: Whether the functions run under xlwings Lite (Pyodide) or xlwings Server, where xlwings
+#: takes its decorators from ``xlwings.server`` (the switch xlwings/__init__.py reads).
+ON_LITE = os.environ.get("XLWINGS_ON_SERVER") == "true" or sys.platform == "emscripten"
+
+#: What importing this module says when the functions cannot be registered.
+NOT_REGISTERED = (
+    "cmo_xl.udfs: xlwings is not installed, so Excel cannot see these functions (they show "
+    "#NAME?). In xlwings Lite keep the line 'xlwings' in requirements.txt; with the classic "
+    'add-in run pip install "cmo-xl[xlwings]".'
+)
+
 try:
     from xlwings import arg, func, ret
 except ImportError:  # xlwings is an optional extra; without it the decorators do nothing
     func, arg, ret = _no_options, _no_options, _no_options  # type: ignore[assignment]
+    warnings.warn(NOT_REGISTERED, RuntimeWarning, stacklevel=2)
 
 #: The group the functions appear under in Excel's function wizard.
 CATEGORY = "cmo_xl"
 
 
+class UdfError(ValueError):
+    """A function's message, raised under xlwings Lite so that Excel shows ``#VALUE!``."""
+
+
 def _guarded(fn: _F) -> _F:
-    """Return a readable one-line message instead of raising, whatever goes wrong.
+    """One readable line, whatever goes wrong: returned as text in the classic add-in, raised
+    under xlwings Lite (see the module's docstring).
 
     numpy's overflow warnings are silenced: every result is checked for finiteness instead.
     """
@@ -70,22 +101,25 @@ def _guarded(fn: _F) -> _F:
             with np.errstate(all="ignore"):
                 return fn(*args)
         except UdfInputError as exc:
-            return f"#VALUE! {fn.__name__}: {exc}"
+            message = f"{fn.__name__}: {exc}"
         except OverflowError:
-            return f"#VALUE! {fn.__name__}: the result is too large for a number (above 1.8e308)"
+            message = f"{fn.__name__}: the result is too large for a number (above 1.8e308)"
         except Exception as exc:  # a bug: still no traceback in the cell
             detail = excerpt(str(exc), 80)
-            return f"#VALUE! {fn.__name__}: unexpected {type(exc).__name__}: {detail}"
+            message = f"{fn.__name__}: unexpected {type(exc).__name__}: {detail}"
+        if ON_LITE:
+            raise UdfError(message)
+        return f"#VALUE! {message}"
 
     return wrapper  # type: ignore[return-value]
 
 
 def _years(value: Any, name: str) -> Grid:
-    return _whole(grid(value, name), name)
+    return calendar_years(_whole(grid(value, name), name), name)
 
 
 def _year(value: Any, name: str) -> int:
-    return int(_whole(np.array([[scalar(value, name)]]), name)[0, 0])
+    return int(_years([[scalar(value, name)]], name)[0, 0])
 
 
 def _rates(value: Any, name: str) -> Grid:
@@ -145,6 +179,7 @@ def cmo_cagr(start_value: Any, end_value: Any, periods: Any) -> Any:
     require(start, start > 0, "start_value", "need a value above 0")
     require(end, end >= 0, "end_value", "need a value of at least 0")
     require(n, n > 0, "periods", "need more than 0 periods")
+    not_a_date(n, "periods")
     result = np.vectorize(growth.implied_cagr, otypes=[float])(start, end, n)
     return unwrap(finite(result, "start_value and end_value"))
 
@@ -229,6 +264,7 @@ def _mix(base_shares: Any, cagrs: Any, years_elapsed: Any) -> tuple[Grid, float]
             f"(within {growth.SUM_TOLERANCE:g}), or the split would be silently rescaled"
         )
     years = scalar(years_elapsed, "years_elapsed")
+    not_a_date(np.array([[years]]), "years_elapsed")
     require(
         np.array([[years]]),
         np.array([[years >= 0]]),
@@ -301,6 +337,14 @@ def cmo_table(names: Any, base_values: Any, cagrs: Any, base_year: Any, end_year
     for k in range(1, end - start + 1):
         table[:, k] = table[:, k - 1] * factor
     finite(table, "base_values and cagrs")
+    try:
+        import pandas as pd  # only here: the other functions need numpy alone
+    except ImportError:
+        raise UdfInputError(
+            "needs pandas, which is not installed; in xlwings Lite add the line 'pandas' to "
+            "requirements.txt"
+        ) from None
+
     return pd.DataFrame(
         table, index=pd.Index(row_names, name="Name"), columns=list(range(start, end + 1))
     )

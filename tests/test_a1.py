@@ -42,6 +42,29 @@ def test_cell_outside_the_grid(row: int, col: int) -> None:
         ("R1C1", "'R1C1'"),
         ("2024", "'2024'"),
         ("xlwings.conf", "'xlwings.conf'"),
+        # Excel's rules as XlsxWriter states them (xlsxwriter/utility.py, quote_sheetname,
+        # and its test_quote_sheetname.py): rule 3, an A1 reference
+        ("a1", "'a1'"),
+        ("XFD1048576", "'XFD1048576'"),
+        ("A1B", "A1B"),  # not a reference: A1 followed by more
+        # rule 4: starts with an R1C1 reference, whatever follows
+        ("R", "'R'"),
+        ("C", "'C'"),
+        ("RC", "'RC'"),
+        ("rc", "'rc'"),
+        ("R2R", "'R2R'"),
+        ("C2C", "'C2C'"),
+        ("RC1x", "'RC1x'"),
+        ("R1", "'R1'"),
+        ("C12", "'C12'"),
+        ("R1C", "'R1C'"),
+        ("Rates", "Rates"),
+        ("Cost", "Cost"),
+        ("RCx", "RCx"),
+        ("Q1 2025", "'Q1 2025'"),  # a space
+        ("Q1_2025", "Q1_2025"),
+        ("_x", "_x"),
+        ("Überblick", "'Überblick'"),  # not ASCII: quoted, as Excel always accepts
     ],
 )
 def test_quote_sheet(name: str, quoted: str) -> None:

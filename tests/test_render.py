@@ -76,13 +76,12 @@ def test_the_readme_pictures_are_the_current_workbook(
 
 
 def test_render_without_libreoffice_says_how_to_install_it(built: Path, tmp_path: Path) -> None:
-    bare = tmp_path / "bin"
-    bare.mkdir()
-    os.symlink(sys.executable, bare / "python")
+    bare = tmp_path / "bin"  # a PATH with nothing on it; Python is run by its own path, which
+    bare.mkdir()  # keeps a virtual environment's (a link to it elsewhere would lose it)
     env = {**os.environ, "PATH": str(bare)}
     run = subprocess.run(
         [
-            str(bare / "python"),
+            sys.executable,
             "-m",
             "cmo_xl",
             "render",

@@ -211,11 +211,10 @@ def test_an_input_that_holds_text_is_named(built: Path, tmp_path: Path) -> None:
 
 
 def test_verify_without_libreoffice_says_how_to_install_it(built: Path, tmp_path: Path) -> None:
-    bare = tmp_path / "bin"  # a PATH with Python alone on it
-    bare.mkdir()
-    (bare / "python").symlink_to(sys.executable)
+    bare = tmp_path / "bin"  # a PATH with nothing on it; Python is run by its own path, which
+    bare.mkdir()  # keeps a virtual environment's (a link to it elsewhere would lose it)
     run = subprocess.run(
-        [str(bare / "python"), "-m", "cmo_xl", "verify", str(built)],
+        [sys.executable, "-m", "cmo_xl", "verify", str(built)],
         capture_output=True,
         text=True,
         env={**os.environ, "PATH": str(bare)},

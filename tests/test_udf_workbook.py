@@ -139,8 +139,26 @@ def test_the_rest_still_passes_libreoffice_parity(
 IMPORT = "import cmo_xl.udfs as u; print(u.cmo_forecast(100, 0.1, 2022, 2023) > 109.99)"
 
 
-def test_imports_without_xlwings() -> None:
+def test_imports_without_xlwings_and_says_excel_cannot_see_them() -> None:
     blocked = "import sys; sys.modules['xlwings'] = None; " + IMPORT
+    result = subprocess.run(
+        [sys.executable, "-c", blocked], capture_output=True, text=True, check=False
+    )
+    assert (result.returncode, result.stdout.strip()) == (0, "True"), result.stderr
+    assert "RuntimeWarning: cmo_xl.udfs: xlwings is not installed, so Excel cannot see these " in (
+        result.stderr
+    )
+    assert "keep the line 'xlwings' in requirements.txt" in result.stderr
+
+
+def test_the_functions_need_numpy_alone() -> None:
+    """Everything but cmo_table computes with numpy only: pandas, pydantic, openpyxl and PyYAML
+    are blocked, and the module still imports and computes."""
+    blocked = (
+        "import sys\n"
+        "for name in ('pandas', 'pydantic', 'openpyxl', 'yaml', 'defusedxml'):\n"
+        "    sys.modules[name] = None\n" + IMPORT
+    )
     result = subprocess.run(
         [sys.executable, "-c", blocked], capture_output=True, text=True, check=False
     )

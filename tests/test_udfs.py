@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 from typing import Any
@@ -272,15 +273,36 @@ HOSTILE: dict[str, tuple[Any, tuple[Any, ...], str]] = {
         ([[0.5], [0.2, 0.3]], 0.1, 1),
         "base_shares: the range is ragged; give a rectangular range",
     ),
-    "a series longer than a row": (
+    "a year beyond the calendar": (
         cmo_series,
-        (100, 0, 0, 10**9),
-        "the result would be 1 x 1,000,000,001 cells; at most 1,000,000 cells",
+        (100, 0, 2020, 10**9),
+        "end_year: got 1e+09; a year is a whole number from 1 to 9999",
     ),
-    "compounding through more than a row of years": (
+    "a year before it": (
         cmo_phased,
-        (73, 0, [10**8], [0.01], 10**7),
-        "year: got 1e+07; at most 16,384 years after base_year (0)",
+        (73, 0, [2030], [0.01], 2025),
+        "base_year: got 0; a year is a whole number from 1 to 9999",
+    ),
+    "a date where a year belongs (xlwings Lite sends its serial number)": (
+        cmo_forecast,
+        (73, 0.06, 2022, 45658),
+        "year: got 45658; a year is a whole number from 1 to 9999 (that is the date "
+        "2025-01-01 as a number: type the year, e.g. 2025)",
+    ),
+    "a date where a number of years belongs": (
+        cmo_cagr,
+        (73, 124, 45658),
+        "periods: got 45658; a number of years is at most 9,999 (that is the date 2025-01-01",
+    ),
+    "a date as years elapsed": (
+        cmo_mix,
+        ([0.5, 0.5], 0.1, 46023),
+        "years_elapsed: got 46023; a number of years is at most 9,999 (that is the date 2026-01-01",
+    ),
+    "a date from the classic add-in": (
+        cmo_series,
+        (100, 0.1, 2020, dt.datetime(2025, 1, 1)),
+        "end_year: got the date 2025-01-01T00:00:00; need a number",
     ),
     "ranges that make a table beyond the limit": (
         cmo_forecast,
@@ -289,8 +311,8 @@ HOSTILE: dict[str, tuple[Any, tuple[Any, ...], str]] = {
     ),
     "a table with a typo in its end year": (
         cmo_table,
-        (["a"] * 10_000, [1.0] * 10_000, 0.1, 2020, 20300),
-        "the result would be 10,001 x 18,282 cells",
+        (["a"] * 10_000, [1.0] * 10_000, 0.1, 2020, 9999),
+        "the result would be 10,001 x 7,981 cells",
     ),
 }
 
@@ -317,8 +339,8 @@ def test_a_pandas_argument_is_read_as_its_values_and_never_printed() -> None:
 
 def test_only_the_years_asked_for_are_computed() -> None:
     """A far phase end costs nothing: 73 for two years at 0% is 73, at once."""
-    assert cmo_phased(73, 2022, [10**8], [0.0], 2024) == 73.0
-    assert cmo_phased(100, 2022, [2023, 10**8], [0.1, 0.2], 2024) == pytest.approx(
+    assert cmo_phased(73, 2022, [9999], [0.0], 2024) == 73.0
+    assert cmo_phased(100, 2022, [2023, 9999], [0.1, 0.2], 2024) == pytest.approx(
         100 * 1.1 * 1.2, rel=REL
     )
 
@@ -332,7 +354,7 @@ def test_unexpected_errors_are_one_short_line() -> None:
 def test_huge_requests_stay_within_10_s_and_500_mb(tmp_path: Path) -> None:
     code = (
         "from cmo_xl.udfs import cmo_forecast, cmo_phased, cmo_series, cmo_table\n"
-        "assert cmo_phased(73, 2022, [10**8], [0.0], 2023) == 73.0\n"
+        "assert cmo_phased(73, 2022, [9999], [0.0], 2023) == 73.0\n"
         "for got in (cmo_series(100, 0, 0, 10**9), cmo_phased(73, 0, [10**8], [0.01], 10**7),\n"
         "            cmo_table(['a'] * 100_000, [1.0] * 100_000, 0.1, 2020, 20300),\n"
         "            cmo_forecast(1, [list(range(16_000))], 0, [[y] for y in range(16_000)])):\n"

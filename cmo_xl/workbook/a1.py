@@ -8,7 +8,13 @@ import re
 MAX_ROW = 1_048_576
 MAX_COL = 16_384
 _BARE_SHEET_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_CELL_LIKE = re.compile(r"([A-Za-z]{1,3}[0-9]+|[Rr][0-9]*[Cc][0-9]*)")
+#: Names Excel would read as a reference unless quoted, after XlsxWriter's rules, which were
+#: worked out against Excel (xlsxwriter/utility.py, ``quote_sheetname``, rules 3 and 4): an A1
+#: reference (``A1``, ``XFD1``), anything that *starts* with an R1C1 reference (``R2R``,
+#: ``C2C``, ``RC1x``: Excel ignores what follows), and ``R``, ``C`` and ``RC`` themselves. This
+#: quotes a little more than Excel needs (an A1 form or a row or column number past Excel's
+#: limits), which Excel accepts: a quoted name is always read as a name.
+_CELL_LIKE = re.compile(r"[A-Za-z]{1,3}[0-9]+|[Rr][Cc]?|[Cc]|(?:[Rr][0-9]|[Rr]?[Cc][0-9]).*")
 
 
 @functools.lru_cache(maxsize=MAX_COL)  # a large plan asks for the same few columns a million times
@@ -61,10 +67,14 @@ def column_span(col: int, row1: int, row2: int) -> str:
 
 @functools.lru_cache(maxsize=1024)  # every reference to another sheet quotes its name
 def quote_sheet(name: str) -> str:
-    """Sheet name as it must appear in a formula.
+    """Sheet name as it must appear in a formula, a defined name, a chart or a hyperlink: bare
+    only when it is ASCII letters, digits and underscores, starts with a letter or an
+    underscore, and cannot be read as a reference (:data:`_CELL_LIKE`).
 
     >>> quote_sheet("Regions"), quote_sheet("Client type"), quote_sheet("O'Brien")
     ('Regions', "'Client type'", "'O''Brien'")
+    >>> quote_sheet("C2C"), quote_sheet("RC"), quote_sheet("Rates")
+    ("'C2C'", "'RC'", 'Rates')
     """
     if _BARE_SHEET_NAME.fullmatch(name) and not _CELL_LIKE.fullmatch(name):
         return name

@@ -7,7 +7,7 @@ from copy import copy
 
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference, Series
-from openpyxl.chart.data_source import NumFmt, StrRef
+from openpyxl.chart.data_source import AxDataSource, NumFmt, StrRef
 from openpyxl.chart.series import SeriesLabel
 from openpyxl.chart.text import RichText, Text
 from openpyxl.chart.title import Title
@@ -28,7 +28,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cmo_xl.model.verdicts import CONFLICT, FAIL, WARN
-from cmo_xl.workbook.a1 import col_letter, parse
+from cmo_xl.workbook.a1 import col_letter, parse, quote_sheet
 from cmo_xl.workbook.records import Chart, SheetPlan, Validation, WorkbookPlan, number_format
 
 _YELLOW = PatternFill("solid", fgColor="FFF2CC")
@@ -155,6 +155,11 @@ def _render_sheet(
     for row in plan.collapsed:  # an outline group of helper rows, closed: + opens it
         ws.row_dimensions[row].outlineLevel = 1
         ws.row_dimensions[row].hidden = True
+    if plan.collapsed:
+        # The sheet's deepest row outline level, which Excel reads to draw the outline bar
+        # (ECMA-376 Part 1, 18.3.1.81 sheetFormatPr); openpyxl leaves it out, where XlsxWriter
+        # (worksheet.py, _write_sheet_format_pr) and LibreOffice write it.
+        ws.sheet_format.outlineLevelRow = 1
     if plan.freeze:
         ws.freeze_panes = plan.freeze
     _validations(ws, plan.validations)
@@ -202,13 +207,18 @@ def _print_setup(ws: Worksheet, plan: SheetPlan) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.scale = plan.scale
+    rows, cols = "$1:$1", ""  # the title, which names the scenario in force, heads every page
     if plan.freeze:  # the frozen rows and columns repeat on every printed page
         row, col = parse(plan.freeze)
-        ws.print_title_rows = f"1:{max(row - 1, 1)}"
+        rows = f"$1:${max(row - 1, 1)}"
         if col > 1:
-            ws.print_title_cols = f"A:{col_letter(col - 1)}"
-    else:  # the title, which names the scenario in force, heads every page
-        ws.print_title_rows = "1:1"
+            cols = f"$A:${col_letter(col - 1)}"
+    # Written as Excel writes it, columns before rows (XlsxWriter, workbook.py, _prepare_
+    # defined_names: repeat_col_range + "," + repeat_row_range); openpyxl's print_title_rows
+    # and print_title_cols would write the rows first.
+    sheet = quote_sheet(ws.title)
+    titles = ",".join(f"{sheet}!{part}" for part in (cols, rows) if part)
+    ws.defined_names["_xlnm.Print_Titles"] = DefinedName("_xlnm.Print_Titles", attr_text=titles)
     ws.print_options.gridLines = False
     if plan.print_area:
         ws.print_area = plan.print_area
@@ -240,6 +250,12 @@ def _chart(plan: Chart, decimals: int) -> BarChart | PieChart:
         # which recent Excel reads as a deleted axis; say that both axes are shown.
         chart.x_axis.delete = False
         chart.y_axis.delete = False
+        # Where each axis sits: a column chart's categories along the bottom and values at
+        # the left; a bar chart's the other way round. openpyxl puts every category axis at
+        # "l"; Excel and XlsxWriter (chart_bar.py, chart_column.py) write these.
+        horizontal = plan.kind == "tornado"
+        chart.x_axis.axPos = "l" if horizontal else "b"
+        chart.y_axis.axPos = "b" if horizontal else "l"
         if plan.kind == "tornado":
             # The widest bar on top, and the inputs' names at the left edge, clear of the bars
             # that run left of zero.
@@ -258,8 +274,18 @@ def _chart(plan: Chart, decimals: int) -> BarChart | PieChart:
         series.tx = SeriesLabel(strRef=StrRef(f=item.name))
         chart.series.append(series)
     chart.set_categories(Reference(range_string=plan.categories))
+    if plan.kind in TEXT_CATEGORIES:
+        # Names are text: Excel writes a text category range as <c:strRef>, where openpyxl's
+        # set_categories always writes <c:numRef> (as XlsxWriter does for text, chart.py
+        # _write_cat: strRef unless the data is numeric).
+        for series in chart.series:
+            series.cat = AxDataSource(strRef=StrRef(f=series.cat.numRef.f))
     chart.legend.position = "b"
     return chart
+
+
+#: Charts whose categories are names, not years.
+TEXT_CATEGORIES = frozenset({"pie", "column", "tornado"})
 
 
 #: Chart title size in hundredths of a point: the applications' default (LibreOffice's 13 pt,
@@ -279,13 +305,12 @@ def _title(text: str) -> Title:
 
 def _turned_labels() -> RichText:
     """Axis labels turned 45 degrees (``rot`` is in 60,000ths of a degree, ECMA-376 Part 1,
-    21.1.2.1.1 bodyPr)."""
-    return RichText(
-        bodyPr=RichTextProperties(rot=-2_700_000, vert="horz"),
-        p=[
-            Paragraph(
-                pPr=ParagraphProperties(defRPr=CharacterProperties()),
-                endParaRPr=CharacterProperties(),
-            )
-        ],
+    21.1.2.1.1 bodyPr), in the paragraph Excel writes for them: properties and an end, no run
+    (XlsxWriter, chart.py, _write_a_p_formula). openpyxl's Paragraph adds an empty run unless
+    its runs are cleared."""
+    paragraph = Paragraph(
+        pPr=ParagraphProperties(defRPr=CharacterProperties()),
+        endParaRPr=CharacterProperties(lang="en-US"),
     )
+    paragraph.r = []
+    return RichText(bodyPr=RichTextProperties(rot=-2_700_000, vert="horz"), p=[paragraph])

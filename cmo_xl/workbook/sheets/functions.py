@@ -188,8 +188,9 @@ def build_functions_sheet(
         TITLE,
         "Each cmo_xl function on the model's own cells, beside "
         "the same number from native formulas. Needs the xlwings add-in, "
-        "classic or Lite (see the README); without it these cells show "
-        "#NAME? after a recalculation.",
+        "classic or Lite (see the README); #NAME? here means the functions "
+        "are not registered: in Lite, requirements.txt must keep its xlwings "
+        "line beside cmo-xl, and main.py import them.",
     )
     blocks = _Blocks(ctx, sheet)
     examples = engine.function_examples(ctx.result)
