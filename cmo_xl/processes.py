@@ -49,17 +49,22 @@ def run(
     """Run ``command`` to its end, or stop it (and everything it started) after ``timeout``
     seconds with a :class:`RecalcError` that names ``what`` ran and the ``option`` that gives
     it more time."""
-    with stopping.deferred():
-        process = subprocess.Popen(
-            list(command),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            errors="replace",
-            env=env,
-            start_new_session=True,
-        )
+    try:
+        with stopping.deferred():
+            process = subprocess.Popen(
+                list(command),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                errors="replace",
+                env=env,
+                start_new_session=True,
+            )
+    except OSError as exc:  # found on PATH, but it cannot run (a bad interpreter line, ...)
+        raise RecalcError(
+            f"{what} could not be started ({Path(command[0]).name}: {exc.strerror or exc})"
+        ) from None
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

@@ -369,18 +369,22 @@ def test_a_udf_argument_is_sized_before_it_is_converted() -> None:
 # -- LibreOffice that hangs, and signals while it runs ----------------------------------------
 
 
+def on_path(folder: Path, script: str, *, alone: bool = False) -> str:
+    """A PATH whose first folder, ``folder``, holds an executable ``soffice`` of ``script``
+    (``alone``: the only folder)."""
+    folder.mkdir()
+    program = folder / "soffice"
+    program.write_text(script, encoding="utf-8")
+    program.chmod(0o755)
+    return str(folder) if alone else f"{folder}{os.pathsep}{os.environ['PATH']}"
+
+
 def fake_soffice(folder: Path) -> str:
     """A PATH whose ``soffice`` never returns and whose child ignores SIGTERM, so only a
     SIGKILL to the whole group ends them."""
-    folder.mkdir()
-    script = folder / "soffice"
     child = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(600)"
-    script.write_text(
-        f"#!/bin/sh\ntrap '' TERM\n'{sys.executable}' -c '{child}' \"$0\" &\nwait\n",
-        encoding="utf-8",
-    )
-    script.chmod(0o755)
-    return f"{folder}{os.pathsep}{os.environ['PATH']}"
+    script = f"#!/bin/sh\ntrap '' TERM\n'{sys.executable}' -c '{child}' \"$0\" &\nwait\n"
+    return on_path(folder, script)
 
 
 @pytest.mark.parametrize("command", ["verify", "render"])
@@ -397,6 +401,16 @@ def test_a_libreoffice_that_never_returns_is_stopped_at_the_timeout(
         "--timeout SECONDS",
     )
     assert ours(tmp_path / "fake") == []
+    space.clean()
+
+
+def test_a_libreoffice_that_cannot_start_is_one_line(
+    built: Path, space: Space, tmp_path: Path
+) -> None:
+    path = on_path(tmp_path / "broken", "#!/no/such/interpreter\n")
+    space.add("book.xlsx", built.read_bytes())
+    run = space.run("verify", "book.xlsx", path=path)
+    one_line(run, "error: LibreOffice could not be started (soffice: No such file or directory)")
     space.clean()
 
 
@@ -540,11 +554,9 @@ def test_render_checks_its_outputs_before_anything_runs(
 def test_render_pngs_without_poppler_says_so_first(
     built: Path, space: Space, tmp_path: Path
 ) -> None:
-    bare = tmp_path / "bin"
-    bare.mkdir()
-    (bare / "soffice").symlink_to(Path(sys.executable))  # found, never run
+    path = on_path(tmp_path / "bin", "#!/bin/sh\nsleep 600\n", alone=True)  # never run
     space.add("book.xlsx", built.read_bytes())
-    run = space.run("render", "book.xlsx", "--png", "pages", path=str(bare))
+    run = space.run("render", "book.xlsx", "--png", "pages", path=path)
     one_line(run, "pdftoppm and pdftotext (poppler-utils) not found; install it with")
     space.clean()
 
