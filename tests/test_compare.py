@@ -26,3 +26,23 @@ def test_numbers_in_text_are_the_same_within_what_a_spreadsheet_writes(
     actual: str, expected: str, same: bool
 ) -> None:
     assert same_text(actual, expected) is same
+
+
+def _shown(value: float, places: int) -> str:
+    return f"{value:,.{places}f}"
+
+
+@pytest.mark.parametrize("magnitude", [1e-3, 1e6, 1e12, 1e15, 1e18])
+def test_a_label_written_to_15_significant_digits_is_the_same_number(magnitude: float) -> None:
+    """A spreadsheet writes at most 15 significant digits, then zeros: at any magnitude the
+    label it writes is the engine's number; a difference at the 13th digit is not."""
+    value = 1.234567890123456789 * magnitude
+    places = 9 if magnitude < 1 else 1
+    engine = _shown(value, places)
+    spreadsheet = _shown(float(f"{value:.14e}"), places)  # 15 significant digits
+    assert same_text(f"is {spreadsheet} in 2030", f"is {engine} in 2030")
+    if magnitude >= 1e15:  # past 15 digits the two texts really differ, and still agree
+        assert spreadsheet != engine
+    thirteenth = 10.0 ** (int(f"{value:e}".split("e")[1]) - 12)
+    off = _shown(value + 3 * max(thirteenth, 10.0**-places), places)
+    assert not same_text(f"is {off} in 2030", f"is {engine} in 2030")

@@ -16,11 +16,15 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cmo_xl.model.load import parse_spec
 from cmo_xl.model.schema import Spec
-from cmo_xl.workbook.plan import calculation_titles
+from cmo_xl.model.templates import load_template, template_names
+from cmo_xl.workbook.plan import calculation_titles, plan_workbook
 from cmo_xl.workbook.records import WorkbookPlan
 from cmo_xl.workbook.sheets import scenarios as scenarios_sheet
 from cmo_xl.workbook.sheets.context import FIRST_BODY_ROW, FIRST_YEAR_COL
+
+from spec_samples import small_spec_data
 
 FORBIDDEN_FUNCTIONS = (
     "OFFSET",
@@ -438,3 +442,29 @@ def test_every_link_goes_to_a_cell_of_the_workbook(wb: openpyxl.Workbook) -> Non
             assert re.fullmatch(r"[A-Z]{1,3}[0-9]+", address), link.location
             seen += 1
     assert seen > 10
+
+
+def _specs() -> dict[str, Any]:
+    found: dict[str, Any] = {name: load_template(name) for name in template_names()}
+    found["small"] = parse_spec(small_spec_data(), "small")
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(_specs()))
+def test_no_constant_but_0_and_1_in_any_workbook(name: str) -> None:
+    """Every template, not only the default: a calculation formula holds no number but 0 and 1
+    (the checks' tolerance is a named, locked cell)."""
+    plan = plan_workbook(_specs()[name], name)
+    found = []
+    for title in calculation_titles(plan):
+        for cell in plan.sheet(title).cells:
+            if cell.formula is None:
+                continue
+            literals = {
+                t.value
+                for t in Tokenizer("=" + cell.formula).items
+                if t.type == Token.OPERAND and t.subtype == Token.NUMBER
+            }
+            if not literals <= ALLOWED_LITERALS:
+                found.append(f"{title}!{cell.address}: {sorted(literals - ALLOWED_LITERALS)}")
+    assert found == []

@@ -310,16 +310,14 @@ def _residual_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows])
         floor = f"-{names.CHECK_TOLERANCE}*{parent}"
         gap = f"SUMPRODUCT(--({values}<{floor}))"
         label = f"{check.member} (residual of {what}) is never below 0"
-        first = f"SUMPRODUCT(MIN({names.YEARS}+({values}>={floor})*{NO_YEAR}))"
+        # the first year it is negative: the years it is not are pushed past the last year
+        # (each year plus the last is later than any), so no constant but 0 and 1 is needed
+        first = f"SUMPRODUCT(MIN({names.YEARS}+({values}>={floor})*MAX({names.YEARS})))"
         negative = f'": negative from "&{first}'
         text = f'{formula_text.text(label)}&IF({gap}>0,{negative},"")'
         cached = label if check.year is None else f"{label}: negative from {check.year}"
         placed.append(_Placed(cached, gap, None, check, label_formula=text))
     return placed
-
-
-#: Added to the years a residual is not negative in, so that MIN finds the first it is.
-NO_YEAR = 100_000
 
 
 def _magnitude(ctx: Context, split: SplitRows, rows: dict[str, int]) -> str:
