@@ -7,11 +7,25 @@ so the same text computes in Excel 2013+ (ISFORMULA) and LibreOffice 7.4.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from cmo_xl.model import names
 from cmo_xl.model.resolved import Input
 from cmo_xl.model.verdicts import FAIL, PASS
+
+#: What a formula shows where a number is undefined (growth from 0, a CAGR from a negative
+#: start), and what the plan caches there: one text, so the two cannot drift.
+NOT_AVAILABLE = "n/a"
+
+
+def cached_or_not_available(value: float) -> float | str:
+    """The engine's number as a cell caches it: NaN is :data:`NOT_AVAILABLE`.
+
+    >>> cached_or_not_available(float("nan")), cached_or_not_available(0.5)
+    ('n/a', 0.5)
+    """
+    return NOT_AVAILABLE if math.isnan(value) else value
 
 
 def growth(prev: str, rate: str) -> str:
@@ -112,7 +126,7 @@ def growth_on(now: str, before: str) -> str:
     >>> growth_on("D9", "C9")
     'IF(C9>0,D9/C9-1,"n/a")'
     """
-    return f'IF({before}>0,{now}/{before}-1,"n/a")'
+    return f'IF({before}>0,{now}/{before}-1,"{NOT_AVAILABLE}")'
 
 
 def at_year(row_range: str, years_range: str, year: str) -> str:
@@ -177,7 +191,8 @@ def cagr(start: str, end: str, years: str) -> str:
     >>> cagr("C7", "D7", "(D$5-C$5)")
     'IFERROR(IF(AND(C7>0,D7>=0),(D7/C7)^(1/(D$5-C$5))-1,"n/a"),"n/a")'
     """
-    return f'IFERROR(IF(AND({start}>0,{end}>=0),({end}/{start})^(1/{years})-1,"n/a"),"n/a")'
+    na = f'"{NOT_AVAILABLE}"'
+    return f"IFERROR(IF(AND({start}>0,{end}>=0),({end}/{start})^(1/{years})-1,{na}),{na})"
 
 
 def later_of(a: str, b: str) -> str:

@@ -8,7 +8,6 @@ Every number is a formula over the model, cached with the engine's value.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 
 from cmo_xl.model import flags, names
@@ -94,7 +93,13 @@ def build_dashboard_sheet(
             text = formula_text.cagr(
                 a1.cell(WORLD_ROW + 2, col - 1), a1.cell(WORLD_ROW + 2, col), f"({here}-{before})"
             )
-            sheet.formula(WORLD_ROW + 3, col, text, cached=_na(rate), fmt="pct")
+            sheet.formula(
+                WORLD_ROW + 3,
+                col,
+                text,
+                cached=formula_text.cached_or_not_available(rate),
+                fmt="pct",
+            )
     first, last = a1.cell(WORLD_ROW + 2, FIRST), a1.cell(WORLD_ROW + 2, FIRST + len(years) - 1)
     span = f"({names.END_YEAR}-{names.BASE_YEAR})"
     whole = (formula_text.text("CAGR, "), names.BASE_YEAR, formula_text.text("-"), names.END_YEAR)
@@ -105,7 +110,11 @@ def build_dashboard_sheet(
     sheet.put(WORLD_ROW + 4, UNIT, "%", "unit")
     rate = result.implied(world_key(), years[0], years[-1])
     sheet.formula(
-        WORLD_ROW + 4, FIRST, formula_text.cagr(first, last, span), cached=_na(rate), fmt="pct"
+        WORLD_ROW + 4,
+        FIRST,
+        formula_text.cagr(first, last, span),
+        cached=formula_text.cached_or_not_available(rate),
+        fmt="pct",
     )
     sheet.put(WORLD_ROW + 5, LABEL, "Change over the whole period")
     sheet.put(WORLD_ROW + 5, UNIT, m.unit, "unit")
@@ -150,7 +159,9 @@ def build_dashboard_sheet(
         before = formula_text.at_year(values, names.YEARS, f"{names.END_YEAR}-1")
         growth = formula_text.cagr(before, a1.cell(row, FIRST + 1), "1")
         yoy = result.implied(key, end - 1, end)
-        sheet.formula(row, FIRST + 3, growth, cached=_na(yoy), fmt="pct")
+        sheet.formula(
+            row, FIRST + 3, growth, cached=formula_text.cached_or_not_available(yoy), fmt="pct"
+        )
     row += 1
     sheet.put(row, LABEL, "World", "total")
     sheet.put(row, UNIT, m.unit, "total")
@@ -356,7 +367,3 @@ def _section(sheet: SheetPlan, row: int, text: str) -> None:
     sheet.put(row, LABEL, text, "section")
     for col in range(UNIT, FIRST + 6):
         sheet.put(row, col, "", "section")
-
-
-def _na(value: float) -> Value:
-    return "n/a" if math.isnan(value) else value

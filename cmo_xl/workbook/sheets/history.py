@@ -8,8 +8,6 @@ Reconciliation against the same values.
 
 from __future__ import annotations
 
-import math
-
 from cmo_xl.model import names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
@@ -55,13 +53,26 @@ def build_history_sheet(ctx: Context) -> SheetPlan:
                 a1.cell(VALUE_ROW, col),
                 f"({a1.cell(YEAR_ROW, col)}-{a1.cell(YEAR_ROW, col - 1)})",
             )
-            sheet.formula(GROWTH_ROW, col, text, cached=_na(stated.growth[k - 1]), fmt="pct")
+            sheet.formula(
+                GROWTH_ROW,
+                col,
+                text,
+                cached=formula_text.cached_or_not_available(stated.growth[k - 1]),
+                fmt="pct",
+            )
     sheet.put(CAGR_ROW, LABEL, f"CAGR {years[0]}-{years[-1]}, implied by these values", "total")
     sheet.put(CAGR_ROW, UNIT, "%", "total")
     first_cell, last_cell = a1.cell(VALUE_ROW, FIRST), a1.cell(VALUE_ROW, last)
     span = f"({a1.cell(YEAR_ROW, last)}-{a1.cell(YEAR_ROW, FIRST)})"
     text = formula_text.cagr(first_cell, last_cell, span)
-    sheet.formula(CAGR_ROW, FIRST, text, cached=_na(stated.cagr), style="total", fmt="pct")
+    sheet.formula(
+        CAGR_ROW,
+        FIRST,
+        text,
+        cached=formula_text.cached_or_not_available(stated.cagr),
+        style="total",
+        fmt="pct",
+    )
     sheet.put(
         CAGR_ROW + 1,
         LABEL,
@@ -71,7 +82,3 @@ def build_history_sheet(ctx: Context) -> SheetPlan:
     ctx.define(names.HISTORY_YEARS, sheet, YEAR_ROW, FIRST, YEAR_ROW, last)
     ctx.define(names.HISTORY_VALUES, sheet, VALUE_ROW, FIRST, VALUE_ROW, last)
     return sheet
-
-
-def _na(x: float) -> float | str:
-    return "n/a" if math.isnan(x) else x

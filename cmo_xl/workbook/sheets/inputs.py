@@ -6,7 +6,6 @@ on yellow, or a green link to the input it follows by default.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -79,7 +78,7 @@ class InputsSheet:
                 self.rows[item.name],
                 IMPLIED,
                 formula_text.cagr(start, end, span),
-                cached="n/a" if math.isnan(implied) else implied,
+                cached=formula_text.cached_or_not_available(implied),
                 fmt="pct",
             )
 

@@ -12,8 +12,6 @@ from :attr:`cmo_xl.model.engine.Forecast.benchmarks`.
 
 from __future__ import annotations
 
-import math
-
 from cmo_xl.model import names
 from cmo_xl.model.resolved import Key
 from cmo_xl.model.verdicts import CONFLICT, MATCHED, ROUNDED
@@ -82,16 +80,16 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         elif b.kind == "share":
             part = formula_text.at_year(values, names.YEARS, end)
             whole = formula_text.at_year(series[inputs.parent], names.YEARS, end)
-            model = f'IFERROR({part}/{whole},"n/a")'
+            model = f'IFERROR({part}/{whole},"{formula_text.NOT_AVAILABLE}")'
         else:
             model = formula_text.at_year(values, names.YEARS, end)
         sheet.formula(row, 4, end, cached=b.year, fmt="year")
         sheet.formula(row, 5, inputs.figure.name, cached=b.reported, fmt=figure)
         sheet.formula(row, 6, inputs.precision.name, cached=b.precision, fmt=precision)
-        cached = "n/a" if math.isnan(b.model) else b.model
+        cached = formula_text.cached_or_not_available(b.model)
         sheet.formula(row, 7, model, cached=cached, fmt=figure)
-        difference = "n/a" if math.isnan(b.difference) else b.difference
-        text = f'IFERROR({a1.cell(row, 7)}-{a1.cell(row, 5)},"n/a")'
+        difference = formula_text.cached_or_not_available(b.difference)
+        text = f'IFERROR({a1.cell(row, 7)}-{a1.cell(row, 5)},"{formula_text.NOT_AVAILABLE}")'
         sheet.formula(row, 8, text, cached=difference, fmt=gap)
         gap_cell = f"ABS({a1.cell(row, 8)})"
         margin = f"{names.CHECK_TOLERANCE}*ABS({a1.cell(row, 5)})"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from cmo_xl.model import engine, names
@@ -51,7 +50,9 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
             col = ctx.col(year)
             phase = a1.cell(PHASE_ROW, col, abs_row=True)
             text = formula_text.pick(r.cagrs_range, phase)
-            sheet.formula(row, col, text, cached=_na(rates[t]), fmt="pct")
+            sheet.formula(
+                row, col, text, cached=formula_text.cached_or_not_available(rates[t]), fmt="pct"
+            )
     if model.anchored:
         row += 2
         market_rate = _market_rate_row(ctx, sheet, row)
@@ -106,10 +107,6 @@ def build_regions_sheet(ctx: Context) -> RegionRows:
     ctx.define(names.YEARS, sheet, YEAR_ROW, first, YEAR_ROW, last)
     ctx.define(names.WORLD_VALUES, sheet, world_row, first, world_row, last)
     return RegionRows(sheet, rate_rows, value_rows, world_row)
-
-
-def _na(x: float) -> float | str:
-    return "n/a" if math.isnan(x) else x
 
 
 def _market_rate_row(ctx: Context, sheet: SheetPlan, row: int) -> int:
@@ -167,4 +164,6 @@ def _growth_row(
     for t, year in enumerate(ctx.years[1:], start=1):
         col = ctx.col(year)
         text = formula_text.growth_on(a1.cell(value_row, col), a1.cell(value_row, col - 1))
-        sheet.formula(row, col, text, cached=_na(rates[t]), fmt="pct")
+        sheet.formula(
+            row, col, text, cached=formula_text.cached_or_not_available(rates[t]), fmt="pct"
+        )

@@ -11,8 +11,6 @@ numbers come from :func:`cmo_xl.model.outcomes.outcomes`.
 
 from __future__ import annotations
 
-import math
-
 from cmo_xl.model import names
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
@@ -226,7 +224,7 @@ def _cagr_row(
     for k, value in enumerate(cached):
         col = FIRST + k
         text = formula_text.cagr(a1.cell(rows[0], col), a1.cell(rows[1], col), span)
-        sheet.formula(row, col, text, cached="n/a" if math.isnan(value) else value, fmt="pct")
+        sheet.formula(row, col, text, cached=formula_text.cached_or_not_available(value), fmt="pct")
 
 
 def _year_label(sheet: SheetPlan, row: int, text: str, year: Input) -> None:

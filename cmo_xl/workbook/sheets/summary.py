@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -35,10 +34,6 @@ def _growth_header(members: Sequence[Member]) -> str:
     if anchored == {True}:
         return "Its own CAGR (a residual takes the rest)"
     return "Mix-shift rate, or its own CAGR beside a residual"
-
-
-def _na(x: float) -> float | str:
-    return "n/a" if math.isnan(x) else x
 
 
 class _Table:
@@ -114,7 +109,9 @@ class _Table:
             self.boundary_years[end_col - FIRST_VALUE_COL],
         )
         text = formula_text.cagr(start_ref, end_ref, f"({end_year}-{start_year})")
-        self.sheet.formula(row, col, text, cached=_na(implied), fmt="pct")
+        self.sheet.formula(
+            row, col, text, cached=formula_text.cached_or_not_available(implied), fmt="pct"
+        )
 
 
 @dataclass(frozen=True)
