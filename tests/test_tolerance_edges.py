@@ -41,3 +41,37 @@ def test_a_share_check_passes_within_its_tolerance_and_fails_past_it(
         master = next(k[1:] for k, v in checks.items() if k.startswith("A") and v == "Master check")
         statuses.append((checks[f"E{row}"], checks[f"E{master}"]))
     assert statuses == [("OK", "OK"), ("ERROR", "ERROR")]
+
+
+@pytest.mark.parametrize(
+    ("scale", "gap", "fails"),
+    [
+        (None, 0.9 * TOLERANCE, 0),  # a share: the tolerance itself
+        (None, -1.1 * TOLERANCE, 1),
+        (250.0, 0.9 * TOLERANCE * 250.0, 0),  # a sum of values: the tolerance times the values
+        (250.0, 1.1 * TOLERANCE * 250.0, 1),
+    ],
+)
+def test_the_engine_judges_a_check_at_the_same_edge(
+    scale: float | None, gap: float, fails: int
+) -> None:
+    from cmo_xl.model.checks import Check
+
+    check = Check("region_shares", gap=gap, scale=scale)
+    assert (check.fails, check.status) == (fails, "ERROR" if fails else "OK")
+
+
+@pytest.mark.parametrize(("relative", "edited"), [(1e-11, True), (1e-15, False)])
+def test_read_sees_an_edit_to_13_digits_and_no_further(
+    built: Path, tmp_path: Path, relative: float, edited: bool
+) -> None:
+    """The README: numbers are compared to 13 significant digits, as a program that saves the
+    file may write 15 of the 17. An edit at the 11th digit is read; one at the 15th is not."""
+    from cmo_xl.roundtrip.read import read_book
+
+    wb = openpyxl.load_workbook(built)
+    sheet, cell = wb.defined_names["share_Europe"].attr_text.split("!")
+    wb[sheet][cell.replace("$", "")] = EUROPE * (1 + relative)
+    path = tmp_path / "edited.xlsx"
+    wb.save(path)
+    assert [e.name for e in read_book(path).edits] == (["share_Europe"] if edited else [])
