@@ -49,23 +49,26 @@ def run(
     """Run ``command`` to its end, or stop it (and everything it started) after ``timeout``
     seconds with a :class:`RecalcError` that names ``what`` ran and the ``option`` that gives
     it more time."""
+    process: subprocess.Popen[str] | None = None
     try:
+        # held until the process is recorded, so a signal cannot fall between its start and
+        # the ``finally`` that ends its group (a stop held here is raised inside this ``try``)
         with stopping.deferred():
-            process = subprocess.Popen(
-                list(command),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                errors="replace",
-                env=env,
-                start_new_session=True,
-            )
-    except OSError as exc:  # found on PATH, but it cannot run (a bad interpreter line, ...)
-        raise RecalcError(
-            f"{what} could not be started ({Path(command[0]).name}: {exc.strerror or exc})"
-        ) from None
-    try:
+            try:
+                process = subprocess.Popen(
+                    list(command),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    errors="replace",
+                    env=env,
+                    start_new_session=True,
+                )
+            except OSError as exc:  # found on PATH, but it cannot run (a bad interpreter line)
+                raise RecalcError(
+                    f"{what} could not be started ({Path(command[0]).name}: {exc.strerror or exc})"
+                ) from None
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         raise RecalcError(
@@ -73,8 +76,9 @@ def run(
             f"with {option} SECONDS"
         ) from None
     finally:
-        with stopping.deferred():
-            end_group(process)
+        if process is not None:
+            with stopping.deferred():
+                end_group(process)
     return Finished(process.returncode, out, err)
 
 

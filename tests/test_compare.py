@@ -4,6 +4,8 @@ a spreadsheet writes zeros)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from cmo_xl.roundtrip.compare import same_text
@@ -46,3 +48,21 @@ def test_a_label_written_to_15_significant_digits_is_the_same_number(magnitude: 
     thirteenth = 10.0 ** (int(f"{value:e}".split("e")[1]) - 12)
     off = _shown(value + 3 * max(thirteenth, 10.0**-places), places)
     assert not same_text(f"is {off} in 2030", f"is {engine} in 2030")
+
+
+def test_verify_holds_a_number_to_1e_9_relative(cmo_plan: Any) -> None:
+    """The comparator ``verify`` uses, on the default plan's own numbers with one cell moved:
+    by 1e-10 of itself it is the same number, by 1e-8 it is a finding (the README's 1e-9)."""
+    from cmo_xl.roundtrip.compare import mismatches
+
+    values = {s.title: {c.address: c.value for c in s.cells} for s in cmo_plan.sheets}
+    sheet, cell = next(
+        (s, c)
+        for s, c in cmo_plan.formula_cells()
+        if s == "Regions" and isinstance(c.value, float) and c.value > 1
+    )
+    assert mismatches(cmo_plan, values) == []
+    for relative, found in ((1e-10, []), (1e-8, [f"{sheet}!{cell.address}"])):
+        moved = {k: dict(v) for k, v in values.items()}
+        moved[sheet][cell.address] = cell.value * (1 + relative)
+        assert [f"{m.sheet}!{m.cell.address}" for m in mismatches(cmo_plan, moved)] == found

@@ -457,6 +457,28 @@ def _cmdline(pid: int) -> bytes:
         return b""
 
 
+def test_a_stop_while_a_program_starts_still_ends_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """SIGTERM lands while the program is being started: it is held until the program is
+    recorded, then raised where the program's group is still ended."""
+    from cmo_xl import processes, stopping
+    from cmo_xl.errors import Interrupted
+
+    real = subprocess.Popen
+
+    def popen(*args: Any, **options: Any) -> Any:
+        process = real(*args, **options)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return process
+
+    monkeypatch.setattr(processes.subprocess, "Popen", popen)
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)", str(tmp_path)]
+    with stopping.signals_stop_cleanly(), pytest.raises(Interrupted):
+        processes.run(sleeper, timeout=30, what="a sleeper")
+    assert ours(tmp_path) == []
+
+
 def test_a_stop_raised_inside_a_finaliser_still_stops_the_command(tmp_path: Path) -> None:
     """Python drops an exception raised in ``__del__`` ("Exception ignored"); a SIGTERM that
     lands there (``ZipFile.__del__`` while a reader closes) is raised again just after."""
