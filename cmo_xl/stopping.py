@@ -36,6 +36,7 @@ REDELIVERY_DELAY = 0.01
 _received: list[int] = []
 _held: list[int] = []
 _depth = [0]
+_active = [False]  # inside signals_stop_cleanly: what was received still stands
 
 
 def received() -> int | None:
@@ -61,8 +62,9 @@ def _on_alarm(_: int, __: FrameType | None) -> None:
 
 
 def check() -> None:
-    """Raise the stop a signal asked for, if a library swallowed it; call before publishing."""
-    if _received:
+    """Raise the stop a signal asked for, if a library swallowed it; call before publishing.
+    Outside :func:`signals_stop_cleanly` (the library used from Python) it does nothing."""
+    if _received and _active[0]:
         raise _stop(_received[0])
 
 
@@ -105,9 +107,11 @@ def signals_stop_cleanly() -> Iterator[None]:
     except ValueError:  # not the main thread: leave the signals as they are
         pass
     sys.unraisablehook = _redeliver(hook)
+    _active[0] = True
     try:
         yield
     finally:
+        _active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         sys.unraisablehook = hook
         for number, handler in previous:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,10 @@ from cmo_xl.model.templates import load_template
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
 from cmo_xl.workbook.records import WorkbookPlan
+
+#: The mutation run (tests/test_mutations.py) takes minutes: it is collected only when asked for,
+#: rather than reported as skipped in every run.
+collect_ignore = [] if os.environ.get("CMO_XL_MUTATIONS") == "1" else ["test_mutations.py"]
 
 
 @pytest.fixture(scope="session")
