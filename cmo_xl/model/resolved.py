@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from cmo_xl.model import names
+from cmo_xl.model.input_kinds import InputKind as InputKind
 from cmo_xl.model.keys import COUNTRY as COUNTRY
 from cmo_xl.model.keys import MARKET as MARKET
 from cmo_xl.model.keys import REGION as REGION
@@ -22,14 +23,6 @@ from cmo_xl.model.keys import segment_key as segment_key
 from cmo_xl.model.keys import world_key as world_key
 from cmo_xl.model.schema import AnyInput, Spec, StepInput
 
-#: What an input holds, which decides its data validation and number format.
-InputKind = Literal[
-    "value", "share", "cagr", "year", "fixed_year", "revenue_year", "cagr_step", "value_step",
-    "precision",  # how far a reported rate's or share's truth may lie from it
-    "value_precision",  # the same for a reported value, in the model's unit
-    "rate_shift",  # a scenario's shift of a CAGR or a share, in points
-    "value_shift",  # a scenario's shift of a value, in its unit
-]  # fmt: skip
 #: Provenance of an input the spec does not give: a default link, or the timeline itself;
 #: and of an input the scenario switch sets.
 DEFAULT, STRUCTURE, SCENARIO = "default", "structure", "scenario"

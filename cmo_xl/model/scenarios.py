@@ -14,17 +14,12 @@ from cmo_xl.errors import SpecError
 from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.growth import spreadsheet_sub
-from cmo_xl.model.resolved import SCENARIO, Change, Input, InputKind, Scenario
+from cmo_xl.model.input_kinds import KINDS
+from cmo_xl.model.resolved import SCENARIO, Change, Input, Scenario
 from cmo_xl.model.schema import Change as SpecChange
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
 
-#: The kind of a change's typed cell: the target's kind when it sets it, a shift otherwise.
-SHIFT_KIND: dict[str, InputKind] = {
-    "value": "value_shift",
-    "share": "rate_shift",
-    "cagr": "rate_shift",
-}
 GIVEN_SUFFIX = ", as the spec gives it"
 
 
@@ -97,7 +92,8 @@ class Switch:
         assert typed is not None, "rules refuse a change that neither sets nor shifts"
         suffix = ", shift" if shift else ", set to"
         label, parts = relabel(target, suffix, prefix=f"{scenario.name}: ")
-        kind = SHIFT_KIND[target.kind] if shift else target.kind
+        kind = KINDS[target.kind].shift if shift else target.kind
+        assert kind is not None, f"rules refuse a shift of a {target.kind}"
         unit = "% points" if kind == "rate_shift" else target.unit
         item = Input(
             f"scenarios[{i}].changes[{j}].{'shift' if shift else 'set'}",

@@ -16,15 +16,12 @@ from typing import Any
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.excel_names import name_key
+from cmo_xl.model.input_kinds import KINDS
 from cmo_xl.model.load import parse_spec, path_tokens
 from cmo_xl.model.resolve import resolve
 from cmo_xl.model.resolved import DEFAULT, Input, Model
 from cmo_xl.model.schema import Spec
 
-#: Inputs that hold a year the formulas may move (a phase's end, a reported figure's year).
-YEAR_KINDS = frozenset({"year", "revenue_year"})
-#: Inputs the spec holds as a plain number, without provenance: a quote's precision.
-NUMBER_KINDS = frozenset({"precision", "value_precision"})
 _PHASE_END = re.compile(r"^phases\[(\d+)\]\.end_year$")
 
 
@@ -129,7 +126,8 @@ def _place(data: dict[str, Any], model: Model, item: Input, edit: Edit, workbook
             nxt = node[token] = _materialize(tokens[: depth + 1], data, model)
         node = nxt
     key = tokens[-1]
-    if item.kind in YEAR_KINDS:
+    form = KINDS[item.kind].spec_form
+    if form == "year":
         if edit.now != int(edit.now):
             return f"a year must be a whole number; got {edit.now!r}"
         node[key] = int(edit.now)
@@ -137,7 +135,7 @@ def _place(data: dict[str, Any], model: Model, item: Input, edit: Edit, workbook
         if phase and int(phase[1]) + 1 < len(data["phases"]):
             data["phases"][int(phase[1]) + 1]["start_year"] = int(edit.now)  # phases chain
         return ""
-    if item.kind in NUMBER_KINDS:
+    if form == "number":
         node[key] = edit.now
         return ""
     record = {

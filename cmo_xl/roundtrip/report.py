@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from cmo_xl.model import input_kinds
 from cmo_xl.roundtrip.edits import Edit
 from cmo_xl.roundtrip.read import WorkbookRead
 from cmo_xl.text import excerpt
-
-#: Input kinds shown as percentages.
-PERCENT_KINDS = frozenset({"share", "cagr", "cagr_step", "value_step", "rate_shift", "precision"})
 
 
 def shown(kind: str, value: float | str | None) -> str:
@@ -16,11 +14,7 @@ def shown(kind: str, value: float | str | None) -> str:
         return "(none)"
     if isinstance(value, str):
         return value
-    if kind in PERCENT_KINDS:
-        return f"{value:.2%}"
-    if "year" in kind:
-        return f"{value:.0f}"
-    return f"{value:,.4g}" if abs(value) < 1 else f"{value:,.2f}"
+    return input_kinds.shown(kind, value)
 
 
 def now_shown(edit: Edit) -> str:

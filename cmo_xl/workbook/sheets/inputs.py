@@ -10,15 +10,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from cmo_xl.model import names
+from cmo_xl.model.input_kinds import KINDS, allowed
 from cmo_xl.model.resolved import Input, Key, Model
-from cmo_xl.model.schema import (
-    CAGR_RANGE,
-    CAGR_STEP_RANGE,
-    SHARE_RANGE,
-    VALUE_MAX,
-    VALUE_STEP_RANGE,
-    YEAR_RANGE,
-)
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan, Validation
 from cmo_xl.workbook.sheets.context import Context
@@ -37,22 +30,6 @@ HEADERS = (
 )
 WIDTHS = (42, 8, 11, 11, 11, 6, 30, 50)
 FIRST_ROW = 5
-FORMAT: dict[str, NumberFormat] = {
-    "value": "value",
-    "share": "share",
-    "cagr": "pct",
-    "year": "year",
-    "fixed_year": "year",
-    "revenue_year": "year",
-    "cagr_step": "points",
-    "value_step": "pct",
-    "precision": "precise_pct",
-    "value_precision": "precise",
-    "rate_shift": "points",
-    "value_shift": "value",
-}
-#: How far a scenario may shift a CAGR or a share: across the whole range of a CAGR.
-RATE_SHIFT_RANGE = (CAGR_RANGE[0] - CAGR_RANGE[1], CAGR_RANGE[1] - CAGR_RANGE[0])
 
 
 @dataclass
@@ -214,7 +191,7 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet = out.sheet
     put_label(sheet, row, LABEL, item)
     sheet.put(row, UNIT, item.unit, "unit")
-    fmt = FORMAT[item.kind]
+    fmt: NumberFormat = KINDS[item.kind].shown
     if item.given is not None:  # set by the scenario switch
         cases = [formula_text.case(item, s.number, lambda i: i.name) for s in ctx.model.scenarios]
         text = formula_text.choose(names.SCENARIO_INDEX, cases)
@@ -225,7 +202,7 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     elif item.kind == "fixed_year":  # fixed when built: shown as such, and locked
         sheet.put(row, VALUE, int(item.value), "fixed", fmt)
     elif item.follows is None:
-        value = int(item.value) if "year" in item.kind else item.value
+        value = int(item.value) if KINDS[item.kind].whole else item.value
         sheet.put(row, VALUE, value, "input", fmt)
     else:
         sheet.formula(row, VALUE, item.follows.name, cached=item.value, style="link", fmt=fmt)
@@ -234,7 +211,7 @@ def _input_row(ctx: Context, out: InputsSheet, row: int, item: Input) -> None:
     sheet.put(row, NAME, item.name, "unit")
     note = f"As quoted: {item.quoted}. {item.note}".strip() if item.quoted else item.note
     sheet.put(row, NOTE, note, "note")
-    if item.derived is None and item.kind != "fixed_year":
+    if item.derived is None and KINDS[item.kind].validated:
         sheet.validations.append(_validation(ctx.model, item, a1.cell(row, VALUE)))
     ctx.define(item.name, sheet, row, VALUE)
     out.rows[item.name] = row
@@ -251,29 +228,6 @@ def put_label(sheet: SheetPlan, row: int, col: int, item: Input) -> None:
 
 
 def _validation(model: Model, item: Input, address: str) -> Validation:
-    first, last = model.years[0], model.years[-1]
-    if item.kind == "share":
-        return Validation(address, False, *SHARE_RANGE, "a share from 0 to 1 (0% to 100%)")
-    if item.kind == "cagr":
-        low, high = CAGR_RANGE
-        return Validation(address, False, low, high, f"a CAGR from {low:.0%} to {high:.0%}")
-    if item.kind == "value":
-        return Validation(address, False, 0, None, "a number of at least 0")
-    if item.kind == "precision":
-        return Validation(address, False, 0, 0.5, "a precision from 0 to 50%")
-    if item.kind == "value_precision":
-        return Validation(address, False, 0, VALUE_MAX, "a precision of at least 0")
-    if item.kind == "rate_shift":
-        low, high = RATE_SHIFT_RANGE
-        return Validation(address, False, low, high, f"a shift from {low:.0%} to +{high:.0%}")
-    if item.kind == "value_shift":
-        return Validation(
-            address, False, -VALUE_MAX, VALUE_MAX, "a shift of at most 1e18 either way"
-        )
-    if item.kind in ("cagr_step", "value_step"):
-        low, high = CAGR_STEP_RANGE if item.kind == "cagr_step" else VALUE_STEP_RANGE
-        return Validation(address, False, low, high, f"a step from {low:.0%} to {high:.0%}")
-    if item.kind == "revenue_year":
-        low = YEAR_RANGE[0]
-        return Validation(address, True, low, last, f"a whole year from {low} to {last}")
-    return Validation(address, True, first, last, f"a whole year from {first} to {last}")
+    bounds = allowed(item.kind, model.years[0], model.years[-1])
+    assert bounds.low is not None, f"every validated kind has a lower bound: {item.kind}"
+    return Validation(address, bounds.whole, bounds.low, bounds.high, bounds.words)

@@ -12,11 +12,12 @@ numbers come from :func:`cmo_xl.model.outcomes.outcomes`.
 from __future__ import annotations
 
 from cmo_xl.model import names
+from cmo_xl.model.input_kinds import KINDS
 from cmo_xl.model.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan, Style
 from cmo_xl.workbook.sheets.context import Context
-from cmo_xl.workbook.sheets.inputs import FORMAT, put_label
+from cmo_xl.workbook.sheets.inputs import put_label
 from cmo_xl.workbook.sheets.scenario_warnings import scenario_warning_text
 
 TITLE = "Scenarios"
@@ -145,7 +146,9 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
                 text = formula_text.default_unless_typed(item.name, default)
             else:
                 text = item.name
-            sheet.formula(row, col, text, cached=outcome.inputs[item.name], fmt=FORMAT[item.kind])
+            sheet.formula(
+                row, col, text, cached=outcome.inputs[item.name], fmt=KINDS[item.kind].shown
+            )
 
     ends = [model.base_year, *(p.end for p in model.phases)]
     for r, region in enumerate(model.regions):
