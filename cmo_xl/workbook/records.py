@@ -170,6 +170,7 @@ class SheetPlan:
     #: Whether its input and link cells are typed in (unlocked); False where they only show
     #: the looks, as the Cover's legend does.
     typed_here: bool = True
+    kind: str = ""  # what the registry says it is (:data:`cmo_xl.workbook.registry.Kind`)
 
     def put(
         self,
