@@ -129,8 +129,13 @@ class Built:
         scanned = [self.inputs.sheet, *self.of_kinds(frozenset({"calculation"}))]
         guarded = self.of_kinds(GUARDED)
         built = checks.build_checks_sheet(self.ctx, self.regions, self.splits, scanned, guarded)
-        assert (built.master_status, built.warnings) == checks.verdicts(self.ctx)
+        assert (built.master_status, built.warnings) == self.verdicts
         return built
+
+    @cached_property
+    def verdicts(self) -> tuple[str, int]:
+        """The engine's master-check verdict and its count of growth warnings."""
+        return checks.verdicts(self.ctx)
 
     @cached_property
     def functions(self) -> tuple[SheetPlan, list[functions.Comparison]]:
@@ -144,7 +149,7 @@ def _inputs(built: Built) -> list[SheetPlan]:
 
 
 def _dashboard(built: Built) -> list[SheetPlan]:
-    master, warnings = checks.verdicts(built.ctx)
+    master, warnings = built.verdicts
     statuses = reconciliation.status_range(built.reconciliation[0])
     health = dashboard.Health(master, warnings, built.inputs.provenance_range, statuses)
     ctx, players_sheet = built.ctx, built.players
@@ -153,7 +158,9 @@ def _dashboard(built: Built) -> list[SheetPlan]:
     ]
 
 
-def _cover(built: Built, contents: list[tuple[str, str]]) -> SheetPlan:
+def build_cover(built: Built, placed: list[tuple[Entry, SheetPlan]]) -> SheetPlan:
+    """The Cover, listing every other placed sheet with its registry line."""
+    contents = [(s.title, e.about.format(title=s.title.lower())) for e, s in placed]
     return cover.build_cover_sheet(
         built.ctx,
         spec_label=built.options.spec_label,
@@ -287,9 +294,3 @@ SHEETS: tuple[Entry, ...] = (
 
 #: The titles cmo_xl's own sheets take; a dimension's sheet may not take one.
 FIXED_TITLES = tuple(title for entry in SHEETS for title in entry.titles)
-
-
-def build_cover(built: Built, placed: list[tuple[Entry, SheetPlan]]) -> SheetPlan:
-    """The Cover, listing every other placed sheet with its registry line."""
-    contents = [(s.title, e.about.format(title=s.title.lower())) for e, s in placed]
-    return _cover(built, contents)
