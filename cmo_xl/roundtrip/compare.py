@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmo_xl.workbook.records import Cell, WorkbookPlan
+from cmo_xl.workbook.sheets import check_columns, reconciliation
+from cmo_xl.workbook.sheets.check_columns import TITLE as CHECKS
 
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
@@ -85,20 +87,22 @@ def _summed(values: dict[str, float], formula: str) -> float | None:
 
 def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[Mismatch]:
     """Formula cells whose value in ``values`` (by sheet and address) is not the engine's."""
-    checks = plan.sheet("Checks").cells
+    checks = plan.sheet(CHECKS).cells
     tolerance = {
         c.row: float(c.value)
         for c in checks
-        if c.col == 3 and c.is_formula and isinstance(c.value, float | int)
+        if c.col == check_columns.TOLERANCE and c.is_formula and isinstance(c.value, float | int)
     }
     # a check the engine fails, by a gap beyond its tolerance (a warning's "none" is not one)
     failing = {
-        c.row for c in checks if c.col == 4 and c.is_formula and c.value == 1 and c.row in tolerance
+        c.row
+        for c in checks
+        if c.col == check_columns.FLAG and c.is_formula and c.value == 1 and c.row in tolerance
     }
     reported = {
         c.row: abs(float(c.value))
-        for c in plan.sheet("Reconciliation").cells
-        if c.col == 5 and c.is_formula and isinstance(c.value, float | int)
+        for c in plan.sheet(reconciliation.TITLE).cells
+        if c.col == reconciliation.REPORTED and c.is_formula and isinstance(c.value, float | int)
     }
     numbers = {
         s.title: {
@@ -116,11 +120,15 @@ def mismatches(plan: WorkbookPlan, values: dict[str, dict[str, Any]]) -> list[Mi
         number = isinstance(actual, float | int) and not isinstance(actual, bool)
         got = float(actual) if number else math.nan
         expected = cell.value
-        if sheet == "Checks" and cell.col == 2 and cell.row in failing:
+        if sheet == CHECKS and cell.col == check_columns.GAP and cell.row in failing:
             ok = number and abs(got) > tolerance[cell.row]
-        elif sheet == "Checks" and cell.col == 2 and cell.row in tolerance:
+        elif sheet == CHECKS and cell.col == check_columns.GAP and cell.row in tolerance:
             ok = number and abs(got - float(expected)) <= max(tolerance[cell.row], ABS_TOL)
-        elif sheet == "Reconciliation" and cell.col == 8 and isinstance(expected, float):
+        elif (
+            sheet == reconciliation.TITLE
+            and cell.col == reconciliation.DIFFERENCE
+            and isinstance(expected, float)
+        ):
             ok = same(actual, expected) or (
                 number and abs(got - expected) <= REL_TOL * reported[cell.row]
             )

@@ -381,3 +381,102 @@ def product_of(terms: list[str]) -> str:
 
 def parenthesised(text: str) -> str:
     return f"({text})"
+
+
+def or_not_available(expression: str) -> str:
+    """``expression``, or :data:`NOT_AVAILABLE` where it is an error (a share of a world of 0,
+    a difference from an n/a); the engine's twin is a NaN, cached by
+    :func:`cached_or_not_available`.
+
+    >>> or_not_available("C5/C9")
+    'IFERROR(C5/C9,"n/a")'
+    """
+    return f"IFERROR({expression},{text(NOT_AVAILABLE)})"
+
+
+def reconciled(difference: str, reported: str, precision: str, words: list[str]) -> str:
+    """A reported figure's status: ``words[0]`` (matched) within the checks' tolerance of
+    ``reported``, ``words[1]`` (within rounding) within ``precision`` more, else (and where
+    the difference is n/a) ``words[2]``; as :attr:`cmo_xl.model.engine.Benchmark.status` says.
+
+    >>> reconciled("H5", "E5", "F5", ["m", "r", "c"])  # doctest: +NORMALIZE_WHITESPACE
+    'IFERROR(CHOOSE(1+(ABS(H5)>check_tolerance*ABS(E5))+(ABS(H5)>F5+check_tolerance*ABS(E5)),\
+"m","r","c"),"c")'
+    """
+    gap = f"ABS({difference})"
+    margin = f"{names.CHECK_TOLERANCE}*ABS({reported})"
+    index = f"1+({gap}>{margin})+({gap}>{precision}+{margin})"
+    options = [text(word) for word in words]
+    return f"IFERROR({choose(index, options)},{options[-1]})"
+
+
+def closed_world(starts: str, rates: str, years: str, step: str | None = None) -> str:
+    """The end-year world in closed form, each driver grown from its value at the forecast
+    phase's start; with ``step``, when every driver's CAGR moves by it (the engine's twin:
+    ``every`` in :func:`cmo_xl.model.sensitivity.analysis`).
+
+    >>> closed_world("S", "R", "N", "D$9")
+    'SUMPRODUCT(S,(1+R+D$9)^N)'
+    """
+    moved = f"+{step}" if step else ""
+    return f"SUMPRODUCT({starts},(1+{rates}{moved})^{years})"
+
+
+def one_driver_moved(closed: str, start: str, rate: str, step: str, years: str) -> str:
+    """The closed-form world when one driver's CAGR moves by ``step`` (the engine's
+    ``by_region``).
+
+    >>> one_driver_moved("W", "S", "R", "D$9", "N")
+    'W+S*((1+R+D$9)^N-(1+R)^N)'
+    """
+    return f"{closed}+{start}*((1+{rate}+{step})^{years}-(1+{rate})^{years})"
+
+
+def scaled(value: str, step: str) -> str:
+    """``value`` moved by the relative ``step`` (the engine's ``by_base_value`` and ``grid``).
+
+    >>> scaled("D20", "D$18")
+    'D20*(1+D$18)'
+    """
+    return f"{value}*(1+{step})"
+
+
+def swing(low: str, high: str) -> str:
+    """
+    >>> swing("C5", "D5")
+    'ABS(D5-C5)'
+    """
+    return f"ABS({high}-{low})"
+
+
+def rank_by_swing(swings: str, above: str, this: str) -> str:
+    """``this`` swing's rank in ``swings``, 1 the widest: one more than those wider by more
+    than the checks' relative tolerance, and swings within it (a tie: two ways of computing
+    the same swing may differ in the last digit) in input order, counted over ``above`` (from
+    the first swing to this one). The engine's twin: ``ranks`` in
+    :func:`cmo_xl.model.sensitivity.analysis`.
+
+    >>> rank_by_swing("S", "E$5:E7", "E7")  # doctest: +NORMALIZE_WHITESPACE
+    'SUMPRODUCT(--(S-E7>check_tolerance*E7))+SUMPRODUCT(--(ABS(E$5:E7-E7)<=check_tolerance*E7))'
+    """
+    margin = f"{names.CHECK_TOLERANCE}*{this}"
+    wider = f"SUMPRODUCT(--({swings}-{this}>{margin}))"
+    tied = f"SUMPRODUCT(--(ABS({above}-{this})<={margin}))"
+    return f"{wider}+{tied}"
+
+
+def looked_up(column: str, key: str, keys: str) -> str:
+    """The item of ``column`` in the row where ``keys`` holds ``key`` (exactly).
+
+    >>> looked_up("A5:A9", "B12", "B5:B9")
+    'INDEX(A5:A9,MATCH(B12,B5:B9,0))'
+    """
+    return pick(column, position(key, keys))
+
+
+def minus(a: str, b: str) -> str:
+    """
+    >>> minus("D12", "closed")
+    'D12-closed'
+    """
+    return f"{a}-{b}"

@@ -21,6 +21,7 @@ from cmo_xl.version import __version__
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets import (
     analysis,
+    check_columns,
     checks,
     countries,
     cover,
@@ -267,7 +268,7 @@ SHEETS: tuple[Entry, ...] = (
     ),
     Entry(
         "checks",
-        (checks.TITLE,),
+        (check_columns.TITLE,),
         lambda b: [b.checks.sheet],
         "Every check, its tolerance and the master check",
     ),

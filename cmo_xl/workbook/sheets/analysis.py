@@ -11,6 +11,7 @@ macros: Excel and LibreOffice compute every cell. The numbers come from the engi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cmo_xl.model import names, sensitivity
 from cmo_xl.model.resolved import Input
@@ -23,9 +24,22 @@ TITLE = "Analysis"
 LABEL, UNIT, FIRST = 1, 2, 3
 
 
+@dataclass(frozen=True)
+class _Forecast:
+    """Where the forecast phase's figures sit: the cells the what-ifs refer to."""
+
+    start: str  # the phase's first year
+    years: str  # its length
+    first_driver: int  # the row of the first driver
+    starts: str  # each driver's value at the phase's start
+    rates: str  # each driver's forecast-phase CAGR
+    closed: str  # the end-year world in closed form
+    world_end: str  # the end-year world as the model compounds it
+
+
 def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     model, result = ctx.model, sensitivity.analysis(ctx.result)
-    unit, end = ctx.model.unit, ctx.years[-1]
+    end = ctx.years[-1]
     sheet = SheetPlan(TITLE)
     sheet.put(1, LABEL, "Analysis", "title")
     sheet.put(
@@ -37,10 +51,22 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     )
     steps = len(model.analysis.cagr_steps)
     sheet.widths = {LABEL: 40, UNIT: 8, **{c: 12 for c in range(FIRST, FIRST + 5 + steps)}}
-    last = model.phases[-1]
-    start_name = model.phases[-2].end.name if len(model.phases) > 1 else model.base_year.name
+    row, at = _forecast_phase(sheet, ctx, regions, result)
+    row = _goal_seek(sheet, row + 2, ctx, result, at)
+    row, bars = _one_way(sheet, row + 1, ctx, result, at)
+    row = _grid(sheet, row + 2, ctx, result, at)
+    _tornado(sheet, row + 2, result, bars, at.closed, model.unit, end)
+    sheet.freeze = "C4"
+    return sheet
 
-    # -- the forecast phase, region by region --------------------------------------------------
+
+def _forecast_phase(
+    sheet: SheetPlan, ctx: Context, regions: RegionRows, result: sensitivity.Analysis
+) -> tuple[int, _Forecast]:
+    """The forecast phase, driver by driver, and the end-year world in closed form and as the
+    model has it; the last row used and where the figures sit."""
+    model, unit, end = ctx.model, ctx.model.unit, ctx.years[-1]
+    start_name = model.phases[-2].end.name if len(model.phases) > 1 else model.base_year.name
     row = _section(sheet, 4, "The forecast phase")
     start_cell = a1.cell(row, FIRST, abs_row=True, abs_col=True)
     sheet.put(row, LABEL, "It starts in")
@@ -48,7 +74,8 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     years_cell = a1.cell(row + 1, FIRST, abs_row=True, abs_col=True)
     sheet.put(row + 1, LABEL, "Years in it")
     sheet.put(row + 1, UNIT, "years", "unit")
-    sheet.formula(row + 1, FIRST, f"{names.END_YEAR}-{start_cell}", cached=result.years, fmt="int")
+    text = formula_text.minus(names.END_YEAR, start_cell)
+    sheet.formula(row + 1, FIRST, text, cached=result.years, fmt="int")
     row += 3
     for col, text in enumerate(("Region", "Unit", "Value at its start", "Its CAGR"), start=1):
         sheet.put(row, col, text, "header")
@@ -79,7 +106,7 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     closed_cell = a1.cell(row, FIRST, abs_row=True, abs_col=True)
     sheet.put(row, LABEL, f"World in {end}, in closed form", "total")
     sheet.put(row, UNIT, unit, "total")
-    closed = _every_region(starts, rates, years_cell)
+    closed = formula_text.closed_world(starts, rates, years_cell)
     sheet.formula(row, FIRST, closed, cached=result.closed_end, style="total", fmt="value")
     row += 1
     world_end_cell = a1.cell(row, FIRST, abs_row=True, abs_col=True)
@@ -87,9 +114,16 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     sheet.put(row, UNIT, unit, "unit")
     text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
     sheet.formula(row, FIRST, text, cached=result.world_end, fmt="value")
+    at = _Forecast(start_cell, years_cell, first_region, starts, rates, closed_cell, world_end_cell)
+    return row, at
 
-    # -- goal seek ----------------------------------------------------------------------------
-    row = _section(sheet, row + 2, "Goal seek: the forecast-phase CAGR that reaches a target")
+
+def _goal_seek(
+    sheet: SheetPlan, row: int, ctx: Context, result: sensitivity.Analysis, at: _Forecast
+) -> int:
+    """The forecast-phase CAGR that reaches the spec's target; the row after the block."""
+    model, unit = ctx.model, ctx.model.unit
+    row = _section(sheet, row, "Goal seek: the forecast-phase CAGR that reaches a target")
     target = model.analysis.target
     if target is None or result.required_cagr is None or result.gap is None:
         sheet.put(
@@ -98,40 +132,46 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
             "Give analysis.target_end_value in the spec to solve for the CAGR that reaches it.",
             "note",
         )
-        row += 1
-    else:
-        at = row
-        sheet.put(row, LABEL, target.label)
-        sheet.put(row, UNIT, unit, "unit")
-        sheet.formula(row, FIRST, target.name, cached=target.value, fmt="value")
-        sheet.put(row + 1, LABEL, "World value at the forecast phase's start")
-        sheet.put(row + 1, UNIT, unit, "unit")
-        text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, start_cell)
-        sheet.formula(row + 1, FIRST, text, cached=result.world_start, fmt="value")
-        sheet.put(row + 2, LABEL, "CAGR that reaches the target, every region alike")
-        sheet.put(row + 2, UNIT, "%", "unit")
-        text = formula_text.cagr(a1.cell(at + 1, FIRST), a1.cell(at, FIRST), years_cell)
-        sheet.formula(row + 2, FIRST, text, cached=result.required_cagr, fmt="pct")
-        sheet.put(row + 3, LABEL, f"The market CAGR of the forecast phase ({last.cagr.name})")
-        sheet.put(row + 3, UNIT, "%", "unit")
-        sheet.formula(row + 3, FIRST, last.cagr.name, cached=last.cagr.value, fmt="pct")
-        sheet.put(row + 4, LABEL, "Gap: the CAGR needed less the one assumed", "total")
-        sheet.put(row + 4, UNIT, "pp", "total")
-        gap = f"{a1.cell(at + 2, FIRST)}-{a1.cell(at + 3, FIRST)}"
-        sheet.formula(row + 4, FIRST, gap, cached=result.gap, style="total", fmt="points")
-        row += 5
+        return row + 1
+    last = model.phases[-1]
+    sheet.put(row, LABEL, target.label)
+    sheet.put(row, UNIT, unit, "unit")
+    sheet.formula(row, FIRST, target.name, cached=target.value, fmt="value")
+    sheet.put(row + 1, LABEL, "World value at the forecast phase's start")
+    sheet.put(row + 1, UNIT, unit, "unit")
+    text = formula_text.at_year(names.WORLD_VALUES, names.YEARS, at.start)
+    sheet.formula(row + 1, FIRST, text, cached=result.world_start, fmt="value")
+    sheet.put(row + 2, LABEL, "CAGR that reaches the target, every region alike")
+    sheet.put(row + 2, UNIT, "%", "unit")
+    text = formula_text.cagr(a1.cell(row + 1, FIRST), a1.cell(row, FIRST), at.years)
+    sheet.formula(row + 2, FIRST, text, cached=result.required_cagr, fmt="pct")
+    sheet.put(row + 3, LABEL, f"The market CAGR of the forecast phase ({last.cagr.name})")
+    sheet.put(row + 3, UNIT, "%", "unit")
+    sheet.formula(row + 3, FIRST, last.cagr.name, cached=last.cagr.value, fmt="pct")
+    sheet.put(row + 4, LABEL, "Gap: the CAGR needed less the one assumed", "total")
+    sheet.put(row + 4, UNIT, "pp", "total")
+    gap = formula_text.minus(a1.cell(row + 2, FIRST), a1.cell(row + 3, FIRST))
+    sheet.formula(row + 4, FIRST, gap, cached=result.gap, style="total", fmt="points")
+    return row + 5
 
-    # -- one-way sensitivities ------------------------------------------------------------------
-    row = _section(sheet, row + 1, f"World in {end} when a forecast-phase CAGR moves")
+
+def _one_way(
+    sheet: SheetPlan, row: int, ctx: Context, result: sensitivity.Analysis, at: _Forecast
+) -> tuple[int, list[tuple[int, int, int]]]:
+    """The end-year world when every CAGR, each driver's CAGR or the base value moves; the last
+    row used, and each tornado input's (row, first column, last column)."""
+    model, unit, end = ctx.model, ctx.model.unit, ctx.years[-1]
+    steps = len(model.analysis.cagr_steps)
+    row = _section(sheet, row, f"World in {end} when a forecast-phase CAGR moves")
     header = row
     _step_header(sheet, header, "The CAGR that moves, by", model.analysis.cagr_steps)
     every_row = header + 1
-    bars: list[tuple[int, int, int]] = []  # (row, first col, last col) of each tornado input
+    bars: list[tuple[int, int, int]] = []
     sheet.put(every_row, LABEL, result.tornado[0].label)
     sheet.put(every_row, UNIT, unit, "unit")
     for k, value in enumerate(result.every_region):
         step_ref = a1.cell(header, FIRST + k, abs_row=True)
-        text = _every_region(starts, rates, years_cell, step_ref)
+        text = formula_text.closed_world(at.starts, at.rates, at.years, step_ref)
         sheet.formula(every_row, FIRST + k, text, cached=value, fmt="value")
     bars.append((every_row, FIRST, FIRST + steps - 1))
     row = every_row
@@ -139,12 +179,11 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         row += 1
         sheet.put(row, LABEL, bar.label)
         sheet.put(row, UNIT, unit, "unit")
-        start_ref = a1.cell(first_region + i, FIRST, abs_row=True, abs_col=True)
-        rate_ref = a1.cell(first_region + i, FIRST + 1, abs_row=True, abs_col=True)
+        start_ref = a1.cell(at.first_driver + i, FIRST, abs_row=True, abs_col=True)
+        rate_ref = a1.cell(at.first_driver + i, FIRST + 1, abs_row=True, abs_col=True)
         for k, value in enumerate(values):
             step_ref = a1.cell(header, FIRST + k, abs_row=True)
-            moved = f"(1+{rate_ref}+{step_ref})^{years_cell}-(1+{rate_ref})^{years_cell}"
-            text = f"{closed_cell}+{start_ref}*({moved})"
+            text = formula_text.one_driver_moved(at.closed, start_ref, rate_ref, step_ref, at.years)
             sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
         bars.append((row, FIRST, FIRST + steps - 1))
 
@@ -157,16 +196,22 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
     sheet.put(row, UNIT, unit, "unit")
     for k, value in enumerate(result.by_base_value):
         step_ref = a1.cell(value_header, FIRST + k, abs_row=True)
-        text = f"{world_end_cell}*(1+{step_ref})"
+        text = formula_text.scaled(at.world_end, step_ref)
         sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
     bars.append((row, FIRST, FIRST + len(value_steps) - 1))
+    return row, bars
 
-    # -- two-way grid ---------------------------------------------------------------------------
-    row = _section(
-        sheet, row + 2, f"World in {end}: every region's CAGR (down) by base value (across)"
-    )
+
+def _grid(
+    sheet: SheetPlan, row: int, ctx: Context, result: sensitivity.Analysis, at: _Forecast
+) -> int:
+    """Every region's CAGR steps (down) by the base value's (across); the last row used."""
+    model, end = ctx.model, ctx.years[-1]
+    row = _section(sheet, row, f"World in {end}: every region's CAGR (down) by base value (across)")
     grid_header = row
-    _step_header(sheet, grid_header, "CAGR moves by / base value moves by", value_steps)
+    _step_header(
+        sheet, grid_header, "CAGR moves by / base value moves by", model.analysis.value_steps
+    )
     for i, (step_input, values) in enumerate(
         zip(model.analysis.cagr_steps, result.grid, strict=True)
     ):
@@ -176,21 +221,12 @@ def build_analysis_sheet(ctx: Context, regions: RegionRows) -> SheetPlan:
         )
         sheet.put(row, LABEL, f"Every region's CAGR moves by step {i + 1}")
         cagr_step = a1.cell(row, UNIT, abs_col=True)
+        every = formula_text.closed_world(at.starts, at.rates, at.years, cagr_step)
         for k, value in enumerate(values):
             base_step = a1.cell(grid_header, FIRST + k, abs_row=True)
-            text = f"{_every_region(starts, rates, years_cell, cagr_step)}*(1+{base_step})"
+            text = formula_text.scaled(every, base_step)
             sheet.formula(row, FIRST + k, text, cached=value, fmt="value")
-
-    _tornado(sheet, row + 2, result, bars, closed_cell, unit, end)
-    sheet.freeze = "C4"
-    return sheet
-
-
-def _every_region(starts: str, rates: str, years: str, step: str | None = None) -> str:
-    """The end-year world in closed form; with ``step``, when every region's forecast-phase
-    CAGR moves by it."""
-    moved = f"+{step}" if step else ""
-    return f"SUMPRODUCT({starts},(1+{rates}{moved})^{years})"
+    return row
 
 
 def _step_header(sheet: SheetPlan, row: int, label: str, steps: Sequence[Input]) -> None:
@@ -233,16 +269,12 @@ def _tornado(
         sheet.put(r, LABEL, bar.label)
         sheet.formula(r, FIRST, a1.cell(source, low_col), cached=bar.low, fmt="value")
         sheet.formula(r, FIRST + 1, a1.cell(source, high_col), cached=bar.high, fmt="value")
-        swing = f"ABS({a1.cell(r, FIRST + 1)}-{a1.cell(r, FIRST)})"
+        swing = formula_text.swing(a1.cell(r, FIRST), a1.cell(r, FIRST + 1))
         sheet.formula(r, FIRST + 2, swing, cached=bar.swing, fmt="value")
         this = a1.cell(r, FIRST + 2)
         above = f"{a1.cell(first, FIRST + 2, abs_row=True)}:{this}"
-        # Swings within the checks' relative tolerance are a tie, kept in input order: two
-        # ways of computing the same swing may differ in the last digit.
-        margin = f"{names.CHECK_TOLERANCE}*{this}"
-        wider = f"SUMPRODUCT(--({swings}-{this}>{margin}))"
-        tied = f"SUMPRODUCT(--(ABS({above}-{this})<={margin}))"
-        sheet.formula(r, UNIT, f"{wider}+{tied}", cached=rank, fmt="int")
+        text = formula_text.rank_by_swing(swings, above, this)
+        sheet.formula(r, UNIT, text, cached=rank, fmt="int")
     ranks = a1.area(first, UNIT, last, UNIT, absolute=True)
 
     row = _section(sheet, last + 2, "Tornado, widest swing first")
@@ -255,14 +287,15 @@ def _tornado(
         bar = result.tornado[k]
         text = "1" if position == 1 else f"{a1.cell(r - 1, UNIT)}+1"
         sheet.formula(r, UNIT, text, cached=position, fmt="int")
-        where = f"MATCH({a1.cell(r, UNIT)},{ranks},0)"
         labels = a1.area(first, LABEL, last, LABEL, absolute=True)
-        sheet.formula(r, LABEL, f"INDEX({labels},{where})", cached=bar.label, style="label")
+        text = formula_text.looked_up(labels, a1.cell(r, UNIT), ranks)
+        sheet.formula(r, LABEL, text, cached=bar.label, style="label")
         for offset, value in enumerate((bar.low, bar.high, bar.swing)):
             column = a1.area(first, FIRST + offset, last, FIRST + offset, absolute=True)
-            sheet.formula(r, FIRST + offset, f"INDEX({column},{where})", cached=value, fmt="value")
+            text = formula_text.looked_up(column, a1.cell(r, UNIT), ranks)
+            sheet.formula(r, FIRST + offset, text, cached=value, fmt="value")
         for offset, value in ((3, bar.low_change), (4, bar.high_change)):
-            change = f"{a1.cell(r, FIRST + offset - 3)}-{closed}"
+            change = formula_text.minus(a1.cell(r, FIRST + offset - 3), closed)
             sheet.formula(r, FIRST + offset, change, cached=value, fmt="value")
     for offset, text in ((3, "Change at the lowest step"), (4, "Change at the highest step")):
         sheet.put(row, FIRST + offset, text, "header")

@@ -16,12 +16,11 @@ from cmo_xl.model.verdicts import FAIL, PASS, WARN
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets import integrity, scenario_warnings
-from cmo_xl.workbook.sheets.check_columns import FLAG, GAP, LABEL, STATUS, TOLERANCE
+from cmo_xl.workbook.sheets.check_columns import FLAG, GAP, LABEL, STATUS, TITLE, TOLERANCE
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.regions import RegionRows
 from cmo_xl.workbook.sheets.split import SplitRows
 
-TITLE = "Checks"
 TOLERANCE_ROW = 3
 MASTER_ROW = 4
 WARNINGS_ROW = 6

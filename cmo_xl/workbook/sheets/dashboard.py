@@ -25,7 +25,7 @@ from cmo_xl.workbook.sheets import (
 )
 from cmo_xl.workbook.sheets import checks as checks_layout
 from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context, year_format
-from cmo_xl.workbook.sheets.players import PLAYER, SHARE
+from cmo_xl.workbook.sheets.players import HEADER_ROW, PLAYER, SHARE
 from cmo_xl.workbook.sheets.regions import RegionRows
 from cmo_xl.workbook.sheets.split import SplitRows
 
@@ -227,7 +227,7 @@ def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
     conflicts = sum(b.status == CONFLICT for b in ctx.result.benchmarks)
     placeholders = len(flags.placeholders(ctx.model))
     failing = a1.ref(
-        checks_layout.TITLE, a1.cell(checks_layout.MASTER_ROW + 1, check_columns.STATUS)
+        check_columns.TITLE, a1.cell(checks_layout.MASTER_ROW + 1, check_columns.STATUS)
     )
     rows: list[tuple[str, str, str | None, int, str, str]] = [
         # label, link, count formula (None: not counted), cached count, status formula, cached
@@ -346,7 +346,7 @@ def _mix_chart(ctx: Context, split: SplitRows) -> Chart:
 
 def _players_chart(players: SheetPlan, count: int) -> Chart:
     """The ``count`` players with a reported revenue, which the Players sheet lists first."""
-    first, last = 5, 4 + count
+    first, last = HEADER_ROW + 1, HEADER_ROW + count
     return Chart(
         "column",
         "Players' reported revenue as a share of the market",
@@ -354,7 +354,7 @@ def _players_chart(players: SheetPlan, count: int) -> Chart:
         players.area_ref(first, PLAYER, last, PLAYER),
         (
             ChartSeries(
-                players.ref(4, SHARE, abs_row=True, abs_col=True),
+                players.ref(HEADER_ROW, SHARE, abs_row=True, abs_col=True),
                 players.area_ref(first, SHARE, last, SHARE),
             ),
         ),

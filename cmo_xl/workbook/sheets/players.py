@@ -18,6 +18,8 @@ HEADERS = (
     "Note",
 )
 PLAYER, REVENUE, YEAR, MARKET_YEAR, MARKET, SHARE, NOTE = range(1, 8)
+#: The headers' row; the players follow it, those with a reported revenue first.
+HEADER_ROW = 4
 
 
 def build_players_sheet(ctx: Context) -> SheetPlan:
@@ -40,12 +42,12 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
         "subtitle",
     )
     for col, text in enumerate(HEADERS, start=1):
-        sheet.put(4, col, text, "header")
+        sheet.put(HEADER_ROW, col, text, "header")
     sheet.widths = {PLAYER: 26, REVENUE: 10, YEAR: 7, MARKET_YEAR: 10, MARKET: 14, SHARE: 14}
     sheet.widths[NOTE] = 70
     sheet.freeze = "A5"
     shares = {s.name: s for s in ctx.result.players}
-    row = 4
+    row = HEADER_ROW
     # Players with a reported figure first, so that a chart can take them as one range.
     ordered = sorted(ctx.model.players, key=lambda p: p.revenue is None)
     for p in ordered:

@@ -32,7 +32,9 @@ HEADERS = (
     "Status",
 )
 WIDTHS = (44, 8, 8, 8, 11, 11, 12, 11, 15)
-STATUS = HEADERS.index("Status") + 1
+#: The sheet's columns, which readers (the recalculation's comparison) take from here.
+LABEL, UNIT, FROM, TO, REPORTED, PRECISION, MODEL, DIFFERENCE, STATUS = range(1, len(HEADERS) + 1)
+HEADER_ROW = 4
 #: Number formats of a figure and of its difference, by kind.
 FORMATS: dict[str, tuple[NumberFormat, NumberFormat, NumberFormat]] = {
     "cagr": ("pct", "precise_pct", "points"),
@@ -55,20 +57,20 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
     )
     sheet.widths = dict(enumerate(WIDTHS, start=1))
     for col, text in enumerate(HEADERS, start=1):
-        sheet.put(4, col, text, "header")
+        sheet.put(HEADER_ROW, col, text, "header")
     sheet.freeze = "A5"
     cells = []
-    row = 4
+    row = HEADER_ROW
     for b, inputs in zip(ctx.result.benchmarks, ctx.model.benchmarks, strict=True):
         row += 1
         figure, precision, gap = FORMATS[b.kind]
         end = inputs.end.name
         values = series[inputs.of]
-        sheet.put(row, 1, b.label)
-        sheet.put(row, 2, inputs.figure.unit, "unit")
+        sheet.put(row, LABEL, b.label)
+        sheet.put(row, UNIT, inputs.figure.unit, "unit")
         if inputs.start is not None:
             start = inputs.start.name
-            sheet.formula(row, 3, start, cached=inputs.start.value, fmt="year")
+            sheet.formula(row, FROM, start, cached=inputs.start.value, fmt="year")
             history = inputs.start.value < ctx.model.years[0]  # from a value stated as history
             model = formula_text.cagr(
                 formula_text.at_year(names.HISTORY_VALUES, names.HISTORY_YEARS, start)
@@ -80,26 +82,27 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         elif b.kind == "share":
             part = formula_text.at_year(values, names.YEARS, end)
             whole = formula_text.at_year(series[inputs.parent], names.YEARS, end)
-            model = f'IFERROR({part}/{whole},"{formula_text.NOT_AVAILABLE}")'
+            model = formula_text.or_not_available(formula_text.ratio(part, whole))
         else:
             model = formula_text.at_year(values, names.YEARS, end)
-        sheet.formula(row, 4, end, cached=b.year, fmt="year")
-        sheet.formula(row, 5, inputs.figure.name, cached=b.reported, fmt=figure)
-        sheet.formula(row, 6, inputs.precision.name, cached=b.precision, fmt=precision)
+        sheet.formula(row, TO, end, cached=b.year, fmt="year")
+        sheet.formula(row, REPORTED, inputs.figure.name, cached=b.reported, fmt=figure)
+        sheet.formula(row, PRECISION, inputs.precision.name, cached=b.precision, fmt=precision)
         cached = formula_text.cached_or_not_available(b.model)
-        sheet.formula(row, 7, model, cached=cached, fmt=figure)
+        sheet.formula(row, MODEL, model, cached=cached, fmt=figure)
         difference = formula_text.cached_or_not_available(b.difference)
-        text = f'IFERROR({a1.cell(row, 7)}-{a1.cell(row, 5)},"{formula_text.NOT_AVAILABLE}")'
-        sheet.formula(row, 8, text, cached=difference, fmt=gap)
-        gap_cell = f"ABS({a1.cell(row, 8)})"
-        margin = f"{names.CHECK_TOLERANCE}*ABS({a1.cell(row, 5)})"
-        index = f"1+({gap_cell}>{margin})+({gap_cell}>{a1.cell(row, 6)}+{margin})"
-        options = [formula_text.text(word) for word in (MATCHED, ROUNDED, CONFLICT)]
-        text = f"IFERROR({formula_text.choose(index, options)},{formula_text.text(CONFLICT)})"
+        text = formula_text.or_not_available(f"{a1.cell(row, MODEL)}-{a1.cell(row, REPORTED)}")
+        sheet.formula(row, DIFFERENCE, text, cached=difference, fmt=gap)
+        words = [MATCHED, ROUNDED, CONFLICT]
+        text = formula_text.reconciled(
+            a1.cell(row, DIFFERENCE), a1.cell(row, REPORTED), a1.cell(row, PRECISION), words
+        )
         sheet.formula(row, STATUS, text, cached=b.status, style="check")
-        cells.append(sheet.ref(row, 7, abs_row=True, abs_col=True))
-    if row == 4:
-        sheet.put(5, 1, "The spec states no figure beyond those the model uses.", "note")
+        cells.append(sheet.ref(row, MODEL, abs_row=True, abs_col=True))
+    if row == HEADER_ROW:
+        sheet.put(
+            HEADER_ROW + 1, LABEL, "The spec states no figure beyond those the model uses.", "note"
+        )
     return sheet, cells
 
 
