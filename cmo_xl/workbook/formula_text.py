@@ -480,3 +480,90 @@ def minus(a: str, b: str) -> str:
     'D12-closed'
     """
     return f"{a}-{b}"
+
+
+def years_below(values: str, parent: str) -> str:
+    """How many years of the row ``values`` fall below 0 by more than the checks' tolerance of
+    ``parent`` (a residual's check; the engine's twin:
+    :func:`cmo_xl.model.checks.residual_checks`).
+
+    >>> years_below("V", "W")
+    'SUMPRODUCT(--(V<-check_tolerance*W))'
+    """
+    return f"SUMPRODUCT(--({values}<-{names.CHECK_TOLERANCE}*{parent}))"
+
+
+def first_year_below(values: str, parent: str) -> str:
+    """The first year in which ``values`` is below 0 (as :func:`years_below` judges it): the
+    years it is not are pushed past the last (each year plus the last is later than any), so
+    no constant but 0 and 1 is needed.
+
+    >>> first_year_below("V", "W")
+    'SUMPRODUCT(MIN(timeline_years+(V>=-check_tolerance*W)*MAX(timeline_years)))'
+    """
+    floor = f"-{names.CHECK_TOLERANCE}*{parent}"
+    return f"SUMPRODUCT(MIN({names.YEARS}+({values}>={floor})*MAX({names.YEARS})))"
+
+
+def magnitude(area: str) -> str:
+    """The sum of the cells' magnitudes, which scales a tolerance where parts may cancel.
+
+    >>> magnitude("Regions!$C$8:$M$11")
+    'SUMPRODUCT(ABS(Regions!$C$8:$M$11))'
+    """
+    return f"SUMPRODUCT(ABS({area}))"
+
+
+def scaled_tolerance(scale: str | None) -> str:
+    """The checks' relative tolerance, times ``scale`` (the magnitude the check compares).
+
+    >>> scaled_tolerance("C5"), scaled_tolerance(None)
+    ('check_tolerance*C5', 'check_tolerance')
+    """
+    return names.CHECK_TOLERANCE + (f"*{scale}" if scale else "")
+
+
+def labelled_when(label: str, count: str, more: str) -> str:
+    """The text ``label``, followed by the text formula ``more`` when ``count`` is above 0.
+
+    >>> labelled_when("X is never below 0", "G", '": from "&Y')
+    '"X is never below 0"&IF(G>0,": from "&Y,"")'
+    """
+    return f'{text(label)}&IF({count}>0,{more},"")'
+
+
+def one_of(flag_cell: str, when_one: str, otherwise: str) -> str:
+    """The text ``when_one`` where ``flag_cell`` is 1, else ``otherwise``.
+
+    >>> one_of("E7", "typed", "follows")
+    'IF(E7=1,"typed","follows")'
+    """
+    return f"IF({flag_cell}=1,{text(when_one)},{text(otherwise)})"
+
+
+def unless_zero(count: str, zero: str, otherwise: str) -> str:
+    """The text ``zero`` where ``count`` is 0, else the text formula ``otherwise``.
+
+    >>> unless_zero("B9", "intact", 'B9&" gone"')
+    'IF(B9=0,"intact",B9&" gone")'
+    """
+    return f"IF({count}=0,{text(zero)},{otherwise})"
+
+
+def call(function: str, args: list[str]) -> str:
+    """A call of a function (the cmo_xl UDFs on the Functions sheet).
+
+    >>> call("cmo_cagr", ["C5", "D5", "5"])
+    'cmo_cagr(C5,D5,5)'
+    """
+    return f"{function}({','.join(args)})"
+
+
+def bare_cagr(start: str, end: str, years: str) -> str:
+    """The CAGR from ``start`` to ``end`` with no n/a guard: the native twin a UDF is compared
+    with, which fails where the UDF does.
+
+    >>> bare_cagr("S", "E", "(end_year-base_year)")
+    '(E/S)^(1/(end_year-base_year))-1'
+    """
+    return f"({end}/{start})^(1/{years})-1"

@@ -79,7 +79,7 @@ def build_checks_sheet(
     row = FIRST_CHECK_ROW
     for item in placed:
         check = item.check
-        tolerance = names.CHECK_TOLERANCE + (f"*{item.scale}" if item.scale else "")
+        tolerance = formula_text.scaled_tolerance(item.scale)
         flag = formula_text.flag(a1.cell(row, GAP), a1.cell(row, TOLERANCE))
         if item.label_formula:
             sheet.formula(row, LABEL, item.label_formula, cached=item.label, style="label")
@@ -306,14 +306,11 @@ def _residual_checks(ctx: Context, regions: RegionRows, splits: list[SplitRows])
             values = ctx.row_ref(split.sheet, split.blocks[check.region].value[check.member])
             parent = ctx.row_ref(regions.sheet, regions.value[check.region])
             what = check.region
-        floor = f"-{names.CHECK_TOLERANCE}*{parent}"
-        gap = f"SUMPRODUCT(--({values}<{floor}))"
+        gap = formula_text.years_below(values, parent)
         label = f"{check.member} (residual of {what}) is never below 0"
-        # the first year it is negative: the years it is not are pushed past the last year
-        # (each year plus the last is later than any), so no constant but 0 and 1 is needed
-        first = f"SUMPRODUCT(MIN({names.YEARS}+({values}>={floor})*MAX({names.YEARS})))"
-        negative = f'": negative from "&{first}'
-        text = f'{formula_text.text(label)}&IF({gap}>0,{negative},"")'
+        first = formula_text.first_year_below(values, parent)
+        negative = formula_text.concat([formula_text.text(": negative from "), first])
+        text = formula_text.labelled_when(label, gap, negative)
         cached = label if check.year is None else f"{label}: negative from {check.year}"
         placed.append(_Placed(cached, gap, None, check, label_formula=text))
     return placed
@@ -323,7 +320,7 @@ def _magnitude(ctx: Context, split: SplitRows, rows: dict[str, int]) -> str:
     """The parts' magnitudes, SUMPRODUCT(ABS(...)) over their value rows: beside a residual
     the parts may cancel, and a sum of them is as exact as they are."""
     area = split.sheet.area_ref(min(rows.values()), ctx.first_col, max(rows.values()), ctx.last_col)
-    return f"SUMPRODUCT(ABS({area}))"
+    return formula_text.magnitude(area)
 
 
 def _error_check(sheet: SheetPlan) -> _Placed:

@@ -204,7 +204,9 @@ def build_functions_sheet(
 
     blocks.scalar(
         f"cmo_forecast: {region} at the end of phase 1, at its phase 1 CAGR",
-        f"cmo_forecast({base},{inputs.cagrs[0].name},{names.BASE_YEAR},{phase1.end.name})",
+        formula_text.call(
+            "cmo_forecast", [base, inputs.cagrs[0].name, names.BASE_YEAR, phase1.end.name]
+        ),
         examples.forecast_phase1,
         formula_text.at_year(timeline, names.YEARS, phase1.end.name),
         values[p1 - first_year],
@@ -212,21 +214,23 @@ def build_functions_sheet(
     )
     blocks.scalar(
         f"cmo_phased: {region} in the end year, through every phase",
-        f"cmo_phased({base},{names.BASE_YEAR},{names.PHASE_ENDS},{inputs.cagrs_range},"
-        f"{names.END_YEAR})",
+        formula_text.call(
+            "cmo_phased",
+            [base, names.BASE_YEAR, names.PHASE_ENDS, inputs.cagrs_range, names.END_YEAR],
+        ),
         examples.phased_end,
         formula_text.at_year(timeline, names.YEARS, names.END_YEAR),
         values[-1],
         "value",
     )
-    span = f"({names.END_YEAR}-{names.BASE_YEAR})"
+    span = _since_base(names.END_YEAR)
     start = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
     end = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
     blocks.scalar(
         "cmo_cagr: the world's implied CAGR over the whole timeline",
-        f"cmo_cagr({start},{end},{span})",
+        formula_text.call("cmo_cagr", [start, end, span]),
         examples.world_cagr,
-        f"({end}/{start})^(1/{span})-1",
+        formula_text.bare_cagr(start, end, span),
         examples.world_cagr,
         "pct",
     )
@@ -235,9 +239,9 @@ def build_functions_sheet(
     columns = range(ctx.first_col, ctx.last_col + 1)
     blocks.across(
         f"cmo_series: {region} at its phase 1 CAGR in every year",
-        f"cmo_series({base},{rate},{names.BASE_YEAR},{names.END_YEAR})",
+        formula_text.call("cmo_series", [base, rate, names.BASE_YEAR, names.END_YEAR]),
         examples.series,
-        [f"{base}*(1+{rate})^({year_ref(c)}-{names.BASE_YEAR})" for c in columns],
+        [formula_text.grow_for(base, rate, _since_base(year_ref(c))) for c in columns],
         examples.series_native,
         "value",
     )
@@ -258,13 +262,13 @@ def _mix_blocks(
     region = examples.region
     inputs = ctx.model.region(region)
     labels = [c.name for c in inputs.countries]
-    span = f"{names.END_YEAR}-{names.BASE_YEAR}"
-    mix_args = f"{inputs.weights_range},{inputs.country_cagrs_range},{span}"
+    span = formula_text.minus(names.END_YEAR, names.BASE_YEAR)
+    mix_args = [inputs.weights_range, inputs.country_cagrs_range, span]
     block, last = countries.blocks[region], ctx.last_col
     blocks.down(
         f"cmo_mix: shares of {region}'s countries in the end year",
         labels,
-        f"cmo_mix({mix_args})",
+        formula_text.call("cmo_mix", mix_args),
         examples.mix,
         [countries.sheet.ref(block.share[c], last, abs_row=True, abs_col=True) for c in labels],
         [ctx.shares[engine.country_key(region, c)][-1] for c in labels],
@@ -274,7 +278,7 @@ def _mix_blocks(
     blocks.down(
         f"cmo_split: {region}'s end-year value split among its countries",
         labels,
-        f"cmo_split({region_end},{mix_args})",
+        formula_text.call("cmo_split", [region_end, *mix_args]),
         examples.split,
         [countries.sheet.ref(block.value[c], last, abs_row=True, abs_col=True) for c in labels],
         [ctx.values[engine.country_key(region, c)][-1] for c in labels],
@@ -297,14 +301,19 @@ def _table_block(
         cell = regions.sheet.ref(regions.value[r.name], first, abs_row=True, abs_col=True)
         natives.append(
             [
-                f"{cell}*(1+{rate})^({year_ref(c)}-{names.BASE_YEAR})"
+                formula_text.grow_for(cell, rate, _since_base(year_ref(c)))
                 for c in range(first, ctx.last_col + 1)
             ]
         )
     blocks.table(
         "cmo_table: every region at the market's phase 1 CAGR",
-        f"cmo_table({labels},{bases},{rate},{names.BASE_YEAR},{names.END_YEAR})",
+        formula_text.call("cmo_table", [labels, bases, rate, names.BASE_YEAR, names.END_YEAR]),
         table,
         natives,
         examples.table_native,
     )
+
+
+def _since_base(year: str) -> str:
+    """The years from the base year to ``year``, as a bracketed exponent."""
+    return f"({formula_text.minus(year, names.BASE_YEAR)})"

@@ -63,8 +63,8 @@ def guarded_rows(
 
 def label(guard: GuardedRow, gap_cell: str) -> str:
     """A label that says how many formulas are gone, once any is."""
-    broken = (
-        f"{formula_text.text(guard.where + ': ')}&{gap_cell}&"
-        f"{formula_text.text(f' of {guard.formulas} formulas typed over or cleared')}"
+    gone = f" of {guard.formulas} formulas typed over or cleared"
+    broken = formula_text.concat(
+        [formula_text.text(guard.where + ": "), gap_cell, formula_text.text(gone)]
     )
-    return f"IF({gap_cell}=0,{formula_text.text(guard.intact())},{broken})"
+    return formula_text.unless_zero(gap_cell, guard.intact(), broken)

@@ -37,7 +37,7 @@ def build_section(ctx: Context, sheet: SheetPlan, row: int) -> int:
         row += 1
         follows, typed = _moved_texts(item)
         flag_cell = a1.cell(row, FLAG)
-        label = f"IF({flag_cell}=1,{formula_text.text(typed)},{formula_text.text(follows)})"
+        label = formula_text.one_of(flag_cell, typed, follows)
         over = int(item.typed_over)
         sheet.formula(row, LABEL, label, cached=typed if over else follows, style="label")
         sheet.formula(row, GAP, formula_text.not_formula(item.input.name), cached=over, fmt="int")
