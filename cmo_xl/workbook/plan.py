@@ -10,19 +10,10 @@ from cmo_xl.model import names
 from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.schema import Spec
 from cmo_xl.text import excerpt
-from cmo_xl.workbook import formula_text
+from cmo_xl.workbook import formula_text, registry
 from cmo_xl.workbook.layout import lay_out
 from cmo_xl.workbook.records import SheetPlan, WorkbookPlan
-from cmo_xl.workbook.registry import (
-    BUILD_ORDER,
-    FIXED_TITLES,
-    FORMULAS_ONLY,
-    SHEETS,
-    Built,
-    Entry,
-    Options,
-    build_cover,
-)
+from cmo_xl.workbook.registry import BUILD_ORDER, FIXED_TITLES, FORMULAS_ONLY, Built, Options
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.functions import CONFIG_TITLE
 
@@ -59,24 +50,16 @@ def plan_workbook(
     _dimension_titles(spec)
     ctx = Context.of(spec, scenario)
     built = Built(ctx, Options(spec_label, udfs, protect))
-    placed: dict[int, list[SheetPlan]] = {}
-    for kind in BUILD_ORDER[:-1]:  # the Cover last: it lists the others
-        for k, entry in enumerate(SHEETS):
+    for kind in BUILD_ORDER:  # the Cover last: it lists the others
+        for entry in registry.SHEETS:
             if entry.kind != kind:
                 continue
-            placed[k] = entry.build(built)
-            for sheet in placed[k]:
+            for sheet in entry.build(built):
                 sheet.kind = kind
-                built.placed.append((kind, sheet))
+                built.placed.append((entry, sheet))
                 if not entry.own_scenario:
                     _scenario_in_title(ctx, sheet)
-    listed: list[tuple[Entry, SheetPlan]] = [
-        (entry, sheet) for k, entry in enumerate(SHEETS) for sheet in placed.get(k, [])
-    ]
-    cover_sheet = build_cover(built, listed)
-    cover_sheet.kind = "cover"
-    _scenario_in_title(ctx, cover_sheet)
-    sheets = [cover_sheet, *(s for _, s in listed)]
+    sheets = [sheet for _, sheet in built.in_workbook_order()]
     for s in sheets:
         s.protected = protect and s.title != CONFIG_TITLE
         lay_out(s)

@@ -74,10 +74,15 @@ class Built:
 
     ctx: Context
     options: Options
-    placed: list[tuple[Kind, SheetPlan]] = field(default_factory=list)
+    placed: list[tuple[Entry, SheetPlan]] = field(default_factory=list)
 
     def of_kinds(self, kinds: frozenset[Kind]) -> list[SheetPlan]:
-        return [sheet for kind, sheet in self.placed if kind in kinds]
+        return [sheet for entry, sheet in self.placed if entry.kind in kinds]
+
+    def in_workbook_order(self) -> list[tuple[Entry, SheetPlan]]:
+        """The sheets placed so far, in the registry's order (an entry's own in theirs)."""
+        order = {id(entry): k for k, entry in enumerate(SHEETS)}
+        return sorted(self.placed, key=lambda placed: order[id(placed[0])])
 
     @cached_property
     def inputs(self) -> inputs.InputsSheet:
@@ -159,10 +164,11 @@ def _dashboard(built: Built) -> list[SheetPlan]:
     ]
 
 
-def build_cover(built: Built, placed: list[tuple[Entry, SheetPlan]]) -> SheetPlan:
-    """The Cover, listing every other placed sheet with its registry line."""
+def _cover(built: Built) -> list[SheetPlan]:
+    """The Cover, built last, listing every other sheet with its registry line."""
+    placed = built.in_workbook_order()
     contents = [(s.title, e.about.format(title=s.title.lower())) for e, s in placed]
-    return cover.build_cover_sheet(
+    sheet = cover.build_cover_sheet(
         built.ctx,
         spec_label=built.options.spec_label,
         version=__version__,
@@ -170,6 +176,7 @@ def build_cover(built: Built, placed: list[tuple[Entry, SheetPlan]]) -> SheetPla
         inputs=built.inputs,
         master_status=built.checks.master_status,
     )
+    return [sheet]
 
 
 def _one(sheet: SheetPlan | None) -> list[SheetPlan]:
@@ -198,9 +205,7 @@ class Entry:
 
 #: Every sheet, in workbook order. The Cover is built last from the others' lines.
 SHEETS: tuple[Entry, ...] = (
-    Entry(
-        "cover", (cover.TITLE,), lambda b: [], "What the workbook is, its master check and contents"
-    ),
+    Entry("cover", (cover.TITLE,), _cover, "What the workbook is, its master check and contents"),
     Entry(
         "dashboard",
         (dashboard.TITLE,),
