@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cmo_xl.model.engine import forecast
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.templates import load_template
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook

@@ -39,7 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from specs import SIZES, SMOKE, Size, synthetic_spec  # noqa: E402
 
-from cmo_xl.model.engine import forecast  # noqa: E402
+from cmo_xl.model.compute.engine import forecast  # noqa: E402
 from cmo_xl.model.load import parse_spec  # noqa: E402
 from cmo_xl.model.templates import load_template  # noqa: E402
 from cmo_xl.workbook.plan import plan_workbook  # noqa: E402

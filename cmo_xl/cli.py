@@ -18,7 +18,7 @@ from pathlib import Path
 from cmo_xl import stopping
 from cmo_xl.errors import CmoXlError, Interrupted, OutputError, SpecError
 from cmo_xl.model.load import load_spec
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.model.templates import DEFAULT_TEMPLATE, load_template, template_dir, template_names
 from cmo_xl.round_trip_cli import ROUND_TRIP, add_round_trip_commands, add_timeout
 from cmo_xl.say import EXIT_OK, EXIT_PROBLEM, say, warn
@@ -175,9 +175,9 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from cmo_xl.model.engine import forecast
-    from cmo_xl.model.flags import flags, placeholders
-    from cmo_xl.model.resolve import resolve
+    from cmo_xl.model.compute.engine import forecast
+    from cmo_xl.model.compute.flags import flags, placeholders
+    from cmo_xl.model.resolution.resolve import resolve
     from cmo_xl.workbook.plan import plan_workbook
 
     spec, label, _ = _load(args.spec)

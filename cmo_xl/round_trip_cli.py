@@ -78,7 +78,7 @@ def add_round_trip_commands(commands: Any) -> None:
 
 
 def _read(args: argparse.Namespace) -> int:
-    from cmo_xl.model.spec_text import spec_yaml
+    from cmo_xl.model.spec.spec_text import spec_yaml
     from cmo_xl.roundtrip.read import read_book
     from cmo_xl.roundtrip.report import edit_lines
     from cmo_xl.roundtrip.values import values_table
@@ -111,7 +111,7 @@ def _read(args: argparse.Namespace) -> int:
 def _read_invalid(args: argparse.Namespace, found: Any, out: Path | None) -> int:
     """A workbook whose typed values break the spec's rules: name the cells and the rules;
     write nothing, unless asked to keep the invalid values (then only the spec, to fix)."""
-    from cmo_xl.model.spec_text import data_yaml
+    from cmo_xl.model.spec.spec_text import data_yaml
 
     lines = [f"{found.path}: the values typed in it break the spec's rules:"]
     lines += [f"  - {b.line()}" for b in found.broken]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.model.templates import load_template
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook

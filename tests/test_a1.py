@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from cmo_xl.model.excel_names import sheet_name_problem
+from cmo_xl.model.spec.excel_names import sheet_name_problem
 from cmo_xl.workbook import a1
 
 

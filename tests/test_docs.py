@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 import cmo_xl
-from cmo_xl.model.engine import forecast
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.load import parse_spec
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.workbook.plan import plan_workbook

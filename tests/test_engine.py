@@ -7,9 +7,10 @@ import math
 import pandas as pd
 import pytest
 
-from cmo_xl.model import engine, growth
+from cmo_xl.model import growth
+from cmo_xl.model.compute import engine
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 
 from spec_samples import small_spec_data
 

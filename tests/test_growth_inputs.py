@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 import pytest
 
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.workbook.recalc import recalculate_many
 from cmo_xl.workbook.sheets import inputs
 

@@ -6,8 +6,8 @@ from typing import get_args
 
 import pytest
 
-from cmo_xl.model.input_kinds import KINDS, InputKind, allowed, shown
-from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolution.input_kinds import KINDS, InputKind, allowed, shown
+from cmo_xl.model.resolution.resolve import resolve
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.workbook.records import FORMATS
 

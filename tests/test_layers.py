@@ -114,12 +114,40 @@ def test_only_the_engine_the_resolver_and_the_udfs_use_the_growth_math() -> None
     residual's share from its siblings', as a spreadsheet adds and subtracts, and ``members``
     and ``anchors`` derive a share, a CAGR or the base value from stated values."""
     assert importers_of("cmo_xl.model.growth") == [
-        "cmo_xl.model.anchors",
-        "cmo_xl.model.engine",
-        "cmo_xl.model.members",
-        "cmo_xl.model.outcomes",
-        "cmo_xl.model.resolve",
-        "cmo_xl.model.scenarios",
-        "cmo_xl.model.sensitivity",
+        "cmo_xl.model.compute.engine",
+        "cmo_xl.model.compute.outcomes",
+        "cmo_xl.model.compute.sensitivity",
+        "cmo_xl.model.resolution.anchors",
+        "cmo_xl.model.resolution.members",
+        "cmo_xl.model.resolution.resolve",
+        "cmo_xl.model.resolution.scenarios",
         "cmo_xl.udfs",
     ]
+
+
+#: The model's layers, in the order they may import: each reads only those before it (and the
+#: growth math, a leaf). ``load``, ``templates`` and ``scenario_links``, at the package's top,
+#: read them all.
+LAYERS = ("spec", "resolution", "compute", "validation")
+
+
+def test_the_model_reads_in_layers() -> None:
+    def layer(name: str) -> int | None:
+        parts = name.split(".")
+        if parts[:2] != ["cmo_xl", "model"] or len(parts) < 4:
+            return None
+        return LAYERS.index(parts[2]) if parts[2] in LAYERS else None
+
+    placed = {name: layer(name) for name in GRAPH}
+    assert {LAYERS[k] for k in placed.values() if k is not None} == set(LAYERS)
+    upward = {
+        name: sorted(m for m in GRAPH[name] if (k := layer(m)) is not None and k > placed[name])
+        for name in GRAPH
+        if placed[name] is not None
+    }
+    assert {k: v for k, v in upward.items() if v} == {}
+    # the top of the package is only the entry points and the growth math
+    top = sorted(
+        n.rpartition(".")[2] for n in GRAPH if n.count(".") == 2 and n.startswith("cmo_xl.model.")
+    )
+    assert top == sorted(["growth", "load", "scenario_links", "templates", *LAYERS])

@@ -44,13 +44,13 @@ MUTATIONS: dict[str, tuple[str, str, str, list[str]]] = {
         ["tests/test_verify_findings.py"],
     ),
     "a workbook check fails only at 1000 times its tolerance": (
-        "cmo_xl/workbook/formula_text.py",
+        "cmo_xl/workbook/formula_text/checks.py",
         'return f"IFERROR(--(ABS({value})>{tolerance}),1)"',
         'return f"IFERROR(--(ABS({value})>1000*{tolerance}),1)"',
         ["tests/test_tolerance_edges.py"],
     ),
     "the engine's check fails only at 1000 times its tolerance": (
-        "cmo_xl/model/checks.py",
+        "cmo_xl/model/compute/checks.py",
         "return int(abs(self.gap) > self.tolerance)",
         "return int(abs(self.gap) > 1000 * self.tolerance)",
         ["tests/test_tolerance_edges.py"],
@@ -86,7 +86,7 @@ MUTATIONS: dict[str, tuple[str, str, str, list[str]]] = {
         ["tests/test_compare.py"],
     ),
     "a streamed spec read without its time bound": (
-        "cmo_xl/model/spec_file.py",
+        "cmo_xl/model/spec/spec_file.py",
         "STREAM_SECONDS = 5.0",
         "STREAM_SECONDS = 60.0",
         [
@@ -100,6 +100,24 @@ MUTATIONS: dict[str, tuple[str, str, str, list[str]]] = {
         [
             "tests/test_strangers.py::test_a_libreoffice_that_never_returns_is_stopped_at_the_timeout"
         ],
+    ),
+    "scenario numbers shifted by one, in the engine and the formulas alike": (
+        "cmo_xl/model/resolution/resolved.py",
+        "if c.scenario == scenario), None)",
+        "if c.scenario == scenario + 1), None)",
+        ["tests/test_scenarios.py"],
+    ),
+    "the engine's reconciliation drops its tolerance margin": (
+        "cmo_xl/model/compute/engine.py",
+        "margin = self.tolerance * abs(self.reported)",
+        "margin = 0.0 * abs(self.reported)",
+        ["tests/test_report_figures.py", "tests/test_tolerance_edges.py"],
+    ),
+    "the workbook's reconciliation drops its tolerance margin": (
+        "cmo_xl/workbook/formula_text/checks.py",
+        'margin = f"{names.CHECK_TOLERANCE}*ABS({reported})"',
+        'margin = f"0*ABS({reported})"',
+        ["tests/test_tolerance_edges.py", "tests/test_recalc.py"],
     ),
 }
 

@@ -26,10 +26,10 @@ from hypothesis import strategies as st
 from test_integrity import KINDS, edit_cells, formula_edits, unnamed_edits
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model import names as defined_names
-from cmo_xl.model.engine import forecast
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolution import names as defined_names
+from cmo_xl.model.resolution.resolve import resolve
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
 from cmo_xl.workbook.recalc import recalculate_many

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.model.templates import template_path
 from cmo_xl.workbook.cached_values import write_cached_values
 from cmo_xl.workbook.plan import plan_workbook

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from cmo_xl.model import names
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution import names
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.roundtrip.verify import verify
 from cmo_xl.workbook import registry
 from cmo_xl.workbook.plan import calculation_titles, plan_workbook

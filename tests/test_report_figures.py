@@ -13,10 +13,10 @@ import openpyxl
 import pytest
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model.benchmarks import value_precision, written_precision
-from cmo_xl.model.engine import forecast
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve
+from cmo_xl.model.resolution.benchmarks import value_precision, written_precision
+from cmo_xl.model.resolution.resolve import resolve
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
 

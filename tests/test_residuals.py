@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model.engine import forecast
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.load import parse_spec
 from cmo_xl.workbook.plan import WorkbookPlan, plan_workbook
 from cmo_xl.workbook.publish import write_workbook

@@ -14,12 +14,12 @@ import pytest
 import yaml
 from test_report_figures import by_value_spec, every_kind_spec, history_spec
 
-from cmo_xl.model.engine import forecast
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import region_key, world_key
-from cmo_xl.model.schema import Spec
-from cmo_xl.model.spec_text import spec_yaml
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import region_key, world_key
+from cmo_xl.model.spec.schema import Spec
+from cmo_xl.model.spec.spec_text import spec_yaml
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.roundtrip.read import read_book
 from cmo_xl.roundtrip.values import read_workbook

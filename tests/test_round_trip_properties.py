@@ -18,8 +18,8 @@ from test_properties import specs
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Input
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Input
 from cmo_xl.roundtrip.read import read_book
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.load import load_spec, parse_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.spec_text import spec_yaml
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.spec.spec_text import spec_yaml
 
 TEMPLATES = sorted((Path(__file__).parent.parent / "templates").glob("*.yaml"))
 #: The edges: 0 and just off it, the range limits and just past them, the field's own limits.

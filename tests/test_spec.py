@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model.engine import forecast
-from cmo_xl.model.flags import flags, placeholders
+from cmo_xl.model.compute.engine import forecast
+from cmo_xl.model.compute.flags import flags, placeholders
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.workbook.plan import plan_workbook
 
@@ -277,7 +277,7 @@ def test_defined_names_listed_for_the_spec_are_the_workbooks(cmo_spec: Spec) -> 
 
 
 def test_identifier_joins_apostrophes_and_hyphens_inside_words() -> None:
-    from cmo_xl.model.names import identifier
+    from cmo_xl.model.resolution.names import identifier
 
     assert identifier("Buyer's channel") == "BuyersChannel"
     assert identifier("Buyer\u2019s channel") == "BuyersChannel"

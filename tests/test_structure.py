@@ -17,7 +17,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.workbook.plan import calculation_titles, plan_workbook
 from cmo_xl.workbook.records import WorkbookPlan

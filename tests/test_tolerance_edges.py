@@ -55,7 +55,7 @@ def test_a_share_check_passes_within_its_tolerance_and_fails_past_it(
 def test_the_engine_judges_a_check_at_the_same_edge(
     scale: float | None, gap: float, fails: int
 ) -> None:
-    from cmo_xl.model.checks import Check
+    from cmo_xl.model.compute.checks import Check
 
     check = Check("region_shares", gap=gap, scale=scale)
     assert (check.fails, check.status) == (fails, "ERROR" if fails else "OK")

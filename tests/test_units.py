@@ -12,7 +12,7 @@ import pytest
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve as resolve_model
+from cmo_xl.model.resolution.resolve import resolve as resolve_model
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
 

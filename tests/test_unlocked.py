@@ -18,11 +18,11 @@ import pytest
 from openpyxl.utils.cell import range_boundaries
 from test_residuals import residual_spec
 
-from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import load_spec, parse_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Input
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Input
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.roundtrip.edits import Edit, carry
 from cmo_xl.workbook.plan import calculation_titles, plan_workbook
 from cmo_xl.workbook.publish import write_workbook

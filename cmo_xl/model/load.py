@@ -10,10 +10,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model.rules import rule_problems
-from cmo_xl.model.schema import SCHEMA_VERSION, Spec
-from cmo_xl.model.spec_file import load_yaml_file
-from cmo_xl.model.units import convert_figures
+from cmo_xl.model.spec.schema import SCHEMA_VERSION, Spec
+from cmo_xl.model.spec.spec_file import load_yaml_file
+from cmo_xl.model.spec.units import convert_figures
+from cmo_xl.model.validation.rules import rule_problems
 from cmo_xl.text import excerpt
 
 
@@ -96,6 +96,7 @@ def parse_spec(data: Any, source: str = "spec") -> Spec:
 
 
 def load_spec(path: str | Path) -> Spec:
-    """Read and validate a YAML spec file (bounded and decoded by :mod:`cmo_xl.model.spec_file`)."""
+    """Read and validate a YAML spec file (bounded and decoded by
+    :mod:`cmo_xl.model.spec.spec_file`)."""
     path = Path(path)
     return parse_spec(load_yaml_file(path), str(path))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import parse_spec, path_tokens
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Input, Model
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Input, Model
+from cmo_xl.model.spec.excel_names import name_key
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.load import load_spec
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 
 DEFAULT_TEMPLATE = "cmo_services"
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from cmo_xl.model.excel_names import name_key
+from cmo_xl.model.spec.excel_names import name_key
 from cmo_xl.roundtrip.read import WorkbookRead
 from cmo_xl.roundtrip.values import replan, scenario_in_force
 from cmo_xl.text import excerpt

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cmo_xl.model.resolved import Model
+from cmo_xl.model.resolution.resolved import Model
 from cmo_xl.workbook import a1
 
 _TOKEN = re.compile(r"[^.\[\]]+|\[(?:\d+|\*)\]")

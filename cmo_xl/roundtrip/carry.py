@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cmo_xl.errors import WorkbookError
-from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.roundtrip.as_saved import overwritten
 from cmo_xl.roundtrip.broken import broken_rules
 from cmo_xl.roundtrip.edits import carry

@@ -8,12 +8,12 @@ import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cmo_xl.model.engine import forecast
-from cmo_xl.model.excel_names import name_key
+from cmo_xl.model.compute.engine import forecast
 from cmo_xl.model.load import load_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Model, region_key, world_key
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Model, region_key, world_key
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.model.templates import load_template, template_names
 from cmo_xl.roundtrip import as_saved
 from cmo_xl.roundtrip.read import SAME_NUMBER, read_book

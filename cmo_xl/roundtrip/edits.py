@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.input_kinds import KINDS
 from cmo_xl.model.load import parse_spec, path_tokens
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import DEFAULT, Input, Model
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution.input_kinds import KINDS
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import DEFAULT, Input, Model
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
 
 _PHASE_END = re.compile(r"^phases\[(\d+)\]\.end_year$")
 

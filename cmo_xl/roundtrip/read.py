@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from cmo_xl.errors import CmoXlError, SpecError, WorkbookError
-from cmo_xl.model import names
-from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.load import parse_spec
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Input
-from cmo_xl.model.schema import Spec
-from cmo_xl.model.spec_file import MAX_FILE_BYTES, parse_yaml
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Input
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
+from cmo_xl.model.spec.spec_file import MAX_FILE_BYTES, parse_yaml
 from cmo_xl.roundtrip.book import Area, Book, Extents, Source, area_cells
 from cmo_xl.roundtrip.broken import Broken, broken_rules
 from cmo_xl.roundtrip.edits import Edit, Unplaced, carry, not_editable

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmo_xl.model import input_kinds
+from cmo_xl.model.resolution import input_kinds
 from cmo_xl.roundtrip.edits import Edit
 from cmo_xl.roundtrip.read import WorkbookRead
 from cmo_xl.text import excerpt

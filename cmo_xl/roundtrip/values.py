@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from cmo_xl.model.engine import forecast
-from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.scenarios import scenario_number
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.compute.engine import forecast
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.scenarios import scenario_number
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.roundtrip.read import WorkbookRead, read_book
 from cmo_xl.workbook import a1
 from cmo_xl.workbook.plan import plan_workbook

@@ -24,8 +24,8 @@ from typing import Any
 
 from cmo_xl.errors import RecalcError
 from cmo_xl.incoming import trimmed_copy
-from cmo_xl.model import names
-from cmo_xl.model.excel_names import name_key
+from cmo_xl.model.resolution import names
+from cmo_xl.model.spec.excel_names import name_key
 from cmo_xl.processes import DEFAULT_TIMEOUT
 from cmo_xl.roundtrip.as_saved import STRING_LITERAL, Finding, as_saved
 from cmo_xl.roundtrip.book import open_book

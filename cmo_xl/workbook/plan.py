@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model import names
-from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution import names
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.text import excerpt
 from cmo_xl.workbook import formula_text, registry
 from cmo_xl.workbook.layout import lay_out

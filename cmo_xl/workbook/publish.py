@@ -7,7 +7,7 @@ from io import BytesIO
 from pathlib import Path
 
 from cmo_xl import outgoing
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.outgoing import Source
 from cmo_xl.workbook.cached_values import write_cached_values
 from cmo_xl.workbook.plan import plan_workbook

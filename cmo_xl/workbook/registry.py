@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
 
-from cmo_xl.model import names
-from cmo_xl.model.resolved import Key, region_key, world_key
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import Key, region_key, world_key
 from cmo_xl.version import __version__
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets import (

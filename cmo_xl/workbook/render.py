@@ -27,7 +27,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cmo_xl.model.verdicts import CONFLICT, FAIL, WARN
+from cmo_xl.model.compute.verdicts import CONFLICT, FAIL, WARN
 from cmo_xl.workbook.a1 import col_letter, parse, quote_sheet
 from cmo_xl.workbook.records import Chart, SheetPlan, Validation, WorkbookPlan, number_format
 

@@ -1,10 +1,10 @@
 """Formula text for the checks: gaps, flags, statuses, integrity (formulas typed over) and
-the reconciliation's verdict; each beside its engine twin in :mod:`cmo_xl.model.checks`."""
+the reconciliation's verdict; each beside its engine twin in :mod:`cmo_xl.model.compute.checks`."""
 
 from __future__ import annotations
 
-from cmo_xl.model import names
-from cmo_xl.model.verdicts import FAIL, PASS
+from cmo_xl.model.compute.verdicts import FAIL, PASS
+from cmo_xl.model.resolution import names
 from cmo_xl.workbook.formula_text.basics import choose, text
 
 
@@ -83,7 +83,8 @@ def status(flag_sum: str, failed: str = FAIL) -> str:
 def reconciled(difference: str, reported: str, precision: str, words: list[str]) -> str:
     """A reported figure's status: ``words[0]`` (matched) within the checks' tolerance of
     ``reported``, ``words[1]`` (within rounding) within ``precision`` more, else (and where
-    the difference is n/a) ``words[2]``; as :attr:`cmo_xl.model.engine.Benchmark.status` says.
+    the difference is n/a) ``words[2]``; as :attr:`cmo_xl.model.compute.engine.Benchmark.status`
+    says.
 
     >>> reconciled("H5", "E5", "F5", ["m", "r", "c"])  # doctest: +NORMALIZE_WHITESPACE
     'IFERROR(CHOOSE(1+(ABS(H5)>check_tolerance*ABS(E5))+(ABS(H5)>F5+check_tolerance*ABS(E5)),\
@@ -99,7 +100,7 @@ def reconciled(difference: str, reported: str, precision: str, words: list[str])
 def years_below(values: str, parent: str) -> str:
     """How many years of the row ``values`` fall below 0 by more than the checks' tolerance of
     ``parent`` (a residual's check; the engine's twin:
-    :func:`cmo_xl.model.checks.residual_checks`).
+    :func:`cmo_xl.model.compute.checks.residual_checks`).
 
     >>> years_below("V", "W")
     'SUMPRODUCT(--(V<-check_tolerance*W))'

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmo_xl.model import names
-from cmo_xl.model.resolved import Input
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import Input
 from cmo_xl.workbook.formula_text.basics import (
     NOT_AVAILABLE,
     parenthesised,
@@ -148,7 +148,7 @@ def derived(item: Input, ref: Callable[[Input], str] = lambda i: i.name) -> str:
 def closed_world(starts: str, rates: str, years: str, step: str | None = None) -> str:
     """The end-year world in closed form, each driver grown from its value at the forecast
     phase's start; with ``step``, when every driver's CAGR moves by it (the engine's twin:
-    ``every`` in :func:`cmo_xl.model.sensitivity.analysis`).
+    ``every`` in :func:`cmo_xl.model.compute.sensitivity.analysis`).
 
     >>> closed_world("S", "R", "N", "D$9")
     'SUMPRODUCT(S,(1+R+D$9)^N)'
@@ -189,7 +189,7 @@ def rank_by_swing(swings: str, above: str, this: str) -> str:
     than the checks' relative tolerance, and swings within it (a tie: two ways of computing
     the same swing may differ in the last digit) in input order, counted over ``above`` (from
     the first swing to this one). The engine's twin: ``ranks`` in
-    :func:`cmo_xl.model.sensitivity.analysis`.
+    :func:`cmo_xl.model.compute.sensitivity.analysis`.
 
     >>> rank_by_swing("S", "E$5:E7", "E7")  # doctest: +NORMALIZE_WHITESPACE
     'SUMPRODUCT(--(S-E7>check_tolerance*E7))+SUMPRODUCT(--(ABS(E$5:E7-E7)<=check_tolerance*E7))'

@@ -5,7 +5,7 @@ forecast-phase CAGR, so the end-year world is ``SUMPRODUCT(starts, (1+rates)^yea
 closed form: a goal seek (the CAGR that reaches a target), one-way sensitivities to every CAGR
 and to the base value, a two-way grid, and a tornado table ranked by swing. No data tables, no
 macros: Excel and LibreOffice compute every cell. The numbers come from the engine
-(:func:`cmo_xl.model.sensitivity.analysis`).
+(:func:`cmo_xl.model.compute.sensitivity.analysis`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cmo_xl.model import names, sensitivity
-from cmo_xl.model.resolved import Input
+from cmo_xl.model.compute import sensitivity
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan
 from cmo_xl.workbook.sheets.context import Context

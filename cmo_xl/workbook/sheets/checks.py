@@ -1,6 +1,7 @@
 """Checks: each a formula with a stated tolerance, a flag and a status; a master check on top.
 
-The engine decides each check's gap, tolerance and verdict (:mod:`cmo_xl.model.engine`); this
+The engine decides each check's gap, tolerance and verdict (:mod:`cmo_xl.model.compute.engine`);
+this
 sheet writes the formulas that compute the same in the workbook, and their labels.
 """
 
@@ -9,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
-from cmo_xl.model import checks as model_checks
-from cmo_xl.model import engine, names
-from cmo_xl.model.checks import Check
-from cmo_xl.model.verdicts import FAIL, PASS, WARN
+from cmo_xl.model.compute import checks as model_checks
+from cmo_xl.model.compute import engine
+from cmo_xl.model.compute.checks import Check
+from cmo_xl.model.compute.verdicts import FAIL, PASS, WARN
+from cmo_xl.model.resolution import names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets import integrity, scenario_warnings

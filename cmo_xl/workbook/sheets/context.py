@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from cmo_xl.model import names
-from cmo_xl.model.engine import Forecast, Key, forecast
-from cmo_xl.model.outcomes import Outcomes, outcomes
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Model
+from cmo_xl.model.compute.engine import Forecast, Key, forecast
+from cmo_xl.model.compute.outcomes import Outcomes, outcomes
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Model
 from cmo_xl.model.scenario_links import Moved, moved_by_scenarios
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from cmo_xl.model import flags, names
-from cmo_xl.model.engine import region_key, world_key
-from cmo_xl.model.resolved import Input
-from cmo_xl.model.verdicts import CONFLICT, PASS, WARN
+from cmo_xl.model.compute import flags
+from cmo_xl.model.compute.engine import region_key, world_key
+from cmo_xl.model.compute.verdicts import CONFLICT, PASS, WARN
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan, Value
 from cmo_xl.workbook.sheets import (

@@ -8,7 +8,8 @@ returns an array and show only its first value.
 
 from __future__ import annotations
 
-from cmo_xl.model import engine, names
+from cmo_xl.model.compute import engine
+from cmo_xl.model.resolution import names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan, Style
 from cmo_xl.workbook.sheets.context import (

@@ -9,9 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
-from cmo_xl.model import names
-from cmo_xl.model.input_kinds import KINDS, allowed
-from cmo_xl.model.resolved import Input, Key, Model
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.input_kinds import KINDS, allowed
+from cmo_xl.model.resolution.resolved import Input, Key, Model
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan, Validation
 from cmo_xl.workbook.sheets.context import Context

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cmo_xl.model import names
+from cmo_xl.model.resolution import names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context

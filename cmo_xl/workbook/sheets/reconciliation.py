@@ -7,14 +7,14 @@ be seen reproduced. A figure carries the precision of its quote ("7%" is 6.5% to
 ``matched`` when the model gives the same number (to the checks' tolerance), ``within
 rounding`` when it lies within the quote's precision, and ``conflict`` beyond that: the model is
 built from the same report, so a conflict is the report contradicting itself. The numbers come
-from :attr:`cmo_xl.model.engine.Forecast.benchmarks`.
+from :attr:`cmo_xl.model.compute.engine.Forecast.benchmarks`.
 """
 
 from __future__ import annotations
 
-from cmo_xl.model import names
-from cmo_xl.model.resolved import Key
-from cmo_xl.model.verdicts import CONFLICT, MATCHED, ROUNDED
+from cmo_xl.model.compute.verdicts import CONFLICT, MATCHED, ROUNDED
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import Key
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan
 from cmo_xl.workbook.sheets.context import Context

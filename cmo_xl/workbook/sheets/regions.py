@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model import engine, names
+from cmo_xl.model.compute import engine
+from cmo_xl.model.resolution import names
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import (

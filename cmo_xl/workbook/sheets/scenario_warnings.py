@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 
-from cmo_xl.model import names
+from cmo_xl.model.compute.verdicts import PASS, WARN
+from cmo_xl.model.resolution import names
 from cmo_xl.model.scenario_links import Moved
-from cmo_xl.model.verdicts import PASS, WARN
 from cmo_xl.workbook import a1, formula_text, layout
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.check_columns import FLAG, GAP, LABEL, STATUS, TOLERANCE

@@ -6,14 +6,14 @@ switch chooses from on Inputs, so one formula fills the row). From them each reg
 closed form through the phases, and the world is their sum; or, where a region is residual,
 the world grows at the market's CAGRs and that region is what the others leave. Where the
 scenarios carry probabilities a last column holds the probability-weighted expected value. The
-numbers come from :func:`cmo_xl.model.outcomes.outcomes`.
+numbers come from :func:`cmo_xl.model.compute.outcomes.outcomes`.
 """
 
 from __future__ import annotations
 
-from cmo_xl.model import names
-from cmo_xl.model.input_kinds import KINDS
-from cmo_xl.model.resolved import Input
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.input_kinds import KINDS
+from cmo_xl.model.resolution.resolved import Input
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan, Style
 from cmo_xl.workbook.sheets.context import Context

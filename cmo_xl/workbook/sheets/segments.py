@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cmo_xl.model import engine
-from cmo_xl.model.resolved import Dimension
+from cmo_xl.model.compute import engine
+from cmo_xl.model.resolution.resolved import Dimension
 from cmo_xl.workbook.sheets.context import Context
 from cmo_xl.workbook.sheets.regions import RegionRows
 from cmo_xl.workbook.sheets.split import Block, SplitRows, build_split_sheet

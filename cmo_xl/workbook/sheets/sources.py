@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.model.flags import TEXT_FORMATS, Flag, flags
+from cmo_xl.model.compute.flags import TEXT_FORMATS, Flag, flags
 from cmo_xl.workbook import formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context

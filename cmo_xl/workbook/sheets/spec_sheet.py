@@ -12,9 +12,9 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-from cmo_xl.model import names
-from cmo_xl.model.schema import Spec
-from cmo_xl.model.spec_text import spec_yaml
+from cmo_xl.model.resolution import names
+from cmo_xl.model.spec.schema import Spec
+from cmo_xl.model.spec.spec_text import spec_yaml
 from cmo_xl.version import __version__
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model import engine
-from cmo_xl.model.resolved import Member, Model
+from cmo_xl.model.compute import engine
+from cmo_xl.model.resolution.resolved import Member, Model
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import (

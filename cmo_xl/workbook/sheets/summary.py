@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cmo_xl.model import engine, names
-from cmo_xl.model.resolved import Input, Member
+from cmo_xl.model.compute import engine
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import Input, Member
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import LABEL_COL, UNIT_COL, Context

@@ -6,26 +6,34 @@ from collections.abc import Callable, Iterator
 
 from pydantic import BaseModel
 
-from cmo_xl.model import names
-from cmo_xl.model.check_rules import forecast_problems
-from cmo_xl.model.excel_names import name_key, sheet_name_problem
-from cmo_xl.model.member_rules import (
-    member_parts,
-    member_value_problems,
-    stated_share_problems,
-    sums_to_one,
-)
-from cmo_xl.model.names import identifier
-from cmo_xl.model.report_rules import benchmark_problems, derived_problems, market_value_problems
-from cmo_xl.model.resolve import SUM_TOLERANCE, resolve
-from cmo_xl.model.resolved import Model
-from cmo_xl.model.scenario_rules import change_problems, range_problems, scenario_problems
-from cmo_xl.model.schema import (
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.names import identifier
+from cmo_xl.model.resolution.resolve import SUM_TOLERANCE, resolve
+from cmo_xl.model.resolution.resolved import Model
+from cmo_xl.model.spec.excel_names import name_key, sheet_name_problem
+from cmo_xl.model.spec.schema import (
     BASE_VALUE_MIN,
     MAX_SERIES_YEARS,
     MAX_YEARS,
     Override,
     Spec,
+)
+from cmo_xl.model.validation.check_rules import forecast_problems
+from cmo_xl.model.validation.member_rules import (
+    member_parts,
+    member_value_problems,
+    stated_share_problems,
+    sums_to_one,
+)
+from cmo_xl.model.validation.report_rules import (
+    benchmark_problems,
+    derived_problems,
+    market_value_problems,
+)
+from cmo_xl.model.validation.scenario_rules import (
+    change_problems,
+    range_problems,
+    scenario_problems,
 )
 from cmo_xl.text import cell_text_problem, excerpt
 

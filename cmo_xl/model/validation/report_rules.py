@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cmo_xl.model.resolved import Model
-from cmo_xl.model.schema import (
+from cmo_xl.model.resolution.resolved import Model
+from cmo_xl.model.spec.schema import (
     BASE_VALUE_MIN,
     CAGR_RANGE,
     MAX_YEARS,

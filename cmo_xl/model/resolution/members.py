@@ -11,9 +11,9 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from cmo_xl.model import names
 from cmo_xl.model.growth import growth_factor, spreadsheet_sub
-from cmo_xl.model.resolved import (
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import (
     DERIVED,
     STRUCTURE,
     Derived,
@@ -25,11 +25,11 @@ from cmo_xl.model.resolved import (
     given,
     segment_key,
 )
-from cmo_xl.model.scenarios import Switch
-from cmo_xl.model.schema import Country as SpecCountry
-from cmo_xl.model.schema import MemberValue, Spec
-from cmo_xl.model.schema import Region as SpecRegion
-from cmo_xl.model.schema import Segment as SpecSegment
+from cmo_xl.model.resolution.scenarios import Switch
+from cmo_xl.model.spec.schema import Country as SpecCountry
+from cmo_xl.model.spec.schema import MemberValue, Spec
+from cmo_xl.model.spec.schema import Region as SpecRegion
+from cmo_xl.model.spec.schema import Segment as SpecSegment
 
 _Part = SpecRegion | SpecCountry | SpecSegment
 

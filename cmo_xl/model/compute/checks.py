@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Literal
 
-from cmo_xl.model.engine import (
+from cmo_xl.model.compute.engine import (
     COUNTRY,
     REGION,
     SEGMENT,
@@ -22,9 +22,9 @@ from cmo_xl.model.engine import (
     sum_gap,
     world_key,
 )
-from cmo_xl.model.resolve import CHECK_TOLERANCE
-from cmo_xl.model.resolved import Model
-from cmo_xl.model.verdicts import FAIL, PASS, WARN
+from cmo_xl.model.compute.verdicts import FAIL, PASS, WARN
+from cmo_xl.model.resolution.resolve import CHECK_TOLERANCE
+from cmo_xl.model.resolution.resolved import Model
 
 CheckKind = Literal[
     "region_shares",

@@ -11,10 +11,10 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Iterator
 
-from cmo_xl.model.excel_names import name_key
-from cmo_xl.model.resolve import SUM_TOLERANCE
-from cmo_xl.model.resolved import Input, Model
-from cmo_xl.model.schema import (
+from cmo_xl.model.resolution.resolve import SUM_TOLERANCE
+from cmo_xl.model.resolution.resolved import Input, Model
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import (
     BASE_VALUE_MIN,
     CAGR_RANGE,
     MAX_CHANGES,

@@ -11,19 +11,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from cmo_xl.model import names
-from cmo_xl.model.analysis_inputs import resolve_analysis
-from cmo_xl.model.anchors import derived_base_value, derived_cagr
-from cmo_xl.model.benchmarks import (
+from cmo_xl.model.growth import SUM_TOLERANCE
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.analysis_inputs import resolve_analysis
+from cmo_xl.model.resolution.anchors import derived_base_value, derived_cagr
+from cmo_xl.model.resolution.benchmarks import (
     anchor_benchmark,
     anchor_year,
     resolve_anchor,
     resolve_benchmark,
     stated_benchmarks,
 )
-from cmo_xl.model.growth import SUM_TOLERANCE
-from cmo_xl.model.members import Growth, Parent, member_cagr, member_shares, resolve_dimension
-from cmo_xl.model.resolved import (
+from cmo_xl.model.resolution.members import (
+    Growth,
+    Parent,
+    member_cagr,
+    member_shares,
+    resolve_dimension,
+)
+from cmo_xl.model.resolution.resolved import (
     STRUCTURE,
     Input,
     Member,
@@ -35,9 +41,9 @@ from cmo_xl.model.resolved import (
     following,
     given,
 )
-from cmo_xl.model.scenarios import Switch, scenario_number
-from cmo_xl.model.schema import Phase as SpecPhase
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution.scenarios import Switch, scenario_number
+from cmo_xl.model.spec.schema import Phase as SpecPhase
+from cmo_xl.model.spec.schema import Spec
 
 __all__ = ["CHECK_TOLERANCE", "SUM_TOLERANCE", "Input", "Member", "Model", "resolve"]
 #: The checks' tolerance: the spec's own rule for sums (shared with the UDFs' base_shares),
@@ -46,7 +52,8 @@ CHECK_TOLERANCE = SUM_TOLERANCE
 
 
 def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
-    """The resolved model of a valid spec (one that passed :mod:`cmo_xl.model.rules`), with
+    """The resolved model of a valid spec (one that passed :mod:`cmo_xl.model.validation.rules`),
+    with
     ``scenario`` in force: its name, its number from 1, or None for the first."""
     m = spec.market
     active = scenario if isinstance(scenario, int) else scenario_number(spec, scenario)

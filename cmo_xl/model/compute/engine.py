@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
+from cmo_xl.model.compute.verdicts import CONFLICT, MATCHED, ROUNDED
 from cmo_xl.model.growth import (
     grow,
     implied_cagr,
@@ -26,20 +27,19 @@ from cmo_xl.model.growth import (
     phased_series,
     spreadsheet_sub,
 )
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import COUNTRY as COUNTRY
-from cmo_xl.model.resolved import MARKET as MARKET
-from cmo_xl.model.resolved import REGION as REGION
-from cmo_xl.model.resolved import SEGMENT as SEGMENT
-from cmo_xl.model.resolved import WORLD as WORLD
-from cmo_xl.model.resolved import Key as Key
-from cmo_xl.model.resolved import Member, Model, Region
-from cmo_xl.model.resolved import country_key as country_key
-from cmo_xl.model.resolved import region_key as region_key
-from cmo_xl.model.resolved import segment_key as segment_key
-from cmo_xl.model.resolved import world_key as world_key
-from cmo_xl.model.schema import Spec
-from cmo_xl.model.verdicts import CONFLICT, MATCHED, ROUNDED
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import COUNTRY as COUNTRY
+from cmo_xl.model.resolution.resolved import MARKET as MARKET
+from cmo_xl.model.resolution.resolved import REGION as REGION
+from cmo_xl.model.resolution.resolved import SEGMENT as SEGMENT
+from cmo_xl.model.resolution.resolved import WORLD as WORLD
+from cmo_xl.model.resolution.resolved import Key as Key
+from cmo_xl.model.resolution.resolved import Member, Model, Region
+from cmo_xl.model.resolution.resolved import country_key as country_key
+from cmo_xl.model.resolution.resolved import region_key as region_key
+from cmo_xl.model.resolution.resolved import segment_key as segment_key
+from cmo_xl.model.resolution.resolved import world_key as world_key
+from cmo_xl.model.spec.schema import Spec
 
 COLUMNS = ["level", "dimension", "region", "member", "year", "value", "share"]
 

@@ -1,6 +1,7 @@
 """The resolved model's records: every input and member of a spec with its rules settled.
 
-:mod:`cmo_xl.model.resolve` makes them; the engine computes from them; the sheets place them.
+:mod:`cmo_xl.model.resolution.resolve` makes them; the engine computes from them; the sheets place
+them.
 """
 
 from __future__ import annotations
@@ -9,19 +10,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cmo_xl.model import names
-from cmo_xl.model.input_kinds import InputKind as InputKind
-from cmo_xl.model.keys import COUNTRY as COUNTRY
-from cmo_xl.model.keys import MARKET as MARKET
-from cmo_xl.model.keys import REGION as REGION
-from cmo_xl.model.keys import SEGMENT as SEGMENT
-from cmo_xl.model.keys import WORLD as WORLD
-from cmo_xl.model.keys import Key as Key
-from cmo_xl.model.keys import country_key as country_key
-from cmo_xl.model.keys import region_key as region_key
-from cmo_xl.model.keys import segment_key as segment_key
-from cmo_xl.model.keys import world_key as world_key
-from cmo_xl.model.schema import AnyInput, Spec, StepInput
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.input_kinds import InputKind as InputKind
+from cmo_xl.model.resolution.keys import COUNTRY as COUNTRY
+from cmo_xl.model.resolution.keys import MARKET as MARKET
+from cmo_xl.model.resolution.keys import REGION as REGION
+from cmo_xl.model.resolution.keys import SEGMENT as SEGMENT
+from cmo_xl.model.resolution.keys import WORLD as WORLD
+from cmo_xl.model.resolution.keys import Key as Key
+from cmo_xl.model.resolution.keys import country_key as country_key
+from cmo_xl.model.resolution.keys import region_key as region_key
+from cmo_xl.model.resolution.keys import segment_key as segment_key
+from cmo_xl.model.resolution.keys import world_key as world_key
+from cmo_xl.model.spec.schema import AnyInput, Spec, StepInput
 
 #: Provenance of an input the spec does not give: a default link, or the timeline itself;
 #: and of an input the scenario switch sets.

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, cast
 
-from cmo_xl.model.schema import (
+from cmo_xl.model.spec.schema import (
     CAGR_RANGE,
     CAGR_STEP_RANGE,
     SHARE_RANGE,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.model import names
-from cmo_xl.model.resolved import DEFAULT, AnalysisInputs, Input, InputKind, given
-from cmo_xl.model.schema import Spec, StepInput
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import DEFAULT, AnalysisInputs, Input, InputKind, given
+from cmo_xl.model.spec.schema import Spec, StepInput
 
 #: cmo_xl's steps when the spec gives none: two points either way, and 10% of the base value.
 DEFAULT_CAGR_STEPS = (-0.02, -0.01, 0.01, 0.02)

@@ -2,7 +2,8 @@
 
 A scenario names the inputs it changes by their defined names (``market_cagr_p2``, as the
 Inputs sheet shows them), and sets or shifts each one. :class:`Switch` is applied to every input
-of the forecast as :func:`cmo_xl.model.resolve.resolve` makes it, in the order the inputs follow
+of the forecast as :func:`cmo_xl.model.resolution.resolve.resolve` makes it, in the order the
+inputs follow
 one another, so an input that follows a default follows that default's value in the scenario.
 """
 
@@ -11,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from cmo_xl.errors import SpecError
-from cmo_xl.model import names
-from cmo_xl.model.excel_names import name_key
 from cmo_xl.model.growth import spreadsheet_sub
-from cmo_xl.model.input_kinds import KINDS
-from cmo_xl.model.resolved import SCENARIO, Change, Input, Scenario
-from cmo_xl.model.schema import Change as SpecChange
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.input_kinds import KINDS
+from cmo_xl.model.resolution.resolved import SCENARIO, Change, Input, Scenario
+from cmo_xl.model.spec.excel_names import name_key
+from cmo_xl.model.spec.schema import Change as SpecChange
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.text import excerpt
 
 GIVEN_SUFFIX = ", as the spec gives it"

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from cmo_xl.model.schema import Spec
+from cmo_xl.model.spec.schema import Spec
 
 #: Where the dumper folds long text; every line stays far below a cell's 32,767 characters.
 WIDTH = 100

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import math
 
-from cmo_xl.model import names
 from cmo_xl.model.growth import growth_factor, implied_cagr
-from cmo_xl.model.resolved import DERIVED, Derived, Input
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import DERIVED, Derived, Input
 
 DERIVED_CAGR_NOTE = "Derived: the CAGR between the market values at the phase's two ends."
 

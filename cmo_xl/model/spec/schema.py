@@ -1,7 +1,7 @@
 """The market spec: a versioned YAML schema, parsed and type-checked with pydantic.
 
 Shape, types and ranges are declared here; rules that span fields (phases that chain, shares
-that sum to 1, overrides that name a known region) live in :mod:`cmo_xl.model.rules`.
+that sum to 1, overrides that name a known region) live in :mod:`cmo_xl.model.validation.rules`.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ class _Input(_Model):
 class ValueInput(_Input):
     value: Annotated[_Number, Field(ge=0, le=VALUE_MAX)]
     #: The figure as written when it had a scale of its own ("1.6 trillion"); ``value`` is then
-    #: its conversion to the model's unit (see :mod:`cmo_xl.model.units`).
+    #: its conversion to the model's unit (see :mod:`cmo_xl.model.spec.units`).
     quoted: Note = ""
 
 
@@ -269,7 +269,7 @@ class Analysis(_Model):
 class ChangeValue(_Input):
     """The value a scenario sets, or the amount it shifts an input by (in the input's unit:
     0.02 is two points of a CAGR or a share). Its range depends on the input it changes, so
-    :mod:`cmo_xl.model.rules` checks it."""
+    :mod:`cmo_xl.model.validation.rules` checks it."""
 
     value: Annotated[_Number, Field(ge=-VALUE_MAX, le=VALUE_MAX)]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 
-from cmo_xl.model.resolve import SUM_TOLERANCE
-from cmo_xl.model.resolved import Input, Model
-from cmo_xl.model.schema import Country, Region, Segment, Spec
+from cmo_xl.model.resolution.resolve import SUM_TOLERANCE
+from cmo_xl.model.resolution.resolved import Input, Model
+from cmo_xl.model.spec.schema import Country, Region, Segment, Spec
 from cmo_xl.text import excerpt
 
 

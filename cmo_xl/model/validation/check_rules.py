@@ -12,9 +12,9 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 
-from cmo_xl.model.checks import Check, model_checks
-from cmo_xl.model.engine import COUNTRY, REGION, Forecast, forecast
-from cmo_xl.model.resolved import Model
+from cmo_xl.model.compute.checks import Check, model_checks
+from cmo_xl.model.compute.engine import COUNTRY, REGION, Forecast, forecast
+from cmo_xl.model.resolution.resolved import Model
 from cmo_xl.text import excerpt
 
 

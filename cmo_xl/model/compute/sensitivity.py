@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model.engine import Forecast, difference, region_key
+from cmo_xl.model.compute.engine import Forecast, difference, region_key
 from cmo_xl.model.growth import implied_cagr
 
 

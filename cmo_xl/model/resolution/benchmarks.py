@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from cmo_xl.model import names
-from cmo_xl.model.resolved import (
+from cmo_xl.model.resolution import names
+from cmo_xl.model.resolution.resolved import (
     DEFAULT,
     STRUCTURE,
     Benchmark,
@@ -23,9 +23,9 @@ from cmo_xl.model.resolved import (
     segment_key,
     world_key,
 )
-from cmo_xl.model.schema import AnyInput, Market, MemberValue, Spec, ValueInput
-from cmo_xl.model.schema import Benchmark as SpecBenchmark
-from cmo_xl.model.units import FigureError, read_figure, unit_exponent
+from cmo_xl.model.spec.schema import AnyInput, Market, MemberValue, Spec, ValueInput
+from cmo_xl.model.spec.schema import Benchmark as SpecBenchmark
+from cmo_xl.model.spec.units import FigureError, read_figure, unit_exponent
 
 PRECISION_NOTE = (
     "Half a unit of the quoted figure's last digit; type a wider one where the text says "

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cmo_xl.model.engine import BenchmarkComparison, Forecast
-from cmo_xl.model.resolved import Model
-from cmo_xl.model.verdicts import CONFLICT
+from cmo_xl.model.compute.engine import BenchmarkComparison, Forecast
+from cmo_xl.model.compute.verdicts import CONFLICT
+from cmo_xl.model.resolution.resolved import Model
 
 #: The provenance of an input the spec holds a place for, not a figure.
 PLACEHOLDER = "placeholder"

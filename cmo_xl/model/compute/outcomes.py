@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cmo_xl.model.growth import grow, implied_cagr, spreadsheet_sub
-from cmo_xl.model.resolve import resolve
-from cmo_xl.model.resolved import Model, Scenario
+from cmo_xl.model.resolution.resolve import resolve
+from cmo_xl.model.resolution.resolved import Model, Scenario
 
 
 @dataclass(frozen=True)
