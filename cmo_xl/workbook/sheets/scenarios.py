@@ -11,6 +11,8 @@ numbers come from :func:`cmo_xl.model.compute.outcomes.outcomes`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cmo_xl.model.resolution import names
 from cmo_xl.model.resolution.input_kinds import KINDS
 from cmo_xl.model.resolution.resolved import Input
@@ -43,13 +45,38 @@ class _Layout:
         return self.row - 1
 
 
+@dataclass(frozen=True)
+class _Rows:
+    """Where each block's rows sit, placed before any formula so that formulas can refer to
+    rows further down; and the columns every block fills."""
+
+    world: list[int]  # the world at the base year and each phase end
+    cagrs: list[int]  # its CAGR over each phase
+    total_cagr: int  # and over the whole timeline
+    regions: list[list[int]]  # each region at the same years
+    inputs: dict[str, int]  # each input's row, by defined name
+    last: int  # the last scenario's column
+    probabilities: str  # the probabilities' row, over the scenarios' columns
+
+
 def build_scenarios_sheet(ctx: Context) -> SheetPlan:
+    sheet = SheetPlan(TITLE)
+    listed = _inputs_listed(ctx)
+    rows = _header(sheet, ctx, listed)
+    _input_block(sheet, ctx, rows, listed)
+    _region_block(sheet, ctx, rows)
+    _world_block(sheet, ctx, rows)
+    _cagr_block(sheet, ctx, rows)
+    return sheet
+
+
+def _header(sheet: SheetPlan, ctx: Context, inputs: list[Input]) -> _Rows:
+    """The title, the scenario in force, each column's scenario and probability; and every
+    block's rows, placed."""
     model, results = ctx.model, ctx.outcomes
-    scenarios = results.scenarios
-    expected = results.expected
+    scenarios, expected = results.scenarios, results.expected
     columns = len(scenarios) + (expected is not None)
     last = FIRST + len(scenarios) - 1
-    sheet = SheetPlan(TITLE)
     sheet.widths = {LABEL: 46, UNIT: 10, **{c: 15 for c in range(FIRST, FIRST + columns)}}
     sheet.put(1, LABEL, "Scenarios side by side", "title")
     sheet.put(
@@ -99,8 +126,6 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
 
     layout = _Layout(sheet, columns)
     years = results.years
-    unit = model.unit
-    # Rows are placed first, so that formulas can refer to rows further down.
     layout.section("The world")
     world_rows = [layout.take() for _ in years]
     cagr_rows = [layout.take() for _ in model.phases]
@@ -108,6 +133,17 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
     layout.section("Regions")
     region_rows = [[layout.take() for _ in years] for _ in model.regions]
     layout.section("Inputs in each scenario (from Inputs: the spec's values and each change)")
+    input_rows = {item.name: layout.take() for item in inputs}
+    return _Rows(
+        world_rows, cagr_rows, total_cagr_row, region_rows, input_rows, last, probabilities
+    )
+
+
+def _inputs_listed(ctx: Context) -> list[Input]:
+    """The inputs each scenario gives, in their rows' order. A switched input that follows a
+    default gets a row for its given value, so that the test of whether it still follows (see
+    :func:`_input_block`) is made once, in one formula."""
+    model = ctx.model
     listed = [
         *model.anchors,
         model.base_value,
@@ -115,17 +151,19 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
         *(r.share for r in model.regions if not r.residual),
         *(c for r in model.regions for c in r.cagrs),
     ]
-    # A switched input that follows a default gets a row for its given value, so that the
-    # test of whether it still follows (see below) is made once, in one formula.
-    inputs = [
+    return [
         part
         for item in listed
         for part in (item.given, item)
         if part is not None and (part is item or part.follows is not None)
     ]
-    input_rows = {item.name: layout.take() for item in inputs}
+
+
+def _input_block(sheet: SheetPlan, ctx: Context, rows: _Rows, inputs: list[Input]) -> None:
+    """Each input as each scenario has it."""
+    model, scenarios = ctx.model, ctx.outcomes.scenarios
     for item in inputs:
-        row = input_rows[item.name]
+        row = rows.inputs[item.name]
         put_label(sheet, row, LABEL, item)
         sheet.put(row, UNIT, item.unit, "unit")
         for k, outcome in enumerate(scenarios):
@@ -133,7 +171,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
 
             def ref(part: Input, col: int = col) -> str:
                 """An input as this scenario has it: its row here, if it has one."""
-                row = input_rows.get(part.name)
+                row = rows.inputs.get(part.name)
                 return a1.cell(row, col) if row is not None else part.name
 
             if item.given is not None:
@@ -142,7 +180,7 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
             elif item.derived is not None:  # from the inputs as this scenario has them
                 text = formula_text.derived(item, ref)
             elif item.follows is not None:
-                default = a1.cell(input_rows[item.follows.name], col)
+                default = a1.cell(rows.inputs[item.follows.name], col)
                 text = formula_text.default_unless_typed(item.name, default)
             else:
                 text = item.name
@@ -150,64 +188,85 @@ def build_scenarios_sheet(ctx: Context) -> SheetPlan:
                 row, col, text, cached=outcome.inputs[item.name], fmt=KINDS[item.kind].shown
             )
 
-    ends = [model.base_year, *(p.end for p in model.phases)]
+
+def _ends(ctx: Context) -> list[Input]:
+    """The years the blocks show: the base year and each phase end."""
+    return [ctx.model.base_year, *(p.end for p in ctx.model.phases)]
+
+
+def _region_block(sheet: SheetPlan, ctx: Context, rows: _Rows) -> None:
+    """Each region at the base year and each phase end, in closed form from its inputs; a
+    residual region is what the others leave of the world."""
+    model, results = ctx.model, ctx.outcomes
+    ends = _ends(ctx)
     for r, region in enumerate(model.regions):
-        for t, row in enumerate(region_rows[r]):
+        for t, row in enumerate(rows.regions[r]):
             _year_label(sheet, row, f"{region.name} in ", ends[t])
-            sheet.put(row, UNIT, unit, "unit")
-            for k, outcome in enumerate(scenarios):
+            sheet.put(row, UNIT, model.unit, "unit")
+            for k, outcome in enumerate(results.scenarios):
                 col = FIRST + k
                 if region.residual:  # what the other regions leave of the world
                     parts = [
-                        a1.cell(region_rows[o][t], col)
+                        a1.cell(rows.regions[o][t], col)
                         for o, other in enumerate(model.regions)
                         if not other.residual
                     ]
-                    world = a1.cell(world_rows[t], col)
+                    world = a1.cell(rows.world[t], col)
                     text = formula_text.remainder(world, [formula_text.parenthesised_sum(parts)])
                 elif t == 0:
                     text = formula_text.product(
-                        a1.cell(input_rows[model.base_value.name], col),
-                        a1.cell(input_rows[region.share.name], col),
+                        a1.cell(rows.inputs[model.base_value.name], col),
+                        a1.cell(rows.inputs[region.share.name], col),
                     )
                 else:
                     years_in = f"({ends[t].name}-{ends[t - 1].name})"
-                    rate = a1.cell(input_rows[region.cagrs[t - 1].name], col)
+                    rate = a1.cell(rows.inputs[region.cagrs[t - 1].name], col)
                     text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
                 sheet.formula(row, col, text, cached=outcome.regions[r][t], fmt="value_nq")
-            if expected is not None:
-                _weighted(sheet, row, last, probabilities, expected.regions[r][t])
+            if results.expected is not None:
+                value = results.expected.regions[r][t]
+                _weighted(sheet, row, rows.last, rows.probabilities, value)
 
-    for t, row in enumerate(world_rows):
+
+def _world_block(sheet: SheetPlan, ctx: Context, rows: _Rows) -> None:
+    """The world at the same years: the regions' sum, or, with a residual region, the base
+    value grown at the market's CAGRs."""
+    model, results = ctx.model, ctx.outcomes
+    ends = _ends(ctx)
+    for t, row in enumerate(rows.world):
         _year_label(sheet, row, "World in ", ends[t])
-        sheet.put(row, UNIT, unit, "total")
-        for k, outcome in enumerate(scenarios):
+        sheet.put(row, UNIT, model.unit, "total")
+        for k, outcome in enumerate(results.scenarios):
             col = FIRST + k
             if not model.anchored:
-                parts = [a1.cell(region_rows[r][t], col) for r in range(len(model.regions))]
+                parts = [a1.cell(rows.regions[r][t], col) for r in range(len(model.regions))]
                 text = formula_text.plus(parts)
             elif t == 0:  # a residual region: the world grows at the market's CAGRs
-                text = a1.cell(input_rows[model.base_value.name], col)
+                text = a1.cell(rows.inputs[model.base_value.name], col)
             else:
                 years_in = f"({ends[t].name}-{ends[t - 1].name})"
-                rate = a1.cell(input_rows[model.phases[t - 1].cagr.name], col)
+                rate = a1.cell(rows.inputs[model.phases[t - 1].cagr.name], col)
                 text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
             sheet.formula(row, col, text, cached=outcome.world[t], style="total", fmt="value")
-        if expected is not None:
-            _weighted(sheet, row, last, probabilities, expected.world[t], style="total")
+        if results.expected is not None:
+            value = results.expected.world[t]
+            _weighted(sheet, row, rows.last, rows.probabilities, value, style="total")
 
-    everything = [*scenarios, *([expected] if expected is not None else [])]
-    for i, row in enumerate(cagr_rows):
+
+def _cagr_block(sheet: SheetPlan, ctx: Context, rows: _Rows) -> None:
+    """The world's CAGR over each phase and over the whole timeline."""
+    results, ends = ctx.outcomes, _ends(ctx)
+    everything = [*results.scenarios, *([results.expected] if results.expected is not None else [])]
+    for i, row in enumerate(rows.cagrs):
         start, end = ends[i], ends[i + 1]
         phase_label = (f"World CAGR, phase {i + 1} (", start, "-", end, ")")
         cached = [o.phase_cagrs[i] for o in everything]
-        rows = (world_rows[i], world_rows[i + 1])
-        _cagr_row(sheet, row, phase_label, rows, (start, end), cached)
+        between = (rows.world[i], rows.world[i + 1])
+        _cagr_row(sheet, row, phase_label, between, (start, end), cached)
     whole_label = ("World CAGR, ", ends[0], "-", ends[-1])
     cached = [o.cagr for o in everything]
-    rows = (world_rows[0], world_rows[-1])
-    _cagr_row(sheet, total_cagr_row, whole_label, rows, (ends[0], ends[-1]), cached)
-    return sheet
+    between = (rows.world[0], rows.world[-1])
+    _cagr_row(sheet, rows.total_cagr, whole_label, between, (ends[0], ends[-1]), cached)
 
 
 def _cagr_row(
