@@ -59,7 +59,7 @@ def build_dashboard_sheet(
     players: SheetPlan | None,
     health: Health,
 ) -> SheetPlan:
-    model, result = ctx.model, ctx.result
+    model = ctx.model
     m = ctx.spec.market
     sheet = SheetPlan(TITLE, one_page=True)
     sheet.widths = {LABEL: 30, UNIT: 7, **{c: 10 for c in range(FIRST, FIRST + 6)}}
@@ -70,7 +70,16 @@ def build_dashboard_sheet(
     sheet.formula(3, LABEL, label, cached=f"Scenario in force: {in_force}", style="total")
     _health(ctx, sheet, health)
 
-    # -- the world at the base year and each phase end --------------------------------------
+    years = _world_block(ctx, sheet)
+    top, row = _region_block(ctx, sheet, regions, years)
+    _charts(ctx, sheet, regions, splits, players, top, row)
+    return sheet
+
+
+def _world_block(ctx: Context, sheet: SheetPlan) -> list[int]:
+    """The world at the base year and each phase end, each phase's CAGR, the whole period's
+    and its change; the years shown."""
+    model, result, m = ctx.model, ctx.result, ctx.spec.market
     _section(sheet, WORLD_ROW, "The world")
     bounds: list[Input] = [model.base_year, *(p.end for p in model.phases)]
     years = [int(b.value) for b in bounds]
@@ -92,7 +101,9 @@ def build_dashboard_sheet(
             before = a1.cell(WORLD_ROW + 1, col - 1, abs_row=True)
             rate = result.implied(world_key(), years[k - 1], year)
             text = formula_text.cagr(
-                a1.cell(WORLD_ROW + 2, col - 1), a1.cell(WORLD_ROW + 2, col), f"({here}-{before})"
+                a1.cell(WORLD_ROW + 2, col - 1),
+                a1.cell(WORLD_ROW + 2, col),
+                formula_text.parenthesised(formula_text.minus(here, before)),
             )
             sheet.formula(
                 WORLD_ROW + 3,
@@ -102,7 +113,7 @@ def build_dashboard_sheet(
                 fmt="pct",
             )
     first, last = a1.cell(WORLD_ROW + 2, FIRST), a1.cell(WORLD_ROW + 2, FIRST + len(years) - 1)
-    span = f"({names.END_YEAR}-{names.BASE_YEAR})"
+    span = formula_text.parenthesised(formula_text.minus(names.END_YEAR, names.BASE_YEAR))
     whole = (formula_text.text("CAGR, "), names.BASE_YEAR, formula_text.text("-"), names.END_YEAR)
     cached_label = f"CAGR, {years[0]}-{years[-1]}"
     sheet.formula(
@@ -120,9 +131,16 @@ def build_dashboard_sheet(
     sheet.put(WORLD_ROW + 5, LABEL, "Change over the whole period")
     sheet.put(WORLD_ROW + 5, UNIT, m.unit, "unit")
     change = result.world[-1] - result.world[0]
-    sheet.formula(WORLD_ROW + 5, FIRST, f"{last}-{first}", cached=change, fmt="value")
+    sheet.formula(WORLD_ROW + 5, FIRST, formula_text.minus(last, first), cached=change, fmt="value")
+    return years
 
-    # -- regions --------------------------------------------------------------------------
+
+def _region_block(
+    ctx: Context, sheet: SheetPlan, regions: RegionRows, years: list[int]
+) -> tuple[int, int]:
+    """Each region's value at the base and end years, its share and its last year's growth,
+    and the world; the first region's row and the world's."""
+    model, result, m = ctx.model, ctx.result, ctx.spec.market
     _section(sheet, WORLD_ROW + 7, "Regions")
     start, end = years[0], years[-1]
     headers: list[tuple[str, tuple[str, str] | None]] = [
@@ -157,7 +175,7 @@ def build_dashboard_sheet(
         share = formula_text.ratio(a1.cell(row, FIRST + 1), a1.cell(world_row, FIRST + 1))
         cached_share: Value = result.at(key, end) / world_end
         sheet.formula(row, FIRST + 2, share, cached=cached_share, fmt="share_nq")
-        before = formula_text.at_year(values, names.YEARS, f"{names.END_YEAR}-1")
+        before = formula_text.at_year(values, names.YEARS, formula_text.minus(names.END_YEAR, "1"))
         growth = formula_text.cagr(before, a1.cell(row, FIRST + 1), "1")
         yoy = result.implied(key, end - 1, end)
         sheet.formula(
@@ -182,8 +200,22 @@ def build_dashboard_sheet(
     sheet.formula(
         row, FIRST + 2, formula_text.total(shares), cached=1.0, style="total", fmt="share"
     )
+    return top, row
 
-    # -- charts -----------------------------------------------------------------------------
+
+def _charts(
+    ctx: Context,
+    sheet: SheetPlan,
+    regions: RegionRows,
+    splits: list[SplitRows],
+    players: SheetPlan | None,
+    top: int,
+    row: int,
+) -> None:
+    """The charts: the world by region, each dimension's mix, the end-year region shares and
+    the players'; two right of the tables, the rest in rows of three under both."""
+    model, end = ctx.model, ctx.years[-1]
+    world_row = row
     charts = [_regions_chart(ctx, regions)]
     charts += [_mix_chart(ctx, split) for split in splits if split.dimension]
     names_range = sheet.area_ref(top, LABEL, row - 1, LABEL)
@@ -215,7 +247,6 @@ def build_dashboard_sheet(
             anchor = f"{column}{bottom + CHART_ROWS * ((k - 2) // 3)}"
         width, height = CHART_SIZE
         sheet.charts.append(replace(chart, anchor=anchor, width=width, height=height))
-    return sheet
 
 
 def _health(ctx: Context, sheet: SheetPlan, health: Health) -> None:
