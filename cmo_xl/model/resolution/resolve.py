@@ -156,8 +156,8 @@ def resolve(spec: Spec, scenario: str | int | None = None) -> Model:
         scenarios=switch.scenarios(),
         scenario=active,
     )
-    model.ranges.update(_ranges(model))
-    return model
+    # the ranges read the model's inputs, so they are added to a copy of it once it is whole
+    return replace(model, ranges=_ranges(model))
 
 
 def _years_label(text: str, start: Input, end: Input) -> tuple[str | Input, ...]:

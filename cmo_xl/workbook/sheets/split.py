@@ -59,8 +59,42 @@ class SplitRows:
         return model.dimension(self.dimension).by_region[region]
 
 
-def _block_height(members: int) -> int:
-    return 3 * members + 3  # section, index, share and value rows, total, blank
+@dataclass(frozen=True)
+class _Place:
+    """Where a region's block sits: its section row, then an index, a share and a value row
+    for each of its members, a total and a blank row."""
+
+    row: int
+    members: int
+
+    @property
+    def index_rows(self) -> range:
+        return range(self.row + 1, self.row + 1 + self.members)
+
+    @property
+    def share_rows(self) -> range:
+        return range(self.row + 1 + self.members, self.row + 1 + 2 * self.members)
+
+    @property
+    def value_rows(self) -> range:
+        return range(self.row + 1 + 2 * self.members, self.row + 1 + 3 * self.members)
+
+    @property
+    def total_row(self) -> int:
+        return self.row + 1 + 3 * self.members
+
+    @property
+    def next_row(self) -> int:
+        return self.total_row + 2  # and a blank row
+
+
+def _places(first: int, blocks: list[Block]) -> list[_Place]:
+    """Each block's place, one under the other from row ``first``."""
+    places = []
+    for block in blocks:
+        places.append(_Place(first, len(block.members)))
+        first = places[-1].next_row
+    return places
 
 
 def build_split_sheet(
@@ -76,23 +110,16 @@ def build_split_sheet(
 ) -> SplitRows:
     sheet = timeline_sheet(ctx, title, subtitle)
     rows = SplitRows(sheet, level, dimension, {}, None)
-    row = FIRST_BODY_ROW
     world_rows = None
+    members = [m.name for m in blocks[0].members]
+    places = _places(FIRST_BODY_ROW + (len(members) + 3 if world else 0), blocks)
     if world:
-        members = [m.name for m in blocks[0].members]
-        row += len(members) + 3
-        block_rows = []
-        start = row
-        for block in blocks:
-            block_rows.append(_value_rows(start, len(block.members)))
-            start += _block_height(len(block.members))
-        world_rows = _world_block(ctx, rows, members, block_rows)
-
-    for block in blocks:
+        values = [list(place.value_rows) for place in places]
+        world_rows = _world_block(ctx, rows, members, values)
+    for block, place in zip(blocks, places, strict=True):
         rows.blocks[block.region] = _region_block(
-            ctx, rows, block, row, regions.value[block.region], regions.sheet
+            ctx, rows, block, place, regions.value[block.region], regions.sheet
         )
-        row += _block_height(len(block.members))
     return SplitRows(sheet, level, dimension, rows.blocks, world_rows)
 
 
@@ -102,11 +129,6 @@ def _index_label(member: Member) -> str:
     if member.keeps_share:
         return "Index (keeps its weight)"
     return "Index at its own CAGR" if member.anchored else "Mix index"
-
-
-def _value_rows(start: int, members: int) -> list[int]:
-    first = start + 1 + 2 * members
-    return list(range(first, first + members))
 
 
 def _world_block(
@@ -142,16 +164,14 @@ def _region_block(
     ctx: Context,
     rows: SplitRows,
     block: Block,
-    row: int,
+    place: _Place,
     region_row: int,
     regions_sheet: SheetPlan,
 ) -> BlockRows:
     sheet, unit = rows.sheet, ctx.spec.market.unit
-    n = len(block.members)
+    row = place.row
     section(ctx, sheet, row, block.region)
-    index_rows = range(row + 1, row + 1 + n)
-    share_rows = range(row + 1 + n, row + 1 + 2 * n)
-    value_rows = range(row + 1 + 2 * n, row + 1 + 3 * n)
+    index_rows, share_rows, value_rows = place.index_rows, place.share_rows, place.value_rows
     sheet.collapsed.update(index_rows)  # helper rows: grouped, and closed until opened
     others = a1.runs([r for r, m in zip(share_rows, block.members, strict=True) if not m.residual])
     for k, member in enumerate(block.members):
@@ -186,7 +206,7 @@ def _region_block(
             sheet.formula(share_rows[k], col, share, cached=shares[t], fmt="share_nq")
             text = formula_text.product(region_value, a1.cell(share_rows[k], col))
             sheet.formula(value_rows[k], col, text, cached=values[t], fmt="value_nq")
-    total = row + 1 + 3 * n
+    total = place.total_row
     region_values = ctx.values[engine.region_key(block.region)]
     total_row(
         ctx,
