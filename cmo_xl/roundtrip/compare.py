@@ -26,6 +26,9 @@ from cmo_xl.workbook.records import Cell, WorkbookPlan
 from cmo_xl.workbook.sheets import check_columns, reconciliation
 from cmo_xl.workbook.sheets.check_columns import TITLE as CHECKS
 
+#: How far two engines computing the same formula in another order may part: a rule of its own,
+#: not the spec's sum rule or the checks' tolerance (``growth.SUM_TOLERANCE``, the same size
+#: today), so that loosening one does not loosen the other.
 REL_TOL = 1e-9
 ABS_TOL = 1e-12
 #: What a spreadsheet shows where a formula fails; LibreOffice writes some as Err:NNN.
