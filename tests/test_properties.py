@@ -37,7 +37,9 @@ from cmo_xl.workbook.recalc import recalculate_many
 from helpers import mismatches, need_libreoffice, values_of, without_cached_values
 
 LONG_RUN = os.environ.get("CMO_XL_PROPERTY_EXAMPLES")
-EXAMPLES = int(LONG_RUN or 200)
+#: 50 in a whole run, one LibreOffice start (the suite keeps under 20 minutes on 2 cores);
+#: the variable runs a longer exploration
+EXAMPLES = int(LONG_RUN or 50)
 BATCH = 50  # workbooks per LibreOffice start
 TYPED_EVERY = 10  # one spec in so many also gets a copy with formulas typed over
 SLIVER = 1e-9  # of the world: a member this small is computed by cancellation

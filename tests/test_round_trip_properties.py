@@ -27,7 +27,7 @@ from cmo_xl.workbook.publish import write_workbook
 from helpers import resolve as address_of
 
 LONG_RUN = os.environ.get("CMO_XL_PROPERTY_EXAMPLES")
-EXAMPLES = int(LONG_RUN or 30)
+EXAMPLES = int(LONG_RUN or 15)  # more with the variable, as in test_properties
 
 
 def _typeable_cagrs(inputs: list[Input]) -> list[Input]:
