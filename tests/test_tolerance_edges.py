@@ -75,3 +75,60 @@ def test_read_sees_an_edit_to_13_digits_and_no_further(
     path = tmp_path / "edited.xlsx"
     wb.save(path)
     assert [e.name for e in read_book(path).edits] == (["share_Europe"] if edited else [])
+
+
+#: A market of 264.15 in 2024 growing 5% a year, with two figures on the reconciliation's edges,
+#: each judged by hand: "264.2" covers 264.15 to 264.25, so the model's 264.15 lies on its edge,
+#: within rounding (in floating point 264.2 - 264.15 is 0.05 and 1e-14 more, which only the
+#: checks' tolerance margin, 1e-9 of the figure, keeps inside); and 264.15 * 1.05^2 = 291.225375
+#: exactly, so a quote of 291.225375 is matched (compounded in floating point the two part at
+#: about 6e-14, again inside only by the margin).
+EDGE_SPEC = {
+    "schema_version": 1,
+    "market": {
+        "name": "Edges",
+        "currency": "EUR",
+        "unit": "EUR m",
+        "base_year": 2024,
+        "end_year": 2026,
+        "base_value": {"value": 264.15, "provenance": "analyst"},
+    },
+    "phases": [
+        {"start_year": 2024, "end_year": 2026, "cagr": {"value": 0.05, "provenance": "analyst"}}
+    ],
+    "regions": [{"name": "World", "share": {"value": 1.0, "provenance": "analyst"}}],
+    "benchmarks": [
+        {"label": "Edge of rounding", "value": {"value": 264.2, "provenance": "analyst"},
+         "year": 2024},
+        {"label": "Matched", "value": {"value": 291.225375, "provenance": "analyst"}, "year": 2026},
+    ],
+}  # fmt: skip
+EDGE_STATUSES = ["within rounding", "matched"]
+
+
+def test_the_engine_reconciles_figures_on_their_edges() -> None:
+    from cmo_xl.model.compute.engine import forecast
+    from cmo_xl.model.load import parse_spec
+
+    assert 264.2 - 264.15 > 0.05 and 264.15 * 1.05 * 1.05 != 291.225375  # the edges are real
+    result = forecast(parse_spec(EDGE_SPEC))
+    assert [b.status for b in result.benchmarks] == EDGE_STATUSES
+
+
+@pytest.mark.libreoffice
+def test_the_workbook_reconciles_figures_on_their_edges(tmp_path: Path) -> None:
+    from cmo_xl.model.load import parse_spec
+    from cmo_xl.workbook.plan import plan_workbook
+    from cmo_xl.workbook.publish import write_workbook
+
+    need_libreoffice()
+    (tmp_path / "in").mkdir()
+    path = write_workbook(plan_workbook(parse_spec(EDGE_SPEC)), tmp_path / "in" / "edges.xlsx")
+    (recalculated,) = recalculate_many([path], tmp_path / "out")
+    sheet = values_of(recalculated)["Reconciliation"]
+    labels = {k[1:]: v for k, v in sheet.items() if k.startswith("A")}
+    rows = [
+        next(r for r, v in labels.items() if v == label)
+        for label in ("Edge of rounding", "Matched")
+    ]
+    assert [sheet[f"I{r}"] for r in rows] == EDGE_STATUSES
