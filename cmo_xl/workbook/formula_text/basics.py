@@ -235,3 +235,12 @@ def call(function: str, args: list[str]) -> str:
     'cmo_cagr(C5,D5,5)'
     """
     return f"{function}({','.join(args)})"
+
+
+def span(end: str, start: str) -> str:
+    """The years from ``start`` to ``end``, bracketed for use as an exponent or a divisor.
+
+    >>> span("end_year", "base_year")
+    '(end_year-base_year)'
+    """
+    return f"({end}-{start})"

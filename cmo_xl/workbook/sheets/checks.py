@@ -102,7 +102,7 @@ def build_checks_sheet(
         [sheet], {TITLE: FIRST_CHECK_ROW}
     )
     broken = _integrity_checks(ctx, sheet, last + 2, guards)
-    counted = f"{formula_text.total(flags)}+{broken}"
+    counted = formula_text.plus([formula_text.total(flags), broken])
     sheet.put(MASTER_ROW, LABEL, "Master check", "total")
     text = formula_text.status(counted)
     sheet.formula(MASTER_ROW, STATUS, text, cached=master, style="check")
@@ -178,7 +178,7 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> tuple[int, int
         implied = formula_text.cagr(
             formula_text.at_year(names.WORLD_VALUES, names.YEARS, start),
             formula_text.at_year(names.WORLD_VALUES, names.YEARS, end),
-            f"({end}-{start})",
+            formula_text.span(end, start),
         )
         sheet.put(
             row,
@@ -187,7 +187,11 @@ def _growth_warnings(ctx: Context, sheet: SheetPlan, row: int) -> tuple[int, int
             f"CAGR input ({phase.cagr.name})",
         )
         sheet.formula(
-            row, GAP, f"{implied}-{phase.cagr.name}", cached=warning.difference, fmt="points"
+            row,
+            GAP,
+            formula_text.minus(implied, phase.cagr.name),
+            cached=warning.difference,
+            fmt="points",
         )
         sheet.formula(
             row, TOLERANCE, names.CHECK_TOLERANCE, cached=warning.threshold, fmt="precise"

@@ -57,7 +57,7 @@ class _Blocks:
         u, n = a1.cell(*udf), a1.cell(*native)
         difference = engine.difference(udf_value, native_value)
         self.sheet.formula(
-            *at, f"{u}-{n}", cached=difference, style="check", fmt="precise", udf=True
+            *at, formula_text.minus(u, n), cached=difference, style="check", fmt="precise", udf=True
         )
         self.comparisons.append((self.sheet.title, u, n))
 

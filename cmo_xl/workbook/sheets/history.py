@@ -51,7 +51,7 @@ def build_history_sheet(ctx: Context) -> SheetPlan:
             text = formula_text.cagr(
                 a1.cell(VALUE_ROW, col - 1),
                 a1.cell(VALUE_ROW, col),
-                f"({a1.cell(YEAR_ROW, col)}-{a1.cell(YEAR_ROW, col - 1)})",
+                formula_text.span(a1.cell(YEAR_ROW, col), a1.cell(YEAR_ROW, col - 1)),
             )
             sheet.formula(
                 GROWTH_ROW,
@@ -63,7 +63,7 @@ def build_history_sheet(ctx: Context) -> SheetPlan:
     sheet.put(CAGR_ROW, LABEL, f"CAGR {years[0]}-{years[-1]}, implied by these values", "total")
     sheet.put(CAGR_ROW, UNIT, "%", "total")
     first_cell, last_cell = a1.cell(VALUE_ROW, FIRST), a1.cell(VALUE_ROW, last)
-    span = f"({a1.cell(YEAR_ROW, last)}-{a1.cell(YEAR_ROW, FIRST)})"
+    span = formula_text.span(a1.cell(YEAR_ROW, last), a1.cell(YEAR_ROW, FIRST))
     text = formula_text.cagr(first_cell, last_cell, span)
     sheet.formula(
         CAGR_ROW,

@@ -43,7 +43,7 @@ class InputsSheet:
         """Beside each mix-shift growth rate, the CAGR it gives its member over the timeline:
         ``series`` maps an engine key to that series' row on its sheet (absolute)."""
         first, last = ctx.years[0], ctx.years[-1]
-        span = f"({names.END_YEAR}-{names.BASE_YEAR})"
+        span = formula_text.span(names.END_YEAR, names.BASE_YEAR)
         for item in ctx.model.inputs():
             if item.implies is None:
                 continue

@@ -77,7 +77,7 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
                 if history
                 else formula_text.at_year(values, names.YEARS, start),
                 formula_text.at_year(values, names.YEARS, end),
-                f"({end}-{start})",
+                formula_text.span(end, start),
             )
         elif b.kind == "share":
             part = formula_text.at_year(values, names.YEARS, end)
@@ -91,7 +91,9 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         cached = formula_text.cached_or_not_available(b.model)
         sheet.formula(row, MODEL, model, cached=cached, fmt=figure)
         difference = formula_text.cached_or_not_available(b.difference)
-        text = formula_text.or_not_available(f"{a1.cell(row, MODEL)}-{a1.cell(row, REPORTED)}")
+        text = formula_text.or_not_available(
+            formula_text.minus(a1.cell(row, MODEL), a1.cell(row, REPORTED))
+        )
         sheet.formula(row, DIFFERENCE, text, cached=difference, fmt=gap)
         words = [MATCHED, ROUNDED, CONFLICT]
         text = formula_text.reconciled(

@@ -219,7 +219,7 @@ def _region_block(sheet: SheetPlan, ctx: Context, rows: _Rows) -> None:
                         a1.cell(rows.inputs[region.share.name], col),
                     )
                 else:
-                    years_in = f"({ends[t].name}-{ends[t - 1].name})"
+                    years_in = formula_text.span(ends[t].name, ends[t - 1].name)
                     rate = a1.cell(rows.inputs[region.cagrs[t - 1].name], col)
                     text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
                 sheet.formula(row, col, text, cached=outcome.regions[r][t], fmt="value_nq")
@@ -244,7 +244,7 @@ def _world_block(sheet: SheetPlan, ctx: Context, rows: _Rows) -> None:
             elif t == 0:  # a residual region: the world grows at the market's CAGRs
                 text = a1.cell(rows.inputs[model.base_value.name], col)
             else:
-                years_in = f"({ends[t].name}-{ends[t - 1].name})"
+                years_in = formula_text.span(ends[t].name, ends[t - 1].name)
                 rate = a1.cell(rows.inputs[model.phases[t - 1].cagr.name], col)
                 text = formula_text.grow_for(a1.cell(row - 1, col), rate, years_in)
             sheet.formula(row, col, text, cached=outcome.world[t], style="total", fmt="value")
@@ -282,7 +282,7 @@ def _cagr_row(
     text = "".join(p if isinstance(p, str) else str(int(p.value)) for p in label)
     sheet.formula(row, LABEL, formula_text.concat(parts), cached=text, style="label")
     sheet.put(row, UNIT, "%", "unit")
-    span = f"({years[1].name}-{years[0].name})"
+    span = formula_text.span(years[1].name, years[0].name)
     for k, value in enumerate(cached):
         col = FIRST + k
         text = formula_text.cagr(a1.cell(rows[0], col), a1.cell(rows[1], col), span)

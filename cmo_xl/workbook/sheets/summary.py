@@ -109,7 +109,7 @@ class _Table:
             self.boundary_years[start_col - FIRST_VALUE_COL],
             self.boundary_years[end_col - FIRST_VALUE_COL],
         )
-        text = formula_text.cagr(start_ref, end_ref, f"({end_year}-{start_year})")
+        text = formula_text.cagr(start_ref, end_ref, formula_text.span(end_year, start_year))
         self.sheet.formula(
             row, col, text, cached=formula_text.cached_or_not_available(implied), fmt="pct"
         )
