@@ -26,7 +26,7 @@ from cmo_xl.workbook.sheets import (
 )
 from cmo_xl.workbook.sheets import checks as checks_layout
 from cmo_xl.workbook.sheets.context import LABEL_COL, YEAR_ROW, Context, year_format
-from cmo_xl.workbook.sheets.players import HEADER_ROW, PLAYER, SHARE
+from cmo_xl.workbook.sheets.players import players_chart
 from cmo_xl.workbook.sheets.regions import RegionRows
 from cmo_xl.workbook.sheets.split import SplitRows
 
@@ -237,7 +237,7 @@ def _charts(
     )
     reported = sum(p.revenue is not None for p in model.players)
     if players is not None and reported:
-        charts.append(_players_chart(players, reported))
+        charts.append(players_chart(players, reported))
     bottom = max(world_row + 3, 4 + 2 * CHART_ROWS)
     for k, chart in enumerate(charts):
         if k < 2:
@@ -373,25 +373,6 @@ def _mix_chart(ctx: Context, split: SplitRows) -> Chart:
         "share of the world",
         "pct",
         "Year",
-    )
-
-
-def _players_chart(players: SheetPlan, count: int) -> Chart:
-    """The ``count`` players with a reported revenue, which the Players sheet lists first."""
-    first, last = HEADER_ROW + 1, HEADER_ROW + count
-    return Chart(
-        "column",
-        "Players' reported revenue as a share of the market",
-        "",
-        players.area_ref(first, PLAYER, last, PLAYER),
-        (
-            ChartSeries(
-                players.ref(HEADER_ROW, SHARE, abs_row=True, abs_col=True),
-                players.area_ref(first, SHARE, last, SHARE),
-            ),
-        ),
-        "share of the market",
-        "pct",
     )
 
 

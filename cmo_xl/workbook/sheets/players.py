@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cmo_xl.model.resolution import names
 from cmo_xl.workbook import a1, formula_text
-from cmo_xl.workbook.records import SheetPlan
+from cmo_xl.workbook.records import Chart, ChartSeries, SheetPlan
 from cmo_xl.workbook.sheets.context import Context
 
 TITLE = "Players"
@@ -68,3 +68,23 @@ def build_players_sheet(ctx: Context) -> SheetPlan:
         text = formula_text.ratio(a1.cell(row, REVENUE), a1.cell(row, MARKET))
         sheet.formula(row, SHARE, text, cached=share.share, fmt="share")
     return sheet
+
+
+def players_chart(players: SheetPlan, count: int) -> Chart:
+    """The Dashboard's chart of the ``count`` players with a reported revenue, which this
+    sheet lists first."""
+    first, last = HEADER_ROW + 1, HEADER_ROW + count
+    return Chart(
+        "column",
+        "Players' reported revenue as a share of the market",
+        "",
+        players.area_ref(first, PLAYER, last, PLAYER),
+        (
+            ChartSeries(
+                players.ref(HEADER_ROW, SHARE, abs_row=True, abs_col=True),
+                players.area_ref(first, SHARE, last, SHARE),
+            ),
+        ),
+        "share of the market",
+        "pct",
+    )
