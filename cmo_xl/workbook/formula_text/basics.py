@@ -243,4 +243,4 @@ def span(end: str, start: str) -> str:
     >>> span("end_year", "base_year")
     '(end_year-base_year)'
     """
-    return f"({end}-{start})"
+    return parenthesised(minus(end, start))

@@ -81,7 +81,7 @@ def cagr(start: str, end: str, years: str) -> str:
     'IFERROR(IF(AND(C7>0,D7>=0),(D7/C7)^(1/(D$5-C$5))-1,"n/a"),"n/a")'
     """
     na = f'"{NOT_AVAILABLE}"'
-    return f"IFERROR(IF(AND({start}>0,{end}>=0),({end}/{start})^(1/{years})-1,{na}),{na})"
+    return f"IFERROR(IF(AND({start}>0,{end}>=0),{bare_cagr(start, end, years)},{na}),{na})"
 
 
 def grow_for(value: str, rate: str, years: str) -> str:
@@ -173,7 +173,7 @@ def scaled(value: str, step: str) -> str:
     >>> scaled("D20", "D$18")
     'D20*(1+D$18)'
     """
-    return f"{value}*(1+{step})"
+    return growth(value, step)  # the same text as a year rolled forward
 
 
 def swing(low: str, high: str) -> str:

@@ -103,7 +103,7 @@ def _world_block(ctx: Context, sheet: SheetPlan) -> list[int]:
             text = formula_text.cagr(
                 a1.cell(WORLD_ROW + 2, col - 1),
                 a1.cell(WORLD_ROW + 2, col),
-                formula_text.parenthesised(formula_text.minus(here, before)),
+                formula_text.span(here, before),
             )
             sheet.formula(
                 WORLD_ROW + 3,
@@ -113,7 +113,7 @@ def _world_block(ctx: Context, sheet: SheetPlan) -> list[int]:
                 fmt="pct",
             )
     first, last = a1.cell(WORLD_ROW + 2, FIRST), a1.cell(WORLD_ROW + 2, FIRST + len(years) - 1)
-    span = formula_text.parenthesised(formula_text.minus(names.END_YEAR, names.BASE_YEAR))
+    span = formula_text.span(names.END_YEAR, names.BASE_YEAR)
     whole = (formula_text.text("CAGR, "), names.BASE_YEAR, formula_text.text("-"), names.END_YEAR)
     cached_label = f"CAGR, {years[0]}-{years[-1]}"
     sheet.formula(

@@ -224,7 +224,7 @@ def build_functions_sheet(
         values[-1],
         "value",
     )
-    span = _since_base(names.END_YEAR)
+    span = formula_text.span(names.END_YEAR, names.BASE_YEAR)
     start = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.BASE_YEAR)
     end = formula_text.at_year(names.WORLD_VALUES, names.YEARS, names.END_YEAR)
     blocks.scalar(
@@ -242,7 +242,10 @@ def build_functions_sheet(
         f"cmo_series: {region} at its phase 1 CAGR in every year",
         formula_text.call("cmo_series", [base, rate, names.BASE_YEAR, names.END_YEAR]),
         examples.series,
-        [formula_text.grow_for(base, rate, _since_base(year_ref(c))) for c in columns],
+        [
+            formula_text.grow_for(base, rate, formula_text.span(year_ref(c), names.BASE_YEAR))
+            for c in columns
+        ],
         examples.series_native,
         "value",
     )
@@ -302,7 +305,7 @@ def _table_block(
         cell = regions.sheet.ref(regions.value[r.name], first, abs_row=True, abs_col=True)
         natives.append(
             [
-                formula_text.grow_for(cell, rate, _since_base(year_ref(c)))
+                formula_text.grow_for(cell, rate, formula_text.span(year_ref(c), names.BASE_YEAR))
                 for c in range(first, ctx.last_col + 1)
             ]
         )
@@ -313,8 +316,3 @@ def _table_block(
         natives,
         examples.table_native,
     )
-
-
-def _since_base(year: str) -> str:
-    """The years from the base year to ``year``, as a bracketed exponent."""
-    return f"({formula_text.minus(year, names.BASE_YEAR)})"
