@@ -109,13 +109,15 @@ def test_planning_loads_neither_openpyxl_nor_xlwings() -> None:
 
 def test_only_the_engine_the_resolver_and_the_udfs_use_the_growth_math() -> None:
     """Every other module looks the engine's numbers up instead of computing its own. The
-    engine's ``outcomes`` computes each scenario and its ``sensitivity`` the what-ifs; the
+    engine's ``outcomes`` computes each scenario, its ``sensitivity`` the what-ifs and its
+    ``reconcile`` the model's number for each reported figure; the
     resolver's ``scenarios`` adds a shift to the value it shifts, its ``members`` takes a
     residual's share from its siblings', as a spreadsheet adds and subtracts, and ``members``
     and ``anchors`` derive a share, a CAGR or the base value from stated values."""
     assert importers_of("cmo_xl.model.growth") == [
         "cmo_xl.model.compute.engine",
         "cmo_xl.model.compute.outcomes",
+        "cmo_xl.model.compute.reconcile",
         "cmo_xl.model.compute.sensitivity",
         "cmo_xl.model.resolution.anchors",
         "cmo_xl.model.resolution.members",

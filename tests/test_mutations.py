@@ -108,16 +108,28 @@ MUTATIONS: dict[str, tuple[str, str, str, list[str]]] = {
         ["tests/test_scenarios.py"],
     ),
     "the engine's reconciliation drops its tolerance margin": (
-        "cmo_xl/model/compute/engine.py",
+        "cmo_xl/model/compute/reconcile.py",
         "margin = self.tolerance * abs(self.reported)",
         "margin = 0.0 * abs(self.reported)",
         ["tests/test_report_figures.py", "tests/test_tolerance_edges.py"],
     ),
     "the workbook's reconciliation drops its tolerance margin": (
-        "cmo_xl/workbook/formula_text/checks.py",
+        "cmo_xl/workbook/formula_text/reconciliation.py",
         'margin = f"{names.CHECK_TOLERANCE}*ABS({reported})"',
         'margin = f"0*ABS({reported})"',
         ["tests/test_tolerance_edges.py", "tests/test_recalc.py"],
+    ),
+    "the model's interval leaves out the stated figures' rounding": (
+        "cmo_xl/model/compute/reconcile.py",
+        "if s.end.value == year else 0.0",
+        "if s.end.value == -year else 0.0",
+        ["tests/test_report_sentences.py"],
+    ),
+    "the workbook reads a bound the wrong way round": (
+        "cmo_xl/workbook/formula_text/reconciliation.py",
+        'tests = {"lower": [below], "upper": [above]',
+        'tests = {"lower": [above], "upper": [below]',
+        ["tests/test_report_sentences.py"],
     ),
 }
 

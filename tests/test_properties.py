@@ -149,6 +149,8 @@ def specs(draw: st.DrawFn) -> dict[str, Any]:
         by_value(draw, data)
     if draw(st.integers(0, 3)) == 0:
         market_values(draw, data)
+    if draw(st.booleans()):
+        reported_figures(draw, data)
     count = draw(st.integers(0, 3))
     if count:
         grown = [r["name"] for r in regions if not r.get("residual")]
@@ -282,6 +284,61 @@ def market_values(draw: st.DrawFn, data: dict[str, Any]) -> None:
     if draw(st.booleans()):
         del market["base_value"]
     market["values"] = values
+
+
+#: Qualifiers a report puts before a figure, one of each kind (README, "Reported figures").
+QUALIFIERS = [None, "more than", "under", "between", "around"]
+
+
+def reported_figures(draw: st.DrawFn, data: dict[str, Any]) -> None:
+    """Figures a report states beside the model: of the world, a region, a group of regions
+    or of one region's countries, a country's share of the world; a value, a share or a CAGR;
+    qualified by a bound, a range or a hedge; in years inside the timeline or up to five years
+    outside it."""
+    market, regions = data["market"], data["regions"]
+    first, last = market["base_year"], market["end_year"]
+    years = st.integers(first - 5, last + 5)
+    figures = []
+    for k in range(draw(st.integers(1, 4))):
+        figure: dict[str, Any] = {"label": f"Reported {k}"}
+        kind = draw(st.sampled_from(["value", "share", "cagr"]))
+        names_ = [r["name"] for r in regions]
+        countries = [r for r in regions if len(r.get("countries", [])) >= 2]
+        whom = draw(st.sampled_from(["world", "region", "group", "countries", "country"]))
+        if whom == "region" or (whom == "world" and kind == "share"):
+            figure["region"] = draw(st.sampled_from(names_))
+        elif whom == "group" and len(names_) >= 2:
+            figure["members"] = draw(st.lists(st.sampled_from(names_), min_size=2, unique=True))
+        elif whom in ("countries", "country") and countries:
+            region = draw(st.sampled_from(countries))
+            members = [c["name"] for c in region["countries"]]
+            figure["region"] = region["name"]
+            if whom == "country":
+                figure["country"] = draw(st.sampled_from(members))
+                figure["share_of"] = (
+                    "world" if kind == "share" and draw(st.booleans()) else "parent"
+                )
+            else:
+                figure["members"] = draw(
+                    st.lists(st.sampled_from(members), min_size=2, unique=True)
+                )
+        elif kind == "share":
+            figure["region"] = names_[0]
+        number = {"share": st.floats(0, 1), "cagr": cagrs, "value": st.floats(0, 1e6)}[kind]
+        low = draw(number)
+        figure[kind] = inp(low)
+        if kind == "cagr":
+            start = draw(years)
+            figure["start_year"], figure["end_year"] = start, draw(st.integers(start + 1, last + 6))
+        else:
+            figure["year"] = draw(years)
+        qualifier = draw(st.sampled_from(QUALIFIERS))
+        if qualifier is not None:
+            figure["qualifier"] = qualifier
+        if qualifier == "between":
+            figure["high"] = inp(draw(number.filter(lambda x, low=low: x >= low)))
+        figures.append(figure)
+    data["benchmarks"] = figures
 
 
 def residual(draw: st.DrawFn, members: list[dict[str, Any]], field: str) -> None:

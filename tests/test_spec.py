@@ -296,7 +296,7 @@ def test_flags_say_which_implied_cagr_they_quote() -> None:
     world = ((60 * 1.1**2 * 1.2 + 40 * 1.1**2 * 1.05) / 100) ** (1 / 3) - 1
     assert f"{world:.2%}" == "11.32%"
     assert flag.text == (
-        "Reported 9.0% for 2020-2023; the model implies 11.32%. Shown on Reconciliation; not "
+        "Reported 9% for 2020-2023; the model implies 11.32%. Shown on Reconciliation; not "
         "used as an input."
     )
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from cmo_xl.errors import SpecError
 from cmo_xl.model.spec.schema import SCHEMA_VERSION, Spec
@@ -52,10 +52,86 @@ def _describe(error: Any) -> str:
     if error["type"] == "missing":
         return f"{path}: missing; this field is required"
     if error["type"] == "extra_forbidden":
-        return f"{path}: unknown field (value {excerpt(value)}); check the spelling"
+        return _unknown_field(tuple(error["loc"]), value)
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) > _FLOAT_MAX:
         return f"{path}: got {excerpt(value)}; a number must be below about 1.8e308"
     return f"{path}: got {excerpt(value)}; {error['msg'].lower()}"
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    """The schema classes an annotation holds (through lists, unions and Annotated)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_in(arg)]
+
+
+def _schema_classes() -> list[type[BaseModel]]:
+    """Every class of the schema, from the spec down, each once, in a fixed order."""
+    found: list[type[BaseModel]] = [Spec]
+    for cls in found:
+        for field in cls.model_fields.values():
+            found += [m for m in _models_in(field.annotation) if m not in found]
+    return found
+
+
+def _unknown_field(loc: tuple[int | str, ...], value: Any) -> str:
+    """An unknown field: a typo, or a field of another part of the schema, which the message
+    then names, with the fields this place takes."""
+    path, name = field_path(loc), loc[-1]
+    here: type[BaseModel] | None = Spec
+    for part in loc[:-1]:
+        if isinstance(part, str) and here is not None:
+            field = here.model_fields.get(part)
+            models = _models_in(field.annotation) if field is not None else []
+            here = models[0] if models else None
+    elsewhere = [
+        _CLASS_WORDS.get(cls.__name__, cls.__name__.lower())
+        for cls in _schema_classes()
+        if name in cls.model_fields and cls is not here
+    ]
+    if not elsewhere or here is None:
+        return f"{path}: unknown field (value {excerpt(value)}); check the spelling"
+    takes = (
+        _USE_HERE.get((here.__name__, str(name)))
+        or f"here the fields are {', '.join(here.model_fields)}"
+    )
+    where = ", ".join(dict.fromkeys(elsewhere))
+    return (
+        f"{path}: unknown field here (value {excerpt(value)}); {name!r} belongs to {where}; {takes}"
+    )
+
+
+#: What to use instead, where a field of another part is the usual slip.
+_USE_HERE = {
+    ("Country", "share"): (
+        "a country takes weight (its share of its region) or value (its value in a year); "
+        "its share of the world is a benchmark with share_of: world"
+    ),
+    ("Region", "weight"): "a region takes share (of the world) or value (its value in a year)",
+    ("Segment", "weight"): "a segment takes share (of its region) or value (its value in a year)",
+    (
+        "Benchmark",
+        "weight",
+    ): "a benchmark's share of its parent is share; of the world, add share_of: world",
+}
+
+
+#: How a message names a part of the schema.
+_CLASS_WORDS = {
+    "Region": "a region",
+    "Country": "a country",
+    "Segment": "a segment",
+    "Override": "a dimension's overrides",
+    "Benchmark": "a benchmark (a figure the report states)",
+    "Market": "market",
+    "Phase": "a phase",
+    "Player": "a player",
+    "MarketValue": "market.values",
+    "MemberValue": "a member's value",
+    "Scenario": "a scenario",
+    "Change": "a scenario's change",
+    "Analysis": "analysis",
+}
 
 
 def _bounded(problems: list[str]) -> list[str]:

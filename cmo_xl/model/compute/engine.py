@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-from cmo_xl.model.compute.verdicts import CONFLICT, MATCHED, ROUNDED
+from cmo_xl.model.compute.reconcile import BenchmarkComparison as BenchmarkComparison
+from cmo_xl.model.compute.reconcile import compare
 from cmo_xl.model.growth import (
     grow,
     implied_cagr,
@@ -42,38 +43,6 @@ from cmo_xl.model.resolution.resolved import world_key as world_key
 from cmo_xl.model.spec.schema import Spec
 
 COLUMNS = ["level", "dimension", "region", "member", "year", "value", "share"]
-
-
-@dataclass(frozen=True)
-class BenchmarkComparison:
-    """A reported figure beside the model's live value for it."""
-
-    label: str
-    kind: str  # cagr, value or share
-    start_year: int | None  # a CAGR's first year
-    year: int  # a CAGR's last year; the year of a value or share
-    reported: float
-    #: The model's number: the implied CAGR, the value or the share of the series.
-    model: float
-    precision: float  # how far the truth may lie from the reported figure
-    tolerance: float  # the checks' relative tolerance
-
-    @property
-    def difference(self) -> float:
-        """Model minus reported, as the sheet subtracts."""
-        return spreadsheet_sub(self.model, self.reported)
-
-    @property
-    def status(self) -> str:
-        """Matched, within the quote's rounding, or a conflict; as the sheet's CHOOSE says."""
-        gap = abs(self.difference)
-        if math.isnan(gap):
-            return CONFLICT
-        # the checks' tolerance widens the quote's precision too, so that a figure on its
-        # rounding edge (264.15 quoted as 264.1) falls the same side in every engine
-        margin = self.tolerance * abs(self.reported)
-        index = (gap > margin) + (gap > self.precision + margin)
-        return (MATCHED, ROUNDED, CONFLICT)[index]
 
 
 @dataclass(frozen=True)
@@ -197,6 +166,7 @@ def forecast(spec: Spec | Model) -> Forecast:
             emit(segment_key(d.name, name), total, _ratio(total, world))
 
     phases = [phase_number(y, ends) for y in years]
+    past = history(model)
     return Forecast(
         model=model,
         rows=rows,
@@ -212,8 +182,8 @@ def forecast(spec: Spec | Model) -> Forecast:
         },
         world_growth=[now / before - 1 for before, now in pairwise(world)],
         players=_players(model, world),
-        benchmarks=_benchmarks(model, values),
-        history=history(model),
+        benchmarks=compare(model, values, dict(zip(past.years, past.values, strict=True))),
+        history=past,
     )
 
 
@@ -286,38 +256,6 @@ def history(model: Model) -> History:
         for a, b, y0, y1 in zip(values, values[1:], years, years[1:], strict=False)
     ]
     return History(years, values, growth, implied_cagr(values[0], values[-1], years[-1] - years[0]))
-
-
-def _benchmarks(model: Model, values: dict[Key, list[float]]) -> list[BenchmarkComparison]:
-    first = model.years[0]
-    out = []
-    for b in model.benchmarks:
-        series = values[b.of]
-        end = int(b.end.value)
-        start = int(b.start.value) if b.start is not None else None
-        if start is not None and start < first:  # from a value the report states as history
-            stated = history(model).at(start)
-            number = implied_cagr(stated, series[end - first], end - start)
-        elif start is not None:
-            number = implied_cagr(series[start - first], series[end - first], end - start)
-        elif b.kind == "share":
-            whole = values[b.parent][end - first]
-            number = series[end - first] / whole if whole else math.nan
-        else:
-            number = series[end - first]
-        out.append(
-            BenchmarkComparison(
-                b.label,
-                b.kind,
-                start,
-                end,
-                b.figure.value,
-                number,
-                b.precision.value,
-                model.tolerance,
-            )
-        )
-    return out
 
 
 def sum_gap(whole: Sequence[float], parts: Sequence[Sequence[float]]) -> float:

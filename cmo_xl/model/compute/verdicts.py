@@ -7,3 +7,5 @@ PASS, FAIL, WARN = "OK", "ERROR", "WARN"
 #: A reported figure against the model: the same (to the checks' tolerance), within the
 #: rounding of its quote, or in conflict with the model, which is built from the same report.
 MATCHED, ROUNDED, CONFLICT = "matched", "within rounding", "conflict"
+#: A bound ("more than 61%") the model keeps, allowing for the rounding of the figures involved.
+BOUNDED = "within bound"

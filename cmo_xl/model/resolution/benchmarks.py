@@ -23,7 +23,8 @@ from cmo_xl.model.resolution.resolved import (
     segment_key,
     world_key,
 )
-from cmo_xl.model.spec.schema import AnyInput, Market, MemberValue, Spec, ValueInput
+from cmo_xl.model.spec.qualifiers import HEDGE_UNITS, PLAIN_UNITS, meaning, normal
+from cmo_xl.model.spec.schema import AnyInput, Market, MemberValue, Spec, percent_text
 from cmo_xl.model.spec.schema import Benchmark as SpecBenchmark
 from cmo_xl.model.spec.units import FigureError, read_figure, unit_exponent
 
@@ -70,7 +71,9 @@ def anchor_benchmark(k: int, spec: Spec, anchor: Input, year: Input) -> Benchmar
         spec.market,
     )
     world = world_key()
-    return Benchmark(anchor.label, "value", anchor, None, year, precision, world, world)
+    return Benchmark(
+        anchor.label, "value", anchor, None, year, precision, (world,), world, stated=True
+    )
 
 
 def stated_benchmarks(
@@ -106,7 +109,11 @@ def stated_benchmarks(
             value.provenance if stated else DEFAULT,
             note="" if stated else PRECISION_NOTE,
         )
-        out.append(Benchmark(value.label, "value", value, None, year, precision, of, parent))
+        out.append(
+            Benchmark(
+                value.label, "value", value, None, year, precision, (of,), parent, stated=True
+            )
+        )
     return out
 
 
@@ -129,11 +136,21 @@ def resolve_benchmark(i: int, spec: Spec) -> Benchmark:
     item = given(
         f"{path}.{kind}", names.benchmark_figure(kind, k), f"{b.label}: {kind}", unit, kind, figure
     )
+    said = meaning(b.qualifier)
+    assert said is not None  # rules check it
+    bound, hedged = said
+    high = None
+    if b.high is not None:
+        label = f"{b.label}: upper end of the range"
+        high = given(f"{path}.high", names.benchmark_high(k), label, unit, kind, b.high)
+    m = spec.market
 
     def year(field: str, name: str, label: str, value: int) -> Input:
+        # a year outside the timeline is reconciled against the model extended past its ends
+        inside = m.base_year <= value <= m.end_year
         return Input(
-            f"{path}.{field}", name, f"{b.label}: {label}", "year", "year", value,
-            figure.provenance, source,
+            f"{path}.{field}", name, f"{b.label}: {label}", "year",
+            "year" if inside else "figure_year", value, figure.provenance, source,
         )  # fmt: skip
 
     if kind == "cagr":
@@ -153,9 +170,11 @@ def resolve_benchmark(i: int, spec: Spec) -> Benchmark:
         figure,
         b.precision,
         spec.market,
+        HEDGE_UNITS if hedged else PLAIN_UNITS,
     )
     of, parent = series_of(b)
-    return Benchmark(b.label, kind, item, start, end, precision, of, parent)
+    qualifier = normal(b.qualifier) if b.qualifier is not None else ""
+    return Benchmark(b.label, kind, item, start, end, precision, of, parent, bound, qualifier, high)
 
 
 def _figure(b: SpecBenchmark) -> tuple[FigureKind, AnyInput]:
@@ -168,17 +187,24 @@ def _figure(b: SpecBenchmark) -> tuple[FigureKind, AnyInput]:
     raise AssertionError("rules check that a benchmark has a figure")
 
 
-def series_of(b: SpecBenchmark) -> tuple[Key, Key]:
-    """The series a benchmark is about, and the one its share is of."""
-    if b.segment is not None and b.dimension is not None:
-        if b.region is None:
-            return segment_key(b.dimension, b.segment), world_key()
-        return segment_key(b.dimension, b.segment, b.region), region_key(b.region)
-    if b.region is not None and b.country is not None:
-        return country_key(b.region, b.country), region_key(b.region)
-    if b.region is not None:
-        return region_key(b.region), world_key()
-    return world_key(), world_key()
+def series_of(b: SpecBenchmark) -> tuple[tuple[Key, ...], Key]:
+    """The series a benchmark is about (one, or a group's members), and the one its share is
+    of: the members' parent, or the world where the share is of the world."""
+    if b.dimension is not None and (b.segment is not None or b.members is not None):
+        names_ = b.members or [b.segment or ""]
+        of = tuple(segment_key(b.dimension, name, b.region) for name in names_)
+        parent = world_key() if b.region is None else region_key(b.region)
+    elif b.region is not None and (b.country is not None or b.members is not None):
+        names_ = b.members or [b.country or ""]
+        of = tuple(country_key(b.region, name) for name in names_)
+        parent = region_key(b.region)
+    elif b.members is not None:
+        of, parent = tuple(region_key(name) for name in b.members), world_key()
+    elif b.region is not None:
+        of, parent = (region_key(b.region),), world_key()
+    else:
+        of, parent = (world_key(),), world_key()
+    return of, (world_key() if b.share_of == "world" else parent)
 
 
 def _precision(
@@ -189,17 +215,21 @@ def _precision(
     figure: AnyInput,
     stated: float | None,
     market: Market,
+    units: float = PLAIN_UNITS,
 ) -> Input:
+    """The precision of a figure's quote: as stated, or ``units`` units of its last digit as
+    written (half a unit for a plain figure, a whole one after a hedge)."""
     value, provenance, source = figure.value, figure.provenance, figure.source or ""
     unit = market.unit
     computed = 0.0
     if stated is None:
-        quoted = figure.quoted if isinstance(figure, ValueInput) else ""
-        computed = (
-            quoted_precision(value)
+        half = (
+            quoted_precision(value, figure.quoted)
             if kind != "value"
-            else written_precision(quoted, unit, market.decimal_mark) or value_precision(value)
+            else written_precision(figure.quoted, unit, market.decimal_mark)
+            or value_precision(value)
         )
+        computed = float(Decimal(repr(half)) * Decimal(repr(units / PLAIN_UNITS)))
     return Input(
         path,
         name,
@@ -213,14 +243,19 @@ def _precision(
     )
 
 
-def quoted_precision(value: float) -> float:
+def quoted_precision(value: float, quoted: str = "") -> float:
     """Half a unit of the last digit of a rate as written in percent: 0.06 ("6%") -> 0.005,
-    0.114 ("11.4%") -> 0.0005, 0.1 ("10%") -> 0.005.
+    0.114 ("11.4%") -> 0.0005, 0.1 ("10%") -> 0.005; written as text, its own digits count,
+    trailing zeros too ("19.80%" -> 0.00005).
 
     >>> quoted_precision(0.06), quoted_precision(0.114), quoted_precision(0.1)
     (0.005, 0.0005, 0.005)
+    >>> quoted_precision(0.198, "19.80%")
+    5e-05
     """
-    return float(Decimal(5).scaleb(-max(2, _places(value)) - 1))
+    number = percent_text(quoted)
+    places = -int(number.as_tuple().exponent) if number is not None else _places(value)
+    return float(Decimal(5).scaleb(-max(2, places) - 1))
 
 
 def value_precision(value: float) -> float:
@@ -251,6 +286,46 @@ def written_precision(quoted: str, unit: str, decimal_mark: str = ".") -> float 
     exponent = unit_exponent(unit)
     shift = (exponent if figure.exponent is None else figure.exponent) - exponent
     return float(Decimal(5).scaleb(-figure.places - 1 + shift))
+
+
+def quote_places(b: Benchmark, upper: bool = False) -> int:
+    """The decimals a figure was quoted with (of a percentage, for a rate), so that it prints
+    as written: the digits of its text ("19.80%": 2), else those of the number, or more where a
+    stated precision is half a unit of a finer digit (19.8 with precision 0.005: 2).
+
+    >>> from cmo_xl.model.resolution.resolved import Input, world_key
+    >>> def quoted(value, text="", precision=None, kind="cagr"):
+    ...     figure = Input("", "f", "", "%", kind, value, "analyst", quoted=text)
+    ...     said = "analyst" if precision else DEFAULT
+    ...     p = Input("", "p", "", "%", "precision", precision or 0.0, said)
+    ...     w = world_key()
+    ...     return quote_places(Benchmark("", kind, figure, None, figure, p, (w,), w))
+    >>> quoted(0.0558), quoted(0.198, "19.80%"), quoted(19.8, "", 0.005, "value"), quoted(0.07)
+    (2, 2, 2, 0)
+    """
+    item = b.high if upper and b.high is not None else b.figure  # a range's upper end
+    rate = b.kind != "value"
+    shift = 2 if rate else 0  # a rate is written in percent
+    number = percent_text(item.quoted) if rate else _plain_number(item.quoted)
+    places = (
+        -int(number.as_tuple().exponent) - shift
+        if number is not None
+        else _places(item.value) - shift
+    )
+    if b.precision.provenance != DEFAULT and b.precision.value > 0:
+        unit = Decimal(repr(b.precision.value)) * 2  # a half unit of the last digit
+        if unit == Decimal(1).scaleb(unit.adjusted()):
+            places = max(places, -unit.adjusted() - shift)
+    return max(0, places)
+
+
+def _plain_number(quoted: str) -> Decimal | None:
+    """A value written as a plain number in the model's unit ("19.80"), else None."""
+    try:
+        figure = read_figure(quoted)
+    except FigureError:
+        return None
+    return figure.number if figure.exponent is None else None
 
 
 def _places(value: float) -> int:

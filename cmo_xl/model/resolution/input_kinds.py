@@ -24,6 +24,7 @@ from cmo_xl.model.spec.schema import (
 #: What an input holds.
 InputKind = Literal[
     "value", "share", "cagr", "year", "fixed_year", "revenue_year", "cagr_step", "value_step",
+    "figure_year",  # a reported figure's year outside the timeline
     "precision",  # how far a reported rate's or share's truth may lie from it
     "value_precision",  # the same for a reported value, in the model's unit
     "rate_shift",  # a scenario's shift of a CAGR or a share, in points
@@ -69,6 +70,7 @@ KINDS: dict[InputKind, KindRule] = {
     "revenue_year": KindRule(
         "year", YEAR_RANGE[0], "last_year", _YEAR, whole=True, spec_form="year"
     ),
+    "figure_year": KindRule("year", *YEAR_RANGE, _YEAR, whole=True, spec_form="year"),
     "cagr_step": KindRule("points", *CAGR_STEP_RANGE, "a step from {low:.0%} to {high:.0%}"),
     "value_step": KindRule("pct", *VALUE_STEP_RANGE, "a step from {low:.0%} to {high:.0%}"),
     "precision": KindRule("precise_pct", 0, 0.5, "a precision from 0 to 50%", spec_form="number"),

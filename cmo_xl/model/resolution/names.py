@@ -206,6 +206,11 @@ def benchmark_end(index: int) -> str:
     return f"benchmark_end_{index}"
 
 
+def benchmark_high(index: int) -> str:
+    """The upper end of a reported range ("between 4 and 5")."""
+    return f"benchmark_high_{index}"
+
+
 def benchmark_precision(index: int) -> str:
     return f"benchmark_precision_{index}"
 

@@ -22,7 +22,8 @@ from cmo_xl.model.resolution.keys import country_key as country_key
 from cmo_xl.model.resolution.keys import region_key as region_key
 from cmo_xl.model.resolution.keys import segment_key as segment_key
 from cmo_xl.model.resolution.keys import world_key as world_key
-from cmo_xl.model.spec.schema import AnyInput, Spec, StepInput
+from cmo_xl.model.spec.qualifiers import Bound
+from cmo_xl.model.spec.schema import AnyInput, FigureEnd, Spec, StepInput
 
 #: Provenance of an input the spec does not give: a default link, or the timeline itself;
 #: and of an input the scenario switch sets.
@@ -205,11 +206,15 @@ class Benchmark:
     start: Input | None  # a CAGR's first year
     end: Input  # a CAGR's last year; the year of a value or share
     precision: Input  # how far the true figure may lie from the quoted one
-    of: Key  # the series it is about
+    of: tuple[Key, ...]  # the series it is about: one, or a group's members (they add)
     parent: Key  # the series a share is of
+    bound: Bound = "point"  # where the truth lies (see :mod:`cmo_xl.model.spec.qualifiers`)
+    qualifier: str = ""  # the words that say so, as written
+    high: Input | None = None  # the upper end of a range ("between")
+    stated: bool = False  # the model is built from it (a market or member value): see reconcile
 
     def inputs(self) -> tuple[Input, ...]:
-        return tuple(i for i in (self.figure, self.start, self.end, self.precision) if i)
+        return tuple(i for i in (self.figure, self.high, self.start, self.end, self.precision) if i)
 
 
 @dataclass(frozen=True)
@@ -378,9 +383,10 @@ def _common_field(items: tuple[Input, ...]) -> str:
     return f"{path}.name" if path.startswith(("regions[", "dimensions[")) else ""
 
 
-def given(
-    path: str, name: str, label: str, unit: str, kind: InputKind, item: AnyInput | StepInput
-) -> Input:
+Given = AnyInput | StepInput | FigureEnd
+
+
+def given(path: str, name: str, label: str, unit: str, kind: InputKind, item: Given) -> Input:
     source, quoted, note = item.source or "", getattr(item, "quoted", ""), item.note
     if item.edited is not None:
         note = f"{note} {item.edited.describe()}".strip()

@@ -6,10 +6,12 @@ that sum to 1, overrides that name a known region) live in :mod:`cmo_xl.model.va
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 SCHEMA_VERSION = 1
 
@@ -34,6 +36,7 @@ MAX_COUNTRIES = 250  # in one region
 MAX_DIMENSIONS = 10
 MAX_SEGMENTS = 100  # in one dimension
 MAX_PLAYERS = 500
+MAX_GROUP = 8  # members of one group figure: formulas stay far below 8,192 characters
 MAX_ENTRIES = 1000  # sources, corrections, benchmarks, overrides in one dimension
 #: Scenarios: the switch picks one with CHOOSE, which takes at most 254 options; the Scenarios
 #: sheet gives each a column.
@@ -79,20 +82,50 @@ class _Input(_Model):
     source: Name | None = None
     note: Note = ""
     edited: Edited | None = None
+    #: The figure as written, where it was written as text ("37%", "19.80", "1.6 trillion"):
+    #: its digits are its precision. Set by the reader; ``value`` is then its conversion.
+    quoted: Note = ""
+
+
+#: A rate written as text with a percent sign: "37%", "6.8 %", "-2.5%", "19.80 %".
+_PERCENT = re.compile(r"^\s*(?P<sign>[+\-\u2212]?)\s*(?P<digits>[0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+
+
+def percent_text(value: object) -> Decimal | None:
+    """A rate written as "37%" as the fraction it means (exactly), else None.
+
+    >>> percent_text("37%"), percent_text(" 6.8 % "), percent_text("-2.50%"), percent_text(0.3)
+    (Decimal('0.37'), Decimal('0.068'), Decimal('-0.0250'), None)
+    """
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    number = Decimal(match["digits"]).scaleb(-2)
+    return -number if match["sign"] in ("-", "\u2212") else number
+
+
+class _Rate(_Input):
+    """A share or a rate: a number, or text with a percent sign ("37%"), kept as written."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _percent(cls, data: object) -> object:
+        if isinstance(data, dict):
+            number = percent_text(data.get("value"))
+            if number is not None:
+                return {**data, "value": float(number), "quoted": data["value"].strip()}
+        return data
 
 
 class ValueInput(_Input):
     value: Annotated[_Number, Field(ge=0, le=VALUE_MAX)]
-    #: The figure as written when it had a scale of its own ("1.6 trillion"); ``value`` is then
-    #: its conversion to the model's unit (see :mod:`cmo_xl.model.spec.units`).
-    quoted: Note = ""
 
 
-class ShareInput(_Input):
+class ShareInput(_Rate):
     value: Annotated[_Number, Field(ge=SHARE_RANGE[0], le=SHARE_RANGE[1])]
 
 
-class CagrInput(_Input):
+class CagrInput(_Rate):
     value: Annotated[_Number, Field(ge=CAGR_RANGE[0], le=CAGR_RANGE[1])]
 
 
@@ -211,6 +244,12 @@ class Correction(_Model):
     reason: Text
 
 
+class FigureEnd(_Rate):
+    """The upper end of a figure given as a range; its range is its figure's (rules check)."""
+
+    value: Annotated[_Number, Field(ge=-VALUE_MAX, le=VALUE_MAX)]
+
+
 class Benchmark(_Model):
     """A figure the source reports that the model does not use; shown beside the model.
 
@@ -232,8 +271,20 @@ class Benchmark(_Model):
     segment: Name | None = None
     #: How far the true figure may lie from the quoted one, in the figure's unit: half a unit
     #: of its last digit by default ("6%" is 5.5% to 6.5%, "11.4%" 11.35% to 11.45%, "264.1"
-    #: 264.05 to 264.15); give it where the text says more ("around 7%").
+    #: 264.05 to 264.15), a whole unit after a hedge ("around 7%" is 6% to 8%).
     precision: Annotated[_Number, Field(gt=0, le=VALUE_MAX)] | None = None
+    #: The words the report puts before the figure, as written ("more than", "around",
+    #: "between"): see :mod:`cmo_xl.model.spec.qualifiers`.
+    qualifier: Name | None = None
+    #: With "between": the upper end, in the figure's unit (the figure is the lower end).
+    high: FigureEnd | None = None
+    #: A group: several members of one parent whose figure the report gives together ("North
+    #: America and Europe together hold more than 61%"): regions, or with ``region`` its
+    #: countries, or with ``dimension`` its segments (in ``region`` where it is given).
+    members: Annotated[list[Name], Field(min_length=2, max_length=MAX_GROUP)] | None = None
+    #: What a share is of: the member's parent (its region, for a country or a segment in a
+    #: region; the world for a region), or the whole ``world``.
+    share_of: Literal["parent", "world"] = "parent"
 
 
 #: How far a sensitivity step may move a CAGR (in points) or the base value (as a fraction).

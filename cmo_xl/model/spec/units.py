@@ -233,7 +233,7 @@ def convert_figures(data: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         ]
     problems: list[str] = []
     out = _copy(data)
-    for path, item in _value_inputs(out, VALUE_INPUTS):
+    for path, item in [*_value_inputs(out, VALUE_INPUTS), *_value_ranges(out)]:
         try:
             _convert(item, unit, mark)
         except FigureError as exc:
@@ -257,8 +257,9 @@ def _convert(item: dict[str, Any], unit: str, mark: str) -> None:
             )
         exponent = SCALES[scale] if scale is not None else figure.exponent
         number = figure.number
-        if exponent is None:  # a number written as text, in the model's own unit
-            item["value"] = float(number)
+        if exponent is None:  # a number written as text, in the model's own unit: its
+            item["value"] = float(number)  # digits as written are its precision ("19.80")
+            item.setdefault("quoted", value.strip())
             return
         written = value.strip() if scale is None else f"{value.strip()} {scale}"
     elif scale is not None and isinstance(value, int | float) and not isinstance(value, bool):
@@ -276,6 +277,13 @@ def _convert(item: dict[str, Any], unit: str, mark: str) -> None:
         ) from None
     item["value"] = float(number.scaleb(exponent - target))
     item.setdefault("quoted", f"{written} (= {item['value']:,.12g} {unit})".strip())
+
+
+def _value_ranges(data: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The upper end (``high``) of each benchmark that is a value: it is written as its figure."""
+    for path, item in _value_inputs(data, (("benchmarks", "*"),)):
+        if "value" in item and isinstance(item.get("high"), dict):
+            yield f"{path}.high", item["high"]
 
 
 def _copy(node: Any) -> Any:

@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cmo_xl.model.resolution.resolved import Model
+from cmo_xl.model.spec.qualifiers import allowed as allowed_qualifiers
+from cmo_xl.model.spec.qualifiers import meaning
 from cmo_xl.model.spec.schema import (
     BASE_VALUE_MIN,
     CAGR_RANGE,
     MAX_YEARS,
+    SHARE_RANGE,
     VALUE_MAX,
     Benchmark,
     Spec,
@@ -79,7 +82,10 @@ def benchmark_problems(spec: Spec) -> Iterator[str]:
 
 def _figure(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
     m = spec.market
-    history = {v.year for v in m.values if v.year < m.base_year}
+    # a figure outside the timeline is reconciled against the model extended past its ends;
+    # as far as a timeline may run, so the extension stays a finite number
+    first, last = m.base_year - MAX_YEARS, m.end_year + MAX_YEARS
+    reach = f"from {first} to {last} (up to {MAX_YEARS} years either side of the timeline)"
     given = [k for k in ("cagr", "value", "share") if getattr(b, k) is not None]
     if len(given) != 1:
         got = " and ".join(given) or "none"
@@ -88,30 +94,59 @@ def _figure(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
     if given == ["cagr"]:
         if b.start_year is None or b.end_year is None or b.year is not None:
             yield f"{where}: a cagr needs start_year and end_year (and no year)"
-        elif not m.base_year <= b.start_year < b.end_year <= m.end_year and not (
-            b.start_year in history and b.start_year < b.end_year <= m.end_year
-        ):
+        elif not first <= b.start_year < b.end_year <= last:
             yield (
                 f"{where}: period {b.start_year}..{b.end_year}; must be a period of at least a "
-                f"year within {m.base_year}..{m.end_year}, or start in a year before "
-                "market.base_year that market.values states"
+                f"year {reach}"
             )
-        elif b.start_year < m.base_year and any((b.region, b.country, b.segment)):
-            yield f"{where}: a CAGR from before the base year is the market's; give no member"
     elif b.year is None or b.start_year is not None or b.end_year is not None:
         yield f"{where}: a {given[0]} needs year (and no start_year or end_year)"
-    elif not m.base_year <= b.year <= m.end_year:
-        yield f"{where}.year: got {b.year}; must be from {m.base_year} to {m.end_year}"
+    elif not first <= b.year <= last:
+        yield f"{where}.year: got {b.year}; must be {reach}"
     if given != ["value"] and b.precision is not None and b.precision > 0.5:
         yield f"{where}.precision: got {b.precision:g}; a rate's precision is at most 0.5 (50%)"
-    if given == ["share"] and b.region is None and b.segment is None:
-        yield f"{where}: a share needs the member it is of (region, country or segment)"
+    if given == ["share"] and b.region is None and b.segment is None and b.members is None:
+        yield f"{where}: a share needs the member it is of (region, country, segment or members)"
+    if b.share_of != "parent" and given != ["share"]:
+        yield f"{where}.share_of: only a share is of something; this figure is a {given[0]}"
+    yield from _qualifier(b, given[0], where)
+
+
+def _qualifier(b: Benchmark, kind: str, where: str) -> Iterator[str]:
+    """The qualifier is a word the table knows; "between" has an upper end in range."""
+    said = meaning(b.qualifier)
+    if said is None:
+        yield f"{where}.qualifier: got {excerpt(b.qualifier)}; must be {allowed_qualifiers()}"
+        return
+    bound, _ = said
+    if bound != "between":
+        if b.high is not None:
+            yield (
+                f"{where}.high: an upper end goes with qualifier 'between' (got "
+                f"{excerpt(b.qualifier)}); give it there, or leave high out"
+            )
+        return
+    if b.high is None:
+        yield f"{where}.high: missing; 'between' needs the upper end of the range as high"
+        return
+    low, high = {"cagr": CAGR_RANGE, "share": SHARE_RANGE, "value": (0.0, VALUE_MAX)}[kind]
+    figure = getattr(b, kind)
+    if not low <= b.high.value <= high:
+        yield f"{where}.high.value: got {b.high.value:g}; a {kind} must be from {low:g} to {high:g}"
+    elif b.high.value < figure.value:
+        yield (
+            f"{where}.high.value: got {b.high.value:g}, below the figure ({figure.value:g}); "
+            "the figure is the lower end of the range and high the upper"
+        )
 
 
 def _member(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
     regions = {r.name: r for r in spec.regions}
     if b.region is not None and b.region not in regions:
         yield f"{where}.region: got {excerpt(b.region)}; must be one of {excerpt(list(regions))}"
+        return
+    if b.members is not None:
+        yield from _group(b, spec, where)
         return
     if b.country is not None:
         if b.region is None or b.segment is not None:
@@ -138,3 +173,33 @@ def _member(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
                 yield (
                     f"{where}.segment: got {excerpt(b.segment)}; must be one of {excerpt(segments)}"
                 )
+
+
+def _group(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
+    """A group's members are siblings: regions, one region's countries or one dimension's
+    segments, each named once."""
+    assert b.members is not None
+    if b.country is not None or b.segment is not None:
+        yield f"{where}.members: a group names its members there; give no country or segment"
+        return
+    if b.dimension is not None:
+        dims = {d.name: d for d in spec.dimensions}
+        if b.dimension not in dims:
+            yield (
+                f"{where}.dimension: got {excerpt(b.dimension)}; must be one of "
+                f"{excerpt(list(dims))}"
+            )
+            return
+        names, what = [s.name for s in dims[b.dimension].segments], f"{b.dimension}'s segments"
+    elif b.region is not None:
+        region = next(r for r in spec.regions if r.name == b.region)
+        names, what = [c.name for c in region.countries], f"{b.region}'s countries"
+    else:
+        names, what = [r.name for r in spec.regions], "the regions"
+    for k, name in enumerate(b.members):
+        if name not in names:
+            yield (
+                f"{where}.members[{k}]: got {excerpt(name)}; must be one of {what} {excerpt(names)}"
+            )
+        elif name in b.members[:k]:
+            yield f"{where}.members[{k}]: got {excerpt(name)} twice; name each member once"

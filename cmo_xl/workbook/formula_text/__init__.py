@@ -4,8 +4,8 @@ Each returns an expression without the leading ``=``; sheet builders add it. Non
 volatile or fragile functions (OFFSET, INDIRECT, TODAY, NOW, RAND), nested IFs or dynamic arrays,
 so the same text computes in Excel 2013+ (ISFORMULA) and LibreOffice 7.4.
 
-The texts live in three modules, by what they compute: :mod:`.basics`, :mod:`.forecasts` and
-:mod:`.checks`; sheet builders import this package and call them by name.
+The texts live in four modules, by what they compute: :mod:`.basics`, :mod:`.forecasts`,
+:mod:`.checks` and :mod:`.reconciliation`; sheet builders import this package and call them by name.
 """
 
 from __future__ import annotations
@@ -51,7 +51,6 @@ from cmo_xl.workbook.formula_text.checks import (
     formulas_missing,
     magnitude,
     not_formula,
-    reconciled,
     scaled_tolerance,
     status,
     years_below,
@@ -76,6 +75,12 @@ from cmo_xl.workbook.formula_text.forecasts import (
     swing,
     weighted,
 )
+from cmo_xl.workbook.formula_text.reconciliation import (
+    extended_at_year,
+    reconciled,
+    stated_labels,
+    stated_rounding,
+)
 
 __all__ = [
     "NOT_AVAILABLE",
@@ -95,6 +100,7 @@ __all__ = [
     "default_unless_typed",
     "derived",
     "error_count",
+    "extended_at_year",
     "first_flagged",
     "first_of",
     "first_year_below",
@@ -131,6 +137,8 @@ __all__ = [
     "scaled_tolerance",
     "share_of",
     "span",
+    "stated_labels",
+    "stated_rounding",
     "status",
     "swing",
     "text",

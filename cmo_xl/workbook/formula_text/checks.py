@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cmo_xl.model.compute.verdicts import FAIL, PASS
 from cmo_xl.model.resolution import names
-from cmo_xl.workbook.formula_text.basics import choose, text
+from cmo_xl.workbook.formula_text.basics import text
 
 
 def abs_gap(a: str, b: str) -> str:
@@ -78,23 +78,6 @@ def status(flag_sum: str, failed: str = FAIL) -> str:
     'IF(E6=0,"OK","ERROR")'
     """
     return f"IF({flag_sum}=0,{text(PASS)},{text(failed)})"
-
-
-def reconciled(difference: str, reported: str, precision: str, words: list[str]) -> str:
-    """A reported figure's status: ``words[0]`` (matched) within the checks' tolerance of
-    ``reported``, ``words[1]`` (within rounding) within ``precision`` more, else (and where
-    the difference is n/a) ``words[2]``; as :attr:`cmo_xl.model.compute.engine.Benchmark.status`
-    says.
-
-    >>> reconciled("H5", "E5", "F5", ["m", "r", "c"])  # doctest: +NORMALIZE_WHITESPACE
-    'IFERROR(CHOOSE(1+(ABS(H5)>check_tolerance*ABS(E5))+(ABS(H5)>F5+check_tolerance*ABS(E5)),\
-"m","r","c"),"c")'
-    """
-    gap = f"ABS({difference})"
-    margin = f"{names.CHECK_TOLERANCE}*ABS({reported})"
-    index = f"1+({gap}>{margin})+({gap}>{precision}+{margin})"
-    options = [text(word) for word in words]
-    return f"IFERROR({choose(index, options)},{options[-1]})"
 
 
 def years_below(values: str, parent: str) -> str:

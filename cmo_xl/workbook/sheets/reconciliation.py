@@ -12,9 +12,15 @@ from :attr:`cmo_xl.model.compute.engine.Forecast.benchmarks`.
 
 from __future__ import annotations
 
-from cmo_xl.model.compute.verdicts import CONFLICT, MATCHED, ROUNDED
+from cmo_xl.model.compute.reconcile import (
+    THE_QUOTE,
+    BenchmarkComparison,
+    stated_for,
+    stated_label,
+)
+from cmo_xl.model.compute.verdicts import BOUNDED, CONFLICT, MATCHED, ROUNDED
 from cmo_xl.model.resolution import names
-from cmo_xl.model.resolution.resolved import Key
+from cmo_xl.model.resolution.resolved import Benchmark, Input, Key, world_key
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -30,15 +36,27 @@ HEADERS = (
     "Model",
     "Difference",
     "Status",
+    "Quote says",
+    "Up to",
+    "Model in From",
+    "Model in To / in",
+    "Whole in To / in",
+    "Model low",
+    "Model high",
+    "Rounding allowed for",
 )
-WIDTHS = (44, 8, 8, 8, 11, 11, 12, 11, 15)
+WIDTHS = (44, 8, 8, 8, 11, 11, 12, 11, 15, 11, 10, 12, 12, 12, 12, 12, 40)
 #: The sheet's columns, which readers (the recalculation's comparison) take from here.
-LABEL, UNIT, FROM, TO, REPORTED, PRECISION, MODEL, DIFFERENCE, STATUS = range(1, len(HEADERS) + 1)
+(
+    LABEL, UNIT, FROM, TO, REPORTED, PRECISION, MODEL, DIFFERENCE, STATUS, QUALIFIER, UPPER,
+    AT_START, AT_END, WHOLE, MODEL_LOW, MODEL_HIGH, ROUNDING,
+) = range(1, len(HEADERS) + 1)  # fmt: skip
 HEADER_ROW = 4
 #: Number formats of a figure and of its difference, by kind.
+#: A rate shows every digit it was quoted with ("5.45%", not "5.5%").
 FORMATS: dict[str, tuple[NumberFormat, NumberFormat, NumberFormat]] = {
-    "cagr": ("pct", "precise_pct", "points"),
-    "share": ("pct", "precise_pct", "points"),
+    "cagr": ("precise_pct", "precise_pct", "points"),
+    "share": ("precise_pct", "precise_pct", "points"),
     "value": ("value", "precise", "value"),
 }
 
@@ -52,60 +70,130 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
         2,
         1,
         "Figures the report states, each with the precision of its quote; beyond it, the "
-        "report contradicts the figures the model is built from.",
+        "report contradicts the figures the model is built from. Columns from J show the "
+        "working: a bound's words, the model's values the figure is read from, and the model's "
+        "number at the corners of the rounding of the stated figures it depends on.",
         "note",
     )
     sheet.widths = dict(enumerate(WIDTHS, start=1))
     for col, text in enumerate(HEADERS, start=1):
         sheet.put(HEADER_ROW, col, text, "header")
-    sheet.freeze = "A5"
+    sheet.freeze = "B5"
     cells = []
     row = HEADER_ROW
     for b, inputs in zip(ctx.result.benchmarks, ctx.model.benchmarks, strict=True):
         row += 1
-        figure, precision, gap = FORMATS[b.kind]
-        end = inputs.end.name
-        values = series[inputs.of]
-        sheet.put(row, LABEL, b.label)
-        sheet.put(row, UNIT, inputs.figure.unit, "unit")
-        if inputs.start is not None:
-            start = inputs.start.name
-            sheet.formula(row, FROM, start, cached=inputs.start.value, fmt="year")
-            history = inputs.start.value < ctx.model.years[0]  # from a value stated as history
-            model = formula_text.cagr(
-                formula_text.at_year(names.HISTORY_VALUES, names.HISTORY_YEARS, start)
-                if history
-                else formula_text.at_year(values, names.YEARS, start),
-                formula_text.at_year(values, names.YEARS, end),
-                formula_text.span(end, start),
-            )
-        elif b.kind == "share":
-            part = formula_text.at_year(values, names.YEARS, end)
-            whole = formula_text.at_year(series[inputs.parent], names.YEARS, end)
-            model = formula_text.or_not_available(formula_text.ratio(part, whole))
-        else:
-            model = formula_text.at_year(values, names.YEARS, end)
-        sheet.formula(row, TO, end, cached=b.year, fmt="year")
-        sheet.formula(row, REPORTED, inputs.figure.name, cached=b.reported, fmt=figure)
-        sheet.formula(row, PRECISION, inputs.precision.name, cached=b.precision, fmt=precision)
-        cached = formula_text.cached_or_not_available(b.model)
-        sheet.formula(row, MODEL, model, cached=cached, fmt=figure)
-        difference = formula_text.cached_or_not_available(b.difference)
-        text = formula_text.or_not_available(
-            formula_text.minus(a1.cell(row, MODEL), a1.cell(row, REPORTED))
-        )
-        sheet.formula(row, DIFFERENCE, text, cached=difference, fmt=gap)
-        words = [MATCHED, ROUNDED, CONFLICT]
-        text = formula_text.reconciled(
-            a1.cell(row, DIFFERENCE), a1.cell(row, REPORTED), a1.cell(row, PRECISION), words
-        )
-        sheet.formula(row, STATUS, text, cached=b.status, style="check")
+        _figure_row(ctx, sheet, row, series, b, inputs)
         cells.append(sheet.ref(row, MODEL, abs_row=True, abs_col=True))
     if row == HEADER_ROW:
         sheet.put(
             HEADER_ROW + 1, LABEL, "The spec states no figure beyond those the model uses.", "note"
         )
     return sheet, cells
+
+
+def _figure_row(
+    ctx: Context,
+    sheet: SheetPlan,
+    row: int,
+    series: dict[Key, str],
+    b: BenchmarkComparison,
+    inputs: Benchmark,
+) -> None:
+    """One reported figure: what it says, the model's values it is read from, the model's
+    number and its interval, and the status."""
+    model = ctx.model
+    figure, precision, gap = FORMATS[b.kind]
+    history = (names.HISTORY_VALUES, names.HISTORY_YEARS) if model.history else None
+
+    def at(keys: tuple[Key, ...], year: Input) -> str:
+        """The keys' series added in ``year``: extended where the year lies outside."""
+        inside = year.kind == "year"
+        parts = [
+            formula_text.at_year(series[k], names.YEARS, year.name)
+            if inside
+            else formula_text.extended_at_year(
+                series[k], year.name, history if k == world_key() else None
+            )
+            for k in keys
+        ]
+        return formula_text.plus(parts)
+
+    def rounding(keys: tuple[Key, ...], year: str) -> str:
+        stated = [] if inputs.stated else stated_for(model, keys)
+        return formula_text.stated_rounding(year, [(s.end.name, s.precision.name) for s in stated])
+
+    def cell(col: int) -> str:
+        return a1.cell(row, col)
+
+    end = inputs.end
+    sheet.put(row, LABEL, b.label)
+    sheet.put(row, UNIT, inputs.figure.unit, "unit")
+    sheet.formula(row, TO, end.name, cached=b.year, fmt="year")
+    sheet.formula(row, REPORTED, inputs.figure.name, cached=b.reported, fmt=figure)
+    sheet.formula(row, PRECISION, inputs.precision.name, cached=b.precision, fmt=precision)
+    if inputs.qualifier:
+        sheet.put(row, QUALIFIER, inputs.qualifier, "label")
+    if inputs.high is not None:
+        sheet.formula(row, UPPER, inputs.high.name, cached=inputs.high.value, fmt=figure)
+    sheet.formula(row, AT_END, at(inputs.of, end), cached=_cached(b.at_end), fmt="value")
+    p_end = rounding(inputs.of, cell(TO))
+    if inputs.start is not None:
+        start = inputs.start
+        assert b.at_start is not None
+        sheet.formula(row, FROM, start.name, cached=start.value, fmt="year")
+        sheet.formula(row, AT_START, at(inputs.of, start), cached=_cached(b.at_start), fmt="value")
+        span = formula_text.span(cell(TO), cell(FROM))
+        number = formula_text.cagr(cell(AT_START), cell(AT_END), span)
+        p_start = rounding(inputs.of, cell(FROM))
+        low = formula_text.cagr(f"({cell(AT_START)}+{p_start})", f"({cell(AT_END)}-{p_end})", span)
+        high = formula_text.cagr(f"({cell(AT_START)}-{p_start})", f"({cell(AT_END)}+{p_end})", span)
+        years = [cell(FROM), cell(TO)]
+    elif b.kind == "share":
+        assert b.whole is not None
+        whole = at((inputs.parent,), end)
+        sheet.formula(row, WHOLE, whole, cached=_cached(b.whole), fmt="value")
+        p_whole = f"({p_end}>0)*{rounding((inputs.parent,), cell(TO))}"
+        number = formula_text.or_not_available(formula_text.ratio(cell(AT_END), cell(WHOLE)))
+        low = formula_text.or_not_available(f"({cell(AT_END)}-{p_end})/({cell(WHOLE)}+{p_whole})")
+        high = formula_text.or_not_available(f"({cell(AT_END)}+{p_end})/({cell(WHOLE)}-{p_whole})")
+        years = [cell(TO)]
+    else:
+        number = cell(AT_END)
+        low, high = f"{cell(AT_END)}-{p_end}", f"{cell(AT_END)}+{p_end}"
+        years = [cell(TO)]
+    sheet.formula(row, MODEL, number, cached=_cached(b.model), fmt=figure)
+    sheet.formula(row, MODEL_LOW, low, cached=_cached(b.model_low), fmt=figure)
+    sheet.formula(row, MODEL_HIGH, high, cached=_cached(b.model_high), fmt=figure)
+    difference = formula_text.cached_or_not_available(b.difference)
+    text = formula_text.or_not_available(formula_text.minus(cell(MODEL), cell(REPORTED)))
+    sheet.formula(row, DIFFERENCE, text, cached=difference, fmt=gap)
+    status = formula_text.reconciled(
+        cell(MODEL),
+        cell(DIFFERENCE),
+        cell(MODEL_LOW),
+        cell(MODEL_HIGH),
+        cell(REPORTED),
+        cell(PRECISION),
+        inputs.bound,
+        cell(UPPER),
+        (MATCHED, ROUNDED, BOUNDED, CONFLICT),
+    )
+    sheet.formula(row, STATUS, status, cached=b.status, style="check")
+    entries: list[tuple[str, str]] = []
+    if not inputs.stated:  # as the engine lists them: its parts', then its whole's
+        for s in stated_for(model, inputs.of):
+            matches = ",".join(f"{y}={s.end.name}" for y in years)
+            entries.append((f"OR({matches})", stated_label(s)))
+        if inputs.kind == "share":
+            for s in stated_for(model, (inputs.parent,)):
+                entries.append((f"AND({cell(TO)}={s.end.name},{p_end}>0)", stated_label(s)))
+    labels = formula_text.stated_labels(entries, THE_QUOTE)
+    sheet.formula(row, ROUNDING, labels, cached=b.rounding, style="note")
+
+
+def _cached(x: float) -> float | str:
+    return formula_text.cached_or_not_available(x)
 
 
 def status_range(sheet: SheetPlan) -> str | None:

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from cmo_xl.model.compute.flags import TEXT_FORMATS, Flag, flags
+from cmo_xl.model.compute.flags import (
+    ALL_DIGITS,
+    ALL_DIGITS_PCT,
+    GENERAL,
+    TEXT_FORMATS,
+    WHOLE,
+    Flag,
+    flags,
+    quote_format,
+)
+from cmo_xl.model.resolution.resolved import Benchmark
 from cmo_xl.workbook import formula_text
 from cmo_xl.workbook.records import SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -42,17 +52,35 @@ def _table(
     return row + 2
 
 
+def _as_quoted(inputs: Benchmark, name: str, upper: bool) -> str:
+    """The figure in cell ``name`` as text, as :func:`cmo_xl.model.compute.flags.quoted_text`
+    writes it: with every digit typed, or the quote's decimals where it had trailing zeros."""
+    fmt = quote_format(inputs, upper)
+    if fmt != GENERAL:
+        return formula_text.as_text(name, fmt)
+    if inputs.kind == "value":
+        whole = formula_text.as_text(name, WHOLE)
+        return f"IF({name}=INT({name}),{whole},{formula_text.as_text(name, ALL_DIGITS)})"
+    percent = formula_text.as_text(name, ALL_DIGITS_PCT)
+    return f'SUBSTITUTE({percent},".%","%")'
+
+
 def _benchmark_flag(ctx: Context, flag: Flag, model_cell: str) -> str:
     """The flag's text as a formula over the figures it quotes, so it follows edits."""
     inputs = ctx.model.benchmarks[flag.benchmark or 0]
-    reported, model = TEXT_FORMATS[inputs.kind]
+    _, model = TEXT_FORMATS[inputs.kind]
     period = [inputs.end.name]
     if inputs.start is not None:
         period = [inputs.start.name, formula_text.text("-"), inputs.end.name]
+    words = f"Reported {inputs.qualifier} " if inputs.qualifier else "Reported "
+    upper = []
+    if inputs.high is not None:
+        upper = [formula_text.text(" and "), _as_quoted(inputs, inputs.high.name, True)]
     return formula_text.concat(
         [
-            formula_text.text("Reported "),
-            formula_text.as_text(inputs.figure.name, reported),
+            formula_text.text(words),
+            _as_quoted(inputs, inputs.figure.name, False),
+            *upper,
             formula_text.text(" for "),
             *period,
             formula_text.text("; the model implies "),
