@@ -101,9 +101,16 @@ EDGE_SPEC = {
         {"label": "Edge of rounding", "value": {"value": 264.2, "provenance": "analyst"},
          "year": 2024},
         {"label": "Matched", "value": {"value": 291.225375, "provenance": "analyst"}, "year": 2026},
+        {"label": "Edge of a stated precision", "value": {"value": 264.3, "provenance": "analyst"},
+         "year": 2024, "precision": 0.15},
+        {"label": "Edge of a bound", "value": {"value": 264.3, "provenance": "analyst"},
+         "year": 2024, "precision": 0.15, "qualifier": "more than"},
     ],
 }  # fmt: skip
-EDGE_STATUSES = ["within rounding", "matched"]
+#: 264.3 +- 0.15 reaches down to 264.15 exactly, but in floating point 264.3 - 0.15 is
+#: 264.15000000000003: only the margin keeps the model's 264.15 inside, as a point and as a bound.
+EDGE_STATUSES = ["within rounding", "matched", "within rounding", "within bound"]
+EDGE_LABELS = ["Edge of rounding", "Matched", "Edge of a stated precision", "Edge of a bound"]
 
 
 def test_the_engine_reconciles_figures_on_their_edges() -> None:
@@ -111,6 +118,7 @@ def test_the_engine_reconciles_figures_on_their_edges() -> None:
     from cmo_xl.model.load import parse_spec
 
     assert 264.2 - 264.15 > 0.05 and 264.15 * 1.05 * 1.05 != 291.225375  # the edges are real
+    assert 264.3 - 0.15 > 264.15
     result = forecast(parse_spec(EDGE_SPEC))
     assert [b.status for b in result.benchmarks] == EDGE_STATUSES
 
@@ -127,8 +135,6 @@ def test_the_workbook_reconciles_figures_on_their_edges(tmp_path: Path) -> None:
     (recalculated,) = recalculate_many([path], tmp_path / "out")
     sheet = values_of(recalculated)["Reconciliation"]
     labels = {k[1:]: v for k, v in sheet.items() if k.startswith("A")}
-    rows = [
-        next(r for r, v in labels.items() if v == label)
-        for label in ("Edge of rounding", "Matched")
-    ]
-    assert [sheet[f"I{r}"] for r in rows] == EDGE_STATUSES
+    rows = [next(r for r, v in labels.items() if v == label) for label in EDGE_LABELS]
+    status = next(k[:-1] for k, v in sheet.items() if v == "Status" and k[-1] == "4")
+    assert [sheet[f"{status}{r}"] for r in rows] == EDGE_STATUSES
