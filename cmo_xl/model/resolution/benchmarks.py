@@ -316,7 +316,12 @@ def quote_places(b: Benchmark, upper: bool = False) -> int:
         unit = Decimal(repr(b.precision.value)) * 2  # a half unit of the last digit
         if unit == Decimal(1).scaleb(unit.adjusted()):
             places = max(places, -unit.adjusted() - shift)
-    return max(0, places)
+    return min(max(0, places), MAX_QUOTE_PLACES)
+
+
+#: Decimals a quote prints with at most: more than any report writes (a subnormal number
+#: typed as a figure would otherwise ask TEXT() for hundreds).
+MAX_QUOTE_PLACES = 10
 
 
 def _plain_number(quoted: str) -> Decimal | None:
