@@ -4,6 +4,7 @@ schema and every cross-field rule. Each problem names the field path, the value 
 from __future__ import annotations
 
 import re
+from functools import cache
 from pathlib import Path
 from typing import Any, get_args
 
@@ -65,13 +66,14 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return [m for arg in get_args(annotation) for m in _models_in(arg)]
 
 
-def _schema_classes() -> list[type[BaseModel]]:
+@cache
+def _schema_classes() -> tuple[type[BaseModel], ...]:
     """Every class of the schema, from the spec down, each once, in a fixed order."""
     found: list[type[BaseModel]] = [Spec]
     for cls in found:
         for field in cls.model_fields.values():
             found += [m for m in _models_in(field.annotation) if m not in found]
-    return found
+    return tuple(found)
 
 
 def _unknown_field(loc: tuple[int | str, ...], value: Any) -> str:

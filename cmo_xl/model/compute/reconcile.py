@@ -45,15 +45,15 @@ class BenchmarkComparison:
     model: float
     precision: float  # how far the truth may lie from the reported figure
     tolerance: float  # the checks' relative tolerance
-    bound: str = "point"  # see :mod:`cmo_xl.model.spec.qualifiers`
-    high: float | None = None  # the upper end of a range
+    bound: str  # see :mod:`cmo_xl.model.spec.qualifiers`
+    high: float | None  # the upper end of a range
     #: The model's number at the corners of the rounding of the stated figures it is read from.
-    model_low: float = math.nan
-    model_high: float = math.nan
-    at_start: float | None = None  # a CAGR's series value in its first year
-    at_end: float = math.nan  # the series' value in the (last) year
-    whole: float | None = None  # a share's whole in its year
-    rounding: str = THE_QUOTE  # whose rounding the status allows for
+    model_low: float
+    model_high: float
+    at_start: float | None  # a CAGR's series value in its first year
+    at_end: float  # the series' value in the (last) year
+    whole: float | None  # a share's whole in its year
+    rounding: str  # whose rounding the status allows for
 
     @property
     def difference(self) -> float:
@@ -117,14 +117,14 @@ def _compare(
     model: Model, values: dict[Key, list[float]], history: dict[int, float], b: Benchmark
 ) -> BenchmarkComparison:
     def total(keys: Sequence[Key], year: int) -> float:
-        return _added([at_year(values, history, model, k, year) for k in keys])
+        return sum((at_year(values, history, model, k, year) for k in keys), 0.0)
 
     def rounding(keys: Sequence[Key], year: int) -> float:
         """The stated figures' precision in ``year``, as the sheet's sum of IFs adds it."""
         if b.stated:
             return 0.0
-        terms = [s.precision.value if s.end.value == year else 0.0 for s in stated_for(model, keys)]
-        return _added(terms)
+        stated = stated_for(model, keys)
+        return sum((s.precision.value if s.end.value == year else 0.0 for s in stated), 0.0)
 
     end = int(b.end.value)
     start = int(b.start.value) if b.start is not None else None
@@ -178,14 +178,6 @@ def _used(model: Model, b: Benchmark, start: int | None, end: int, part: bool) -
 def stated_label(s: Benchmark) -> str:
     """How the Rounding column names a stated figure: "Market value in 2024"."""
     return s.label.removesuffix(" (as reported)")
-
-
-def _added(terms: list[float]) -> float:
-    """Terms added left to right, as a spreadsheet adds ``a+b+c``."""
-    out = terms[0] if terms else 0.0
-    for term in terms[1:]:
-        out += term
-    return out
 
 
 def _divided(part: float, whole: float) -> float:

@@ -148,20 +148,23 @@ def _figure_row(
         p_start = rounding(inputs.of, cell(FROM))
         low = formula_text.cagr(f"({cell(AT_START)}+{p_start})", f"({cell(AT_END)}-{p_end})", span)
         high = formula_text.cagr(f"({cell(AT_START)}-{p_start})", f"({cell(AT_END)}+{p_end})", span)
-        years = [cell(FROM), cell(TO)]
+        years, rounded = [cell(FROM), cell(TO)], [p_start, p_end]
     elif b.kind == "share":
         assert b.whole is not None
         whole = at((inputs.parent,), end)
         sheet.formula(row, WHOLE, whole, cached=_cached(b.whole), fmt="value")
-        p_whole = f"({p_end}>0)*{rounding((inputs.parent,), cell(TO))}"
+        p_whole = rounding((inputs.parent,), cell(TO))
+        p_whole = "0" if "0" in (p_end, p_whole) else f"({p_end}>0)*{p_whole}"
         number = formula_text.or_not_available(formula_text.ratio(cell(AT_END), cell(WHOLE)))
         low = formula_text.or_not_available(f"({cell(AT_END)}-{p_end})/({cell(WHOLE)}+{p_whole})")
         high = formula_text.or_not_available(f"({cell(AT_END)}+{p_end})/({cell(WHOLE)}-{p_whole})")
-        years = [cell(TO)]
+        years, rounded = [cell(TO)], [p_end, p_whole]
     else:
         number = cell(AT_END)
         low, high = f"{cell(AT_END)}-{p_end}", f"{cell(AT_END)}+{p_end}"
-        years = [cell(TO)]
+        years, rounded = [cell(TO)], [p_end]
+    if all(p == "0" for p in rounded):  # no stated figure to allow for: the model's number
+        low = high = cell(MODEL)
     sheet.formula(row, MODEL, number, cached=_cached(b.model), fmt=figure)
     sheet.formula(row, MODEL_LOW, low, cached=_cached(b.model_low), fmt=figure)
     sheet.formula(row, MODEL_HIGH, high, cached=_cached(b.model_high), fmt=figure)
