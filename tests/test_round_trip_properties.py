@@ -21,6 +21,7 @@ from cmo_xl.errors import SpecError
 from cmo_xl.model.load import parse_spec
 from cmo_xl.model.resolution.resolve import resolve
 from cmo_xl.model.resolution.resolved import Input
+from cmo_xl.model.spec.schema import Spec
 from cmo_xl.roundtrip.read import read_book
 from cmo_xl.workbook.plan import plan_workbook
 from cmo_xl.workbook.publish import write_workbook
@@ -46,6 +47,11 @@ def _half_a_last_digit(rate: float) -> float:
     whole percents at the coarsest (0.0015 -> 0.00005, 0.07 -> 0.005)."""
     places = -int(Decimal(repr(rate)).normalize().as_tuple().exponent)
     return float(f"5e-{max(2, places) + 1}")
+
+
+def _qualifier(spec: Spec, figure_name: str) -> str | None:
+    """The qualifier of the benchmark whose figure is ``benchmark_cagr_<k>`` (k from 1)."""
+    return spec.benchmarks[int(figure_name.rpartition("_")[2]) - 1].qualifier
 
 
 def test_random_specs_read_back_and_keep_typed_inputs(tmp_path: Path) -> None:
@@ -88,8 +94,10 @@ def test_random_specs_read_back_and_keep_typed_inputs(tmp_path: Path) -> None:
         assert {e.name: e.now for e in read.edits} == typed
         after = {i.name: i for i in resolve(read.spec).inputs()}
         # a reported CAGR typed anew: the default precision of its quote follows its digits
+        # (a whole unit after "around", the one hedge the specs draw)
         requoted = {
             name.replace("benchmark_cagr_", "benchmark_precision_"): _half_a_last_digit(value)
+            * (2 if _qualifier(spec, name) == "around" else 1)
             for name, value in typed.items()
             if name.startswith("benchmark_cagr_")
         }
