@@ -291,8 +291,9 @@ QUALIFIERS = [None, "more than", "under", "between", "around"]
 
 
 def reported_figures(draw: st.DrawFn, data: dict[str, Any]) -> None:
-    """Figures a report states beside the model: of the world, a region, a group of regions
-    or of one region's countries, a country's share of the world; a value, a share or a CAGR;
+    """Figures a report states beside the model: of the world, a region, a group of regions,
+    of one region's countries or of countries in different regions, a country's share of the
+    world; a value, a share or a CAGR;
     qualified by a bound, a range or a hedge; in years inside the timeline or up to five years
     outside it."""
     market, regions = data["market"], data["regions"]
@@ -304,7 +305,8 @@ def reported_figures(draw: st.DrawFn, data: dict[str, Any]) -> None:
         kind = draw(st.sampled_from(["value", "share", "cagr"]))
         names_ = [r["name"] for r in regions]
         countries = [r for r in regions if len(r.get("countries", [])) >= 2]
-        whom = draw(st.sampled_from(["world", "region", "group", "countries", "country"]))
+        whom = draw(st.sampled_from(["world", "region", "group", "countries", "country", "across"]))
+        with_countries = [r for r in regions if r.get("countries")]
         if whom == "region" or (whom == "world" and kind == "share"):
             figure["region"] = draw(st.sampled_from(names_))
         elif whom == "group" and len(names_) >= 2:
@@ -322,6 +324,13 @@ def reported_figures(draw: st.DrawFn, data: dict[str, Any]) -> None:
                 figure["members"] = draw(
                     st.lists(st.sampled_from(members), min_size=2, unique=True)
                 )
+        elif whom == "across" and len(with_countries) >= 2:  # countries of different regions
+            picked = draw(st.lists(st.sampled_from(with_countries), min_size=2, max_size=4,
+                                   unique_by=lambda r: r["name"]))  # fmt: skip
+            figure["members"] = [
+                {"region": r["name"], "country": draw(st.sampled_from(r["countries"]))["name"]}
+                for r in picked
+            ]
         elif kind == "share":
             figure["region"] = names_[0]
         number = {"share": st.floats(0, 1), "cagr": cagrs, "value": st.floats(0, 1e6)}[kind]

@@ -97,6 +97,20 @@ SENTENCES: list[tuple[str, dict[str, Any], str]] = [
      {"value": source(1.2), "year": 2020, "region": "North America"}, "within rounding"),
     ("grew 6.8% a year from 2012 to 2017",  # g, all before the base year
      {"cagr": source("6.8%"), "start_year": 2012, "end_year": 2017}, "within rounding"),
+    # members of different regions, named in full: 0.37 * 0.54 + 0.26 * 0.30 = 27.78% of the
+    # world, their only common parent
+    ("the US and Germany make up more than a quarter of the market",
+     {"share": source("25%"), "year": 2024, "qualifier": "more than",
+      "members": [{"region": "North America", "country": "United States"},
+                  {"region": "Europe", "country": "Germany"}]}, "within bound"),
+    ("Europe and the US together make up around 46%",  # a region and a country: 45.98%
+     {"share": source("46%"), "year": 2024, "qualifier": "around",
+      "members": [{"region": "Europe"},
+                  {"region": "North America", "country": "United States"}]}, "within rounding"),
+    ("the US and Germany make up 30% of the market",
+     {"share": source("30%"), "year": 2024,
+      "members": [{"region": "North America", "country": "United States"},
+                  {"region": "Europe", "country": "Germany"}]}, "conflict"),
 ]  # fmt: skip
 
 
@@ -121,7 +135,14 @@ def spec_data() -> dict[str, Any]:
                     {"name": "Canada", "residual": True},
                 ],
             },
-            {"name": "Europe", "share": source("26 %")},
+            {
+                "name": "Europe",
+                "share": source("26 %"),
+                "countries": [
+                    {"name": "Germany", "weight": source(0.3)},
+                    {"name": "Rest of Europe", "residual": True},
+                ],
+            },
             {"name": "Rest of world", "residual": True},
         ],
         "benchmarks": [{"label": label, **fields} for label, fields, _ in SENTENCES],
@@ -198,6 +219,9 @@ def test_the_model_numbers_are_the_closed_forms(recalculated: dict[str, Any]) ->
         NA * world(2020), rel=1e-9
     )
     assert model("grew 6.8% a year from 2012 to 2017") == pytest.approx(G, rel=1e-9)
+    assert model("the US and Germany make up 30% of the market") == pytest.approx(
+        NA * US + EUROPE * 0.3, rel=1e-9
+    )
     rounding = sheet[f"{col['Rounding allowed for']}{row['grows 8% a year']}"]
     assert rounding == "the quote, Market value in 2024, Market value in 2032"
 
@@ -242,6 +266,18 @@ def test_a_figure_prints_as_written_in_the_conflict_warning() -> None:
         ({"members": ["North America", "Asia"]}, r"members\[1\]: got 'Asia'; must be one of the"),
         ({"members": ["Europe", "Europe"]}, r"members\[1\]: got 'Europe' twice"),
         ({"share_of": "world"}, r"share_of: only a share is of something; this figure is a cagr"),
+        (
+            {"members": ["Europe", {"region": "North America", "country": "United States"}]},
+            r"members: name every member in full, or every one by name; not both",
+        ),
+        (
+            {"members": [{"region": "Europe"}, {"region": "Europe", "country": "Germany"}]},
+            r"members\[1\]: overlaps members\[0\]; a group's members add",
+        ),
+        (
+            {"members": [{"region": "Europe", "country": "France"}, {"region": "Europe"}]},
+            r"members\[0\]\.country: got 'France'; must be one of Europe's countries",
+        ),
         ({"start_year": 1900}, r"must be a period of at least a year from 1924 to 2132"),
     ],
 )

@@ -10,8 +10,10 @@ The truth behind a quote lies in an interval: the figure ± its precision, or on
 lower bound, "more than"), only below (an upper bound, "under"), or between two ends. The
 model's number has an interval too where it is read from figures the model is built from
 (the market's stated values, a member's stated value): a value in such a year moves with that
-figure's rounding, a share with its part's and its whole's, a CAGR with its two ends' (the
-closed form ``[((v1-p1)/(v0+p0))^(1/n)-1, ((v1+p1)/(v0-p0))^(1/n)-1]``). Each of these is
+figure's rounding, a share with its part's and its whole's, a CAGR of one series with its two
+ends' where both are stated (the closed form
+``[((v1-p1)/(v0+p0))^(1/n)-1, ((v1+p1)/(v0-p0))^(1/n)-1]``; a series stated in one year only
+scales with that figure, so its CAGR does not move). Each of these is
 monotone in each figure, so the corners of the precisions give its extremes. A share moves
 with its whole's rounding only where its part is a stated figure too: a part the model computes
 as a share of the whole moves with the whole. The figure is
@@ -130,8 +132,13 @@ def _compare(
     start = int(b.start.value) if b.start is not None else None
     at_end, p_end = total(b.of, end), rounding(b.of, end)
     at_start = whole = None
+    applies = p_end > 0  # whether a stated figure's rounding moves the model's number
     if start is not None:
         at_start, p_start = total(b.of, start), rounding(b.of, start)
+        # a CAGR moves with the rounding of two stated figures of one series, one at each end;
+        # a series stated in one year only scales with that figure, so its CAGR does not move
+        applies = len(b.of) == 1 and p_start > 0 and p_end > 0
+        p_start, p_end = applies * p_start, applies * p_end
         span = end - start
         number = implied_cagr(at_start, at_end, span)
         low = implied_cagr(at_start + p_start, at_end - p_end, span)
@@ -145,7 +152,7 @@ def _compare(
         high = _divided(at_end + p_end, whole - p_whole)
     else:
         number, low, high = at_end, at_end - p_end, at_end + p_end
-    used = [] if b.stated else _used(model, b, start, end, p_end > 0)
+    used = [] if b.stated else _used(model, b, start, end, applies)
     return BenchmarkComparison(
         b.label,
         b.kind,
@@ -166,11 +173,14 @@ def _compare(
     )
 
 
-def _used(model: Model, b: Benchmark, start: int | None, end: int, part: bool) -> list[str]:
+def _used(model: Model, b: Benchmark, start: int | None, end: int, applies: bool) -> list[str]:
     """The stated figures whose rounding the status allows for, by their labels: its parts'
-    in its years, then (where ``part``, a part's rounding, applies) a share's whole's."""
+    in its years (a CAGR's only where ``applies``: one at each end), then, for a share whose
+    part's rounding ``applies``, its whole's."""
     found = [s for s in stated_for(model, b.of) if s.end.value in (start, end)]
-    if b.kind == "share" and part:
+    if start is not None and not applies:
+        found = []
+    if b.kind == "share" and applies:
         found += [s for s in stated_for(model, (b.parent,)) if s.end.value == end]
     return [stated_label(s) for s in found]
 

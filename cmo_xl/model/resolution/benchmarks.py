@@ -24,7 +24,14 @@ from cmo_xl.model.resolution.resolved import (
     world_key,
 )
 from cmo_xl.model.spec.qualifiers import HEDGE_UNITS, PLAIN_UNITS, meaning, normal
-from cmo_xl.model.spec.schema import AnyInput, Market, MemberValue, Spec, percent_text
+from cmo_xl.model.spec.schema import (
+    AnyInput,
+    Market,
+    MemberRef,
+    MemberValue,
+    Spec,
+    percent_text,
+)
 from cmo_xl.model.spec.schema import Benchmark as SpecBenchmark
 from cmo_xl.model.spec.units import FigureError, read_figure, unit_exponent
 
@@ -189,22 +196,43 @@ def _figure(b: SpecBenchmark) -> tuple[FigureKind, AnyInput]:
 
 def series_of(b: SpecBenchmark) -> tuple[tuple[Key, ...], Key]:
     """The series a benchmark is about (one, or a group's members), and the one its share is
-    of: the members' parent, or the world where the share is of the world."""
-    if b.dimension is not None and (b.segment is not None or b.members is not None):
-        names_ = b.members or [b.segment or ""]
-        of = tuple(segment_key(b.dimension, name, b.region) for name in names_)
-        parent = world_key() if b.region is None else region_key(b.region)
-    elif b.region is not None and (b.country is not None or b.members is not None):
-        names_ = b.members or [b.country or ""]
-        of = tuple(country_key(b.region, name) for name in names_)
-        parent = region_key(b.region)
-    elif b.members is not None:
-        of, parent = tuple(region_key(name) for name in b.members), world_key()
-    elif b.region is not None:
-        of, parent = (region_key(b.region),), world_key()
+    of: the members' parent where they share one, else the world; or the world where the share
+    is of the world."""
+    if b.members is None:
+        found = [member_key(b.region, b.country, b.dimension, b.segment)]
     else:
-        of, parent = (world_key(),), world_key()
+        found = [_group_member(b, m) for m in b.members]
+    of = tuple(key for key, _ in found)
+    parents = {parent for _, parent in found}
+    parent = parents.pop() if len(parents) == 1 else world_key()
     return of, (world_key() if b.share_of == "world" else parent)
+
+
+def _group_member(b: SpecBenchmark, m: str | MemberRef) -> tuple[Key, Key]:
+    """A group's member: named in full, or by name among the benchmark's dimension's segments
+    (in its region), its region's countries, or the regions."""
+    if isinstance(m, MemberRef):
+        return member_key(m.region, m.country, m.dimension, m.segment)
+    if b.dimension is not None:
+        return member_key(b.region, None, b.dimension, m)
+    if b.region is not None:
+        return member_key(b.region, m, None, None)
+    return member_key(m, None, None, None)
+
+
+def member_key(
+    region: str | None, country: str | None, dimension: str | None, segment: str | None
+) -> tuple[Key, Key]:
+    """The series a member's fields name, and its parent's: the world's (itself its parent),
+    a region's, a country's in its region, a segment's in a region or over the world."""
+    if dimension is not None and segment is not None:
+        parent = world_key() if region is None else region_key(region)
+        return segment_key(dimension, segment, region), parent
+    if region is not None and country is not None:
+        return country_key(region, country), region_key(region)
+    if region is not None:
+        return region_key(region), world_key()
+    return world_key(), world_key()
 
 
 def _precision(

@@ -244,6 +244,16 @@ class Correction(_Model):
     reason: Text
 
 
+class MemberRef(_Model):
+    """A member named in full: a region, a country in its region, or a segment (in a region,
+    or over the world)."""
+
+    region: Name | None = None
+    country: Name | None = None
+    dimension: Name | None = None
+    segment: Name | None = None
+
+
 class FigureEnd(_Rate):
     """The upper end of a figure given as a range; its range is its figure's (rules check)."""
 
@@ -278,10 +288,13 @@ class Benchmark(_Model):
     qualifier: Name | None = None
     #: With "between": the upper end, in the figure's unit (the figure is the lower end).
     high: FigureEnd | None = None
-    #: A group: several members of one parent whose figure the report gives together ("North
-    #: America and Europe together hold more than 61%"): regions, or with ``region`` its
-    #: countries, or with ``dimension`` its segments (in ``region`` where it is given).
-    members: Annotated[list[Name], Field(min_length=2, max_length=MAX_GROUP)] | None = None
+    #: A group: several members whose figure the report gives together ("North America and
+    #: Europe together hold more than 61%"): by name, regions, or with ``region`` its countries,
+    #: or with ``dimension`` its segments (in ``region`` where it is given); or each named in
+    #: full (``{region: Asia-Pacific, country: China}``), for members of different parents.
+    members: Annotated[list[Name | MemberRef], Field(min_length=2, max_length=MAX_GROUP)] | None = (
+        None
+    )
     #: What a share is of: the member's parent (its region, for a country or a segment in a
     #: region; the world for a region), or the whole ``world``.
     share_of: Literal["parent", "world"] = "parent"

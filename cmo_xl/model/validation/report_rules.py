@@ -15,6 +15,7 @@ from cmo_xl.model.spec.schema import (
     SHARE_RANGE,
     VALUE_MAX,
     Benchmark,
+    MemberRef,
     Spec,
 )
 from cmo_xl.text import excerpt
@@ -141,44 +142,62 @@ def _qualifier(b: Benchmark, kind: str, where: str) -> Iterator[str]:
 
 
 def _member(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
+    if b.members is not None:
+        yield from _group(b, spec, where)
+        return
+    yield from _one_member(b.region, b.country, b.dimension, b.segment, spec, where)
+
+
+def _one_member(
+    region: str | None,
+    country: str | None,
+    dimension: str | None,
+    segment: str | None,
+    spec: Spec,
+    where: str,
+) -> Iterator[str]:
+    """A member's fields name one the spec has: a region, a country in it, or a segment of a
+    dimension (in a region, or over the world)."""
+    regions = {r.name: r for r in spec.regions}
+    if region is not None and region not in regions:
+        yield f"{where}.region: got {excerpt(region)}; must be one of {excerpt(list(regions))}"
+        return
+    if country is not None:
+        if region is None or segment is not None:
+            yield f"{where}.country: needs its region, and no segment"
+            return
+        countries = [c.name for c in regions[region].countries]
+        if country not in countries:
+            yield (
+                f"{where}.country: got {excerpt(country)}; must be one of {region}'s "
+                f"countries {excerpt(countries)}"
+            )
+    if (dimension is None) != (segment is None):
+        yield f"{where}: dimension and segment go together; give both or neither"
+    elif dimension is not None and segment is not None:
+        dims = {d.name: d for d in spec.dimensions}
+        if dimension not in dims:
+            allowed = excerpt(list(dims))
+            yield f"{where}.dimension: got {excerpt(dimension)}; must be one of {allowed}"
+        else:
+            segments = [s.name for s in dims[dimension].segments]
+            if segment not in segments:
+                yield f"{where}.segment: got {excerpt(segment)}; must be one of {excerpt(segments)}"
+
+
+def _group(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
+    """A group's members are named by name, as siblings (regions, one region's countries or one
+    dimension's segments), each once; or each in full, none holding another."""
+    assert b.members is not None
+    full = [m for m in b.members if isinstance(m, MemberRef)]
+    if full:
+        yield from _full_group(b, full, spec, where)
+        return
+    names_ = [m for m in b.members if isinstance(m, str)]
     regions = {r.name: r for r in spec.regions}
     if b.region is not None and b.region not in regions:
         yield f"{where}.region: got {excerpt(b.region)}; must be one of {excerpt(list(regions))}"
         return
-    if b.members is not None:
-        yield from _group(b, spec, where)
-        return
-    if b.country is not None:
-        if b.region is None or b.segment is not None:
-            yield f"{where}.country: needs its region, and no segment"
-            return
-        countries = [c.name for c in regions[b.region].countries]
-        if b.country not in countries:
-            yield (
-                f"{where}.country: got {excerpt(b.country)}; must be one of {b.region}'s "
-                f"countries {excerpt(countries)}"
-            )
-    if (b.dimension is None) != (b.segment is None):
-        yield f"{where}: dimension and segment go together; give both or neither"
-    elif b.dimension is not None and b.segment is not None:
-        dims = {d.name: d for d in spec.dimensions}
-        if b.dimension not in dims:
-            yield (
-                f"{where}.dimension: got {excerpt(b.dimension)}; must be one of "
-                f"{excerpt(list(dims))}"
-            )
-        else:
-            segments = [s.name for s in dims[b.dimension].segments]
-            if b.segment not in segments:
-                yield (
-                    f"{where}.segment: got {excerpt(b.segment)}; must be one of {excerpt(segments)}"
-                )
-
-
-def _group(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
-    """A group's members are siblings: regions, one region's countries or one dimension's
-    segments, each named once."""
-    assert b.members is not None
     if b.country is not None or b.segment is not None:
         yield f"{where}.members: a group names its members there; give no country or segment"
         return
@@ -192,14 +211,64 @@ def _group(b: Benchmark, spec: Spec, where: str) -> Iterator[str]:
             return
         names, what = [s.name for s in dims[b.dimension].segments], f"{b.dimension}'s segments"
     elif b.region is not None:
-        region = next(r for r in spec.regions if r.name == b.region)
-        names, what = [c.name for c in region.countries], f"{b.region}'s countries"
+        names, what = [c.name for c in regions[b.region].countries], f"{b.region}'s countries"
     else:
-        names, what = [r.name for r in spec.regions], "the regions"
-    for k, name in enumerate(b.members):
+        names, what = list(regions), "the regions"
+    for k, name in enumerate(names_):
         if name not in names:
             yield (
                 f"{where}.members[{k}]: got {excerpt(name)}; must be one of {what} {excerpt(names)}"
             )
-        elif name in b.members[:k]:
+        elif name in names_[:k]:
             yield f"{where}.members[{k}]: got {excerpt(name)} twice; name each member once"
+
+
+def _full_group(b: Benchmark, full: list[MemberRef], spec: Spec, where: str) -> Iterator[str]:
+    """Members each named in full ({region: Asia-Pacific, country: China}): no names beside
+    them, no member fields on the benchmark, none holding another."""
+    assert b.members is not None
+    if len(full) != len(b.members):
+        yield f"{where}.members: name every member in full, or every one by name; not both"
+        return
+    if any(x is not None for x in (b.region, b.country, b.dimension, b.segment)):
+        yield (
+            f"{where}.members: members named in full carry their own region, country, "
+            "dimension and segment; give none on the benchmark"
+        )
+        return
+    seen: list[tuple[str | None, ...]] = []
+    for k, m in enumerate(full):
+        at = f"{where}.members[{k}]"
+        fields = (m.region, m.country, m.dimension, m.segment)
+        if m.region is None and m.dimension is None:
+            yield f"{at}: name a region, a region and a country, or a dimension and a segment"
+            continue
+        problems = list(_one_member(*fields, spec, at))
+        yield from problems
+        if problems:
+            continue
+        overlap = next((other for other in seen if _overlap(fields, other)), None)
+        if overlap is not None:
+            yield (
+                f"{at}: overlaps members[{seen.index(overlap)}]; a group's members add, so none "
+                "may hold another (a region and its country, a segment and a region, segments "
+                "of two dimensions)"
+            )
+        seen.append(fields)
+
+
+def _overlap(a: tuple[str | None, ...], b: tuple[str | None, ...]) -> bool:
+    """Whether two members named in full share any of the market: the same member, a region
+    and a country in it, a segment and a region or a country (a segment cuts across them),
+    segments of two dimensions, or a segment over the world and the same segment in a region."""
+    region_a, country_a, dimension_a, segment_a = a
+    region_b, country_b, dimension_b, segment_b = b
+    if dimension_a != dimension_b:
+        return True  # a segment beside a region or country, or of another dimension
+    if dimension_a is not None:
+        return segment_a == segment_b and (
+            region_a == region_b or region_a is None or region_b is None
+        )
+    if region_a != region_b:
+        return False
+    return country_a is None or country_b is None or country_a == country_b

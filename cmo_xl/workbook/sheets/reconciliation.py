@@ -146,9 +146,13 @@ def _figure_row(
         span = formula_text.span(cell(TO), cell(FROM))
         number = formula_text.cagr(cell(AT_START), cell(AT_END), span)
         p_start = rounding(inputs.of, cell(FROM))
+        both = "0"  # as the engine says: one series, a stated figure at each end
+        if len(inputs.of) == 1 and "0" not in (p_start, p_end):
+            both = f"({p_start}>0)*({p_end}>0)"
+        p_start, p_end = ("0", "0") if both == "0" else (f"{both}*{p_start}", f"{both}*{p_end}")
         low = formula_text.cagr(f"({cell(AT_START)}+{p_start})", f"({cell(AT_END)}-{p_end})", span)
         high = formula_text.cagr(f"({cell(AT_START)}-{p_start})", f"({cell(AT_END)}+{p_end})", span)
-        years, rounded = [cell(FROM), cell(TO)], [p_start, p_end]
+        years, rounded, applies = [cell(FROM), cell(TO)], [p_start, p_end], both
     elif b.kind == "share":
         assert b.whole is not None
         whole = at((inputs.parent,), end)
@@ -158,11 +162,11 @@ def _figure_row(
         number = formula_text.or_not_available(formula_text.ratio(cell(AT_END), cell(WHOLE)))
         low = formula_text.or_not_available(f"({cell(AT_END)}-{p_end})/({cell(WHOLE)}+{p_whole})")
         high = formula_text.or_not_available(f"({cell(AT_END)}+{p_end})/({cell(WHOLE)}-{p_whole})")
-        years, rounded = [cell(TO)], [p_end, p_whole]
+        years, rounded, applies = [cell(TO)], [p_end, p_whole], f"{p_end}>0"
     else:
         number = cell(AT_END)
         low, high = f"{cell(AT_END)}-{p_end}", f"{cell(AT_END)}+{p_end}"
-        years, rounded = [cell(TO)], [p_end]
+        years, rounded, applies = [cell(TO)], [p_end], "TRUE"
     if all(p == "0" for p in rounded):  # no stated figure to allow for: the model's number
         low = high = cell(MODEL)
     sheet.formula(row, MODEL, number, cached=_cached(b.model), fmt=figure)
@@ -185,12 +189,13 @@ def _figure_row(
     sheet.formula(row, STATUS, status, cached=b.status, style="check")
     entries: list[tuple[str, str]] = []
     if not inputs.stated:  # as the engine lists them: its parts', then its whole's
-        for s in stated_for(model, inputs.of):
+        for s in stated_for(model, inputs.of) if applies != "0" else []:
             matches = ",".join(f"{y}={s.end.name}" for y in years)
-            entries.append((f"OR({matches})", stated_label(s)))
-        if inputs.kind == "share":
+            when = f"OR({matches})" if applies == "TRUE" else f"AND(OR({matches}),{applies})"
+            entries.append((when, stated_label(s)))
+        if inputs.kind == "share" and p_end != "0":
             for s in stated_for(model, (inputs.parent,)):
-                entries.append((f"AND({cell(TO)}={s.end.name},{p_end}>0)", stated_label(s)))
+                entries.append((f"AND({cell(TO)}={s.end.name},{applies})", stated_label(s)))
     labels = formula_text.stated_labels(entries, THE_QUOTE)
     sheet.formula(row, ROUNDING, labels, cached=b.rounding, style="note")
 
