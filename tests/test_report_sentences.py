@@ -52,6 +52,12 @@ SENTENCES: list[tuple[str, dict[str, Any], str]] = [
     # CAGR may be as high as 7.04%, so the quote is within rounding
     ("grows at a CAGR of 6.9% from 2024 to 2032",
      {"cagr": source("6.9%"), "start_year": 2024, "end_year": 2032}, "within rounding"),
+    # inside the years of the two values the market grows at their CAGR, so a span that ends
+    # in years the report states nothing for moves with their rounding all the same
+    ("grows 6.9% a year from 2026 to 2030",
+     {"cagr": source("6.9%"), "start_year": 2026, "end_year": 2030}, "within rounding"),
+    ("grows 7.2% a year from 2026 to 2030",
+     {"cagr": source("7.2%"), "start_year": 2026, "end_year": 2030}, "conflict"),
     ("grows at a CAGR of 7.2% from 2024 to 2032",  # above 7.04% + 0.05%
      {"cagr": source("7.2%"), "start_year": 2024, "end_year": 2032}, "conflict"),
     ("grows at around 8% a year",  # a hedge: 7% to 9%, which 7.04% reaches
@@ -169,7 +175,7 @@ def recalculated(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     plan = plan_workbook(parse_spec(spec_data()))
     built = write_workbook(plan, folder / "in" / "sentences.xlsx")
     wb = openpyxl.load_workbook(built)
-    for name, value in (("market_value_2032", 7.3), ("benchmark_share_5", 0.64)):
+    for name, value in (("market_value_2032", 7.3), ("benchmark_share_7", 0.64)):
         sheet, cell = resolve(wb, name)
         wb[sheet][cell] = value
     edited = folder / "in" / "edited.xlsx"
@@ -204,6 +210,12 @@ def test_the_model_numbers_are_the_closed_forms(recalculated: dict[str, Any]) ->
     assert (low, high) == (pytest.approx(0.0653076, abs=1e-7), pytest.approx(0.0703658, abs=1e-7))
     assert model("grows 8% a year", "Model low") == pytest.approx(low, rel=1e-9)
     assert model("grows 8% a year", "Model high") == pytest.approx(high, rel=1e-9)
+    inner = "grows 6.9% a year from 2026 to 2030"
+    assert model(inner) == pytest.approx(G, rel=1e-9)
+    assert (model(inner, "Model low"), model(inner, "Model high")) == (
+        pytest.approx(low, rel=1e-9),
+        pytest.approx(high, rel=1e-9),
+    )
     together = "North America and Europe together account for more than 61%"
     assert model(together) == pytest.approx(NA + EUROPE, rel=1e-9)
     us = "the US holds 20% of the market"
@@ -244,6 +256,7 @@ def test_the_status_follows_an_edit_of_what_it_is_read_from(recalculated: dict[s
     assert float(sheet[f"{col['Model low']}{row[label]}"]) == pytest.approx(low, rel=1e-9)
     assert status(label) == "within rounding"
     assert status("grows at a CAGR of 6.9% from 2024 to 2032") == "within rounding"
+    assert status("grows 7.2% a year from 2026 to 2030") == "within rounding"  # the same interval
     assert status("North America and Europe together account for more than 61%") == "conflict"
 
 

@@ -5,10 +5,11 @@ Shown on the Sources sheet and printed as warnings by ``cmo-xl validate``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from cmo_xl.model.compute.engine import BenchmarkComparison, Forecast
-from cmo_xl.model.compute.verdicts import CONFLICT
+from cmo_xl.model.compute.verdicts import CONFLICT, NOT_AVAILABLE
 from cmo_xl.model.resolution.benchmarks import quote_places
 from cmo_xl.model.resolution.resolved import Benchmark, Model
 
@@ -118,9 +119,11 @@ def quoted_text(b: Benchmark) -> str:
 def benchmark_text(b: BenchmarkComparison, inputs: Benchmark) -> str:
     """What the model says about a reported figure it contradicts."""
     _, model = TEXT_FORMATS[b.kind]
+    # TEXT() of the model's "n/a" is that text
+    implied = NOT_AVAILABLE if math.isnan(b.model) else as_text(b.model, model)
     return (
         f"Reported {quoted_text(inputs)} for {period_text(b)}; the model implies "
-        f"{as_text(b.model, model)}. Shown on Reconciliation; not used as an input."
+        f"{implied}. Shown on Reconciliation; not used as an input."
     )
 
 

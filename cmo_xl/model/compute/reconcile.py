@@ -12,8 +12,9 @@ model's number has an interval too where it is read from figures the model is bu
 (the market's stated values, a member's stated value): a value in such a year moves with that
 figure's rounding, a share with its part's and its whole's, a CAGR of one series with its two
 ends' where both are stated (the closed form
-``[((v1-p1)/(v0+p0))^(1/n)-1, ((v1+p1)/(v0-p0))^(1/n)-1]``; a series stated in one year only
-scales with that figure, so its CAGR does not move). Each of these is
+``[((v1-p1)/(v0+p0))^(1/n)-1, ((v1+p1)/(v0-p0))^(1/n)-1]``, or, for the market growing at a
+phase CAGR derived from two values, over any span inside that phase; a series stated in one year
+only scales with that figure, so its CAGR does not move). Each of these is
 monotone in each figure, so the corners of the precisions give its extremes. A share moves
 with its whole's rounding only where its part is a stated figure too: a part the model computes
 as a share of the whole moves with the whole. The figure is
@@ -84,6 +85,29 @@ class BenchmarkComparison:
         return options[index - 1] if index <= len(options) else CONFLICT
 
 
+def market_phases(model: Model, b: Benchmark) -> list[tuple[Benchmark, Benchmark]]:
+    """For a reported CAGR of the market where the market grows at its phase CAGRs (a residual
+    region takes what the others leave): each phase whose CAGR is derived from two stated market
+    values, as those two stated figures. Over any span inside such a phase the market's CAGR is
+    the phase's, so it moves with both values' rounding, whichever years the span ends in."""
+    if b.stated or b.start is None or b.of != (world_key(),) or not model.anchored:
+        return []
+    stated = {s.figure.name: s for s in model.benchmarks if s.stated and s.of == (world_key(),)}
+    out = []
+    for p in model.phases:
+        derived = p.cagr.derived
+        if derived is not None and derived.kind == "cagr_between":
+            first, last = (stated.get(v.name) for v in derived.of[:2])
+            if first is not None and last is not None:
+                out.append((first, last))
+    return out
+
+
+def _within(ends: tuple[Benchmark, Benchmark], start: int, end: int) -> bool:
+    """Whether ``start``..``end`` lies between the years of two stated figures."""
+    return ends[0].end.value <= start and end <= ends[1].end.value
+
+
 def stated_for(model: Model, keys: Sequence[Key]) -> list[Benchmark]:
     """The figures the model is built from whose series is one of ``keys``, in the sheet's
     order: a figure read from those series in one of their years moves with their rounding."""
@@ -131,7 +155,7 @@ def _compare(
     end = int(b.end.value)
     start = int(b.start.value) if b.start is not None else None
     at_end, p_end = total(b.of, end), rounding(b.of, end)
-    at_start = whole = None
+    at_start = whole = phase = None
     applies = p_end > 0  # whether a stated figure's rounding moves the model's number
     if start is not None:
         at_start, p_start = total(b.of, start), rounding(b.of, start)
@@ -143,6 +167,16 @@ def _compare(
         number = implied_cagr(at_start, at_end, span)
         low = implied_cagr(at_start + p_start, at_end - p_end, span)
         high = implied_cagr(at_start - p_start, at_end + p_end, span)
+        phase = next((ends for ends in market_phases(model, b) if _within(ends, start, end)), None)
+        if phase is not None:  # the market's CAGR there is the phase's, read from two values
+            first, last = phase
+            years = last.end.value - first.end.value
+            low, high = (
+                implied_cagr(first.figure.value + sign * first.precision.value,
+                             last.figure.value - sign * last.precision.value, years)
+                for sign in (1.0, -1.0)
+            )  # fmt: skip
+            applies = False  # the ends' own rounding is not what moves it
     elif b.kind == "share":
         # the whole's rounding moves the share only where the part is a stated figure too:
         # a part the model computes as a share of that whole moves with it
@@ -153,6 +187,8 @@ def _compare(
     else:
         number, low, high = at_end, at_end - p_end, at_end + p_end
     used = [] if b.stated else _used(model, b, start, end, applies)
+    if phase is not None:
+        used = [stated_label(s) for s in phase]
     return BenchmarkComparison(
         b.label,
         b.kind,

@@ -9,3 +9,5 @@ PASS, FAIL, WARN = "OK", "ERROR", "WARN"
 MATCHED, ROUNDED, CONFLICT = "matched", "within rounding", "conflict"
 #: A bound ("more than 61%") the model keeps, allowing for the rounding of the figures involved.
 BOUNDED = "within bound"
+#: What a cell says where its number is undefined (a share of a world of 0, a CAGR from 0).
+NOT_AVAILABLE = "n/a"

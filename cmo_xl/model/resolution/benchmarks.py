@@ -30,10 +30,9 @@ from cmo_xl.model.spec.schema import (
     MemberRef,
     MemberValue,
     Spec,
-    percent_text,
 )
 from cmo_xl.model.spec.schema import Benchmark as SpecBenchmark
-from cmo_xl.model.spec.units import FigureError, read_figure, unit_exponent
+from cmo_xl.model.spec.units import FigureError, percent_text, read_figure, unit_exponent
 
 PRECISION_NOTE = (
     "Half a unit of the quoted figure's last digit; type a wider one where the text says "

@@ -6,12 +6,12 @@ that sum to 1, overrides that name a known region) live in :mod:`cmo_xl.model.va
 
 from __future__ import annotations
 
-import re
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, model_validator
+
+from cmo_xl.model.spec.units import percent_text
 
 SCHEMA_VERSION = 1
 
@@ -85,23 +85,6 @@ class _Input(_Model):
     #: The figure as written, where it was written as text ("37%", "19.80", "1.6 trillion"):
     #: its digits are its precision. Set by the reader; ``value`` is then its conversion.
     quoted: Note = ""
-
-
-#: A rate written as text with a percent sign: "37%", "6.8 %", "-2.5%", "19.80 %".
-_PERCENT = re.compile(r"^\s*(?P<sign>[+\-\u2212]?)\s*(?P<digits>[0-9]+(?:\.[0-9]+)?)\s*%\s*$")
-
-
-def percent_text(value: object) -> Decimal | None:
-    """A rate written as "37%" as the fraction it means (exactly), else None.
-
-    >>> percent_text("37%"), percent_text(" 6.8 % "), percent_text("-2.50%"), percent_text(0.3)
-    (Decimal('0.37'), Decimal('0.068'), Decimal('-0.0250'), None)
-    """
-    match = _PERCENT.match(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    number = Decimal(match["digits"]).scaleb(-2)
-    return -number if match["sign"] in ("-", "\u2212") else number
 
 
 class _Rate(_Input):

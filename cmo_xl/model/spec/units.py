@@ -116,6 +116,23 @@ class Figure:
         return max(0, -int(self.number.as_tuple().exponent))
 
 
+#: A rate written as text with a percent sign: "37%", "6.8 %", "-2.5%", "19.80 %".
+_PERCENT = re.compile(r"^\s*(?P<sign>[+\-\u2212]?)\s*(?P<digits>[0-9]+(?:\.[0-9]+)?)\s*%\s*$")
+
+
+def percent_text(value: object) -> Decimal | None:
+    """A rate written as "37%" as the fraction it means (exactly), else None.
+
+    >>> percent_text("37%"), percent_text(" 6.8 % "), percent_text("-2.50%"), percent_text(0.3)
+    (Decimal('0.37'), Decimal('0.068'), Decimal('-0.0250'), None)
+    """
+    match = _PERCENT.match(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    number = Decimal(match["digits"]).scaleb(-2)
+    return -number if match["sign"] in ("-", "\u2212") else number
+
+
 def unit_scale(unit: str) -> int:
     """The power of ten a unit counts in: ``USD bn`` 9, ``EUR m`` 6, ``million m²`` 6,
     ``USD`` 0; FigureError where its name cannot say ("m": metres or million?).

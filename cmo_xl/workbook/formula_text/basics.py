@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import math
 
-#: What a formula shows where a number is undefined (growth from 0, a CAGR from a negative
-#: start), and what the plan caches there: one text, so the two cannot drift.
-NOT_AVAILABLE = "n/a"
+#: What a formula shows where a number is undefined, and what the plan caches there: one text
+#: (the engine's reports say it too), so they cannot drift.
+from cmo_xl.model.compute.verdicts import NOT_AVAILABLE as NOT_AVAILABLE
 
 
 def cached_or_not_available(value: float) -> float | str:

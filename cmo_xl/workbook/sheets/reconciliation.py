@@ -15,6 +15,7 @@ from __future__ import annotations
 from cmo_xl.model.compute.reconcile import (
     THE_QUOTE,
     BenchmarkComparison,
+    market_phases,
     stated_for,
     stated_label,
 )
@@ -127,6 +128,8 @@ def _figure_row(
         return a1.cell(row, col)
 
     end = inputs.end
+    phases: list[tuple[Benchmark, Benchmark]] = []
+    inside: list[str] = []
     sheet.put(row, LABEL, b.label)
     sheet.put(row, UNIT, inputs.figure.unit, "unit")
     sheet.formula(row, TO, end.name, cached=b.year, fmt="year")
@@ -153,6 +156,16 @@ def _figure_row(
         low = formula_text.cagr(f"({cell(AT_START)}+{p_start})", f"({cell(AT_END)}-{p_end})", span)
         high = formula_text.cagr(f"({cell(AT_START)}-{p_start})", f"({cell(AT_END)}+{p_end})", span)
         years, rounded, applies = [cell(FROM), cell(TO)], [p_start, p_end], both
+        phases = market_phases(model, inputs)
+        inside = [
+            f"AND({cell(FROM)}>={first.end.name},{cell(TO)}<={last.end.name})"
+            for first, last in phases
+        ]
+        for (first, last), where in reversed(list(zip(phases, inside, strict=True))):
+            low = formula_text.choose(f"1+{where}", [low, _phase_cagr(first, last, +1)])
+            high = formula_text.choose(f"1+{where}", [high, _phase_cagr(first, last, -1)])
+        if inside and applies != "0":  # the ends' rounding, where no such phase holds the span
+            applies = f"AND({applies},NOT(OR({','.join(inside)})))"
     elif b.kind == "share":
         assert b.whole is not None
         whole = at((inputs.parent,), end)
@@ -167,7 +180,9 @@ def _figure_row(
         number = cell(AT_END)
         low, high = f"{cell(AT_END)}-{p_end}", f"{cell(AT_END)}+{p_end}"
         years, rounded, applies = [cell(TO)], [p_end], "TRUE"
-    if all(p == "0" for p in rounded):  # no stated figure to allow for: the model's number
+    if not phases and all(
+        p == "0" for p in rounded
+    ):  # no stated figure to allow for: the model's number
         low = high = cell(MODEL)
     sheet.formula(row, MODEL, number, cached=_cached(b.model), fmt=figure)
     sheet.formula(row, MODEL_LOW, low, cached=_cached(b.model_low), fmt=figure)
@@ -193,11 +208,25 @@ def _figure_row(
             matches = ",".join(f"{y}={s.end.name}" for y in years)
             when = f"OR({matches})" if applies == "TRUE" else f"AND(OR({matches}),{applies})"
             entries.append((when, stated_label(s)))
+        for (first, last), where in zip(phases, inside, strict=True):
+            entries += [(where, stated_label(first)), (where, stated_label(last))]
         if inputs.kind == "share" and p_end != "0":
             for s in stated_for(model, (inputs.parent,)):
                 entries.append((f"AND({cell(TO)}={s.end.name},{applies})", stated_label(s)))
     labels = formula_text.stated_labels(entries, THE_QUOTE)
     sheet.formula(row, ROUNDING, labels, cached=b.rounding, style="note")
+
+
+def _phase_cagr(first: Benchmark, last: Benchmark, sign: int) -> str:
+    """The CAGR between two stated market values at a corner of their rounding: the lowest
+    (``sign`` +1: the first value up, the last down) or the highest (-1)."""
+    up, down = ("+", "-") if sign > 0 else ("-", "+")
+    years = f"({last.end.name}-{first.end.name})"
+    return formula_text.cagr(
+        f"({first.figure.name}{up}{first.precision.name})",
+        f"({last.figure.name}{down}{last.precision.name})",
+        years,
+    )
 
 
 def _cached(x: float) -> float | str:
