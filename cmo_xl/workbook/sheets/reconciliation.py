@@ -12,6 +12,9 @@ from :attr:`cmo_xl.model.compute.engine.Forecast.benchmarks`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from cmo_xl.model.compute.reconcile import (
     THE_QUOTE,
     BenchmarkComparison,
@@ -21,7 +24,7 @@ from cmo_xl.model.compute.reconcile import (
 )
 from cmo_xl.model.compute.verdicts import BOUNDED, CONFLICT, MATCHED, ROUNDED
 from cmo_xl.model.resolution import names
-from cmo_xl.model.resolution.resolved import Benchmark, Input, Key, world_key
+from cmo_xl.model.resolution.resolved import Benchmark, Input, Key, Model, world_key
 from cmo_xl.workbook import a1, formula_text
 from cmo_xl.workbook.records import NumberFormat, SheetPlan
 from cmo_xl.workbook.sheets.context import Context
@@ -93,6 +96,21 @@ def build_reconciliation_sheet(ctx: Context, series: dict[Key, str]) -> tuple[Sh
     return sheet, cells
 
 
+@dataclass(frozen=True)
+class _Reading:
+    """How a row reads the model's number and its interval: the formulas, the year cells it
+    reads in, the stated figures' rounding terms, when their rounding applies (a condition), and
+    the market phases that hold a CAGR's span (each with its condition)."""
+
+    number: str
+    low: str
+    high: str
+    years: list[str]
+    rounded: list[str]
+    applies: str
+    phases: list[tuple[str, Benchmark, Benchmark]] = field(default_factory=list)
+
+
 def _figure_row(
     ctx: Context,
     sheet: SheetPlan,
@@ -128,8 +146,6 @@ def _figure_row(
         return a1.cell(row, col)
 
     end = inputs.end
-    phases: list[tuple[Benchmark, Benchmark]] = []
-    inside: list[str] = []
     sheet.put(row, LABEL, b.label)
     sheet.put(row, UNIT, inputs.figure.unit, "unit")
     sheet.formula(row, TO, end.name, cached=b.year, fmt="year")
@@ -142,49 +158,23 @@ def _figure_row(
     sheet.formula(row, AT_END, at(inputs.of, end), cached=_cached(b.at_end), fmt="value")
     p_end = rounding(inputs.of, cell(TO))
     if inputs.start is not None:
-        start = inputs.start
         assert b.at_start is not None
+        start = inputs.start
         sheet.formula(row, FROM, start.name, cached=start.value, fmt="year")
         sheet.formula(row, AT_START, at(inputs.of, start), cached=_cached(b.at_start), fmt="value")
-        span = formula_text.span(cell(TO), cell(FROM))
-        number = formula_text.cagr(cell(AT_START), cell(AT_END), span)
-        p_start = rounding(inputs.of, cell(FROM))
-        both = "0"  # as the engine says: one series, a stated figure at each end
-        if len(inputs.of) == 1 and "0" not in (p_start, p_end):
-            both = f"({p_start}>0)*({p_end}>0)"
-        p_start, p_end = ("0", "0") if both == "0" else (f"{both}*{p_start}", f"{both}*{p_end}")
-        low = formula_text.cagr(f"({cell(AT_START)}+{p_start})", f"({cell(AT_END)}-{p_end})", span)
-        high = formula_text.cagr(f"({cell(AT_START)}-{p_start})", f"({cell(AT_END)}+{p_end})", span)
-        years, rounded, applies = [cell(FROM), cell(TO)], [p_start, p_end], both
-        phases = market_phases(model, inputs)
-        inside = [
-            f"AND({cell(FROM)}>={first.end.name},{cell(TO)}<={last.end.name})"
-            for first, last in phases
-        ]
-        for (first, last), where in reversed(list(zip(phases, inside, strict=True))):
-            low = formula_text.choose(f"1+{where}", [low, _phase_cagr(first, last, +1)])
-            high = formula_text.choose(f"1+{where}", [high, _phase_cagr(first, last, -1)])
-        if inside and applies != "0":  # the ends' rounding, where no such phase holds the span
-            applies = f"AND({applies},NOT(OR({','.join(inside)})))"
+        reading = _cagr_reading(model, inputs, cell, rounding(inputs.of, cell(FROM)), p_end)
     elif b.kind == "share":
         assert b.whole is not None
         whole = at((inputs.parent,), end)
         sheet.formula(row, WHOLE, whole, cached=_cached(b.whole), fmt="value")
-        p_whole = rounding((inputs.parent,), cell(TO))
-        p_whole = "0" if "0" in (p_end, p_whole) else f"({p_end}>0)*{p_whole}"
-        number = formula_text.or_not_available(formula_text.ratio(cell(AT_END), cell(WHOLE)))
-        low = formula_text.or_not_available(f"({cell(AT_END)}-{p_end})/({cell(WHOLE)}+{p_whole})")
-        high = formula_text.or_not_available(f"({cell(AT_END)}+{p_end})/({cell(WHOLE)}-{p_whole})")
-        years, rounded, applies = [cell(TO)], [p_end, p_whole], f"{p_end}>0"
+        reading = _share_reading(cell, p_end, rounding((inputs.parent,), cell(TO)))
     else:
-        number = cell(AT_END)
         low, high = f"{cell(AT_END)}-{p_end}", f"{cell(AT_END)}+{p_end}"
-        years, rounded, applies = [cell(TO)], [p_end], "TRUE"
-    if not phases and all(
-        p == "0" for p in rounded
-    ):  # no stated figure to allow for: the model's number
-        low = high = cell(MODEL)
-    sheet.formula(row, MODEL, number, cached=_cached(b.model), fmt=figure)
+        reading = _Reading(cell(AT_END), low, high, [cell(TO)], [p_end], "TRUE")
+    low, high = reading.low, reading.high
+    if not reading.phases and all(p == "0" for p in reading.rounded):
+        low = high = cell(MODEL)  # no stated figure to allow for: the model's number
+    sheet.formula(row, MODEL, reading.number, cached=_cached(b.model), fmt=figure)
     sheet.formula(row, MODEL_LOW, low, cached=_cached(b.model_low), fmt=figure)
     sheet.formula(row, MODEL_HIGH, high, cached=_cached(b.model_high), fmt=figure)
     difference = formula_text.cached_or_not_available(b.difference)
@@ -202,19 +192,65 @@ def _figure_row(
         (MATCHED, ROUNDED, BOUNDED, CONFLICT),
     )
     sheet.formula(row, STATUS, status, cached=b.status, style="check")
-    entries: list[tuple[str, str]] = []
-    if not inputs.stated:  # as the engine lists them: its parts', then its whole's
-        for s in stated_for(model, inputs.of) if applies != "0" else []:
-            matches = ",".join(f"{y}={s.end.name}" for y in years)
-            when = f"OR({matches})" if applies == "TRUE" else f"AND(OR({matches}),{applies})"
-            entries.append((when, stated_label(s)))
-        for (first, last), where in zip(phases, inside, strict=True):
-            entries += [(where, stated_label(first)), (where, stated_label(last))]
-        if inputs.kind == "share" and p_end != "0":
-            for s in stated_for(model, (inputs.parent,)):
-                entries.append((f"AND({cell(TO)}={s.end.name},{applies})", stated_label(s)))
+    entries = [] if inputs.stated else _rounding_entries(model, inputs, reading, cell(TO), p_end)
     labels = formula_text.stated_labels(entries, THE_QUOTE)
     sheet.formula(row, ROUNDING, labels, cached=b.rounding, style="note")
+
+
+def _cagr_reading(
+    model: Model, inputs: Benchmark, cell: Callable[[int], str], p_start: str, p_end: str
+) -> _Reading:
+    """A CAGR, and its interval: at the corners of the two stated figures at its ends (one
+    series, both stated), or of the two market values a phase that holds the span is derived
+    from; as :func:`cmo_xl.model.compute.reconcile.compare` says."""
+    span = formula_text.span(cell(TO), cell(FROM))
+    both = "0"
+    if len(inputs.of) == 1 and "0" not in (p_start, p_end):
+        both = f"({p_start}>0)*({p_end}>0)"
+    p_start, p_end = ("0", "0") if both == "0" else (f"{both}*{p_start}", f"{both}*{p_end}")
+    low = formula_text.cagr(f"({cell(AT_START)}+{p_start})", f"({cell(AT_END)}-{p_end})", span)
+    high = formula_text.cagr(f"({cell(AT_START)}-{p_start})", f"({cell(AT_END)}+{p_end})", span)
+    phases = [
+        (f"AND({cell(FROM)}>={first.end.name},{cell(TO)}<={last.end.name})", first, last)
+        for first, last in market_phases(model, inputs)
+    ]
+    for where, first, last in reversed(phases):
+        low = formula_text.choose(f"1+{where}", [low, _phase_cagr(first, last, +1)])
+        high = formula_text.choose(f"1+{where}", [high, _phase_cagr(first, last, -1)])
+    applies = both
+    if phases and both != "0":  # the ends' rounding, where no such phase holds the span
+        applies = f"AND({both},NOT(OR({','.join(where for where, _, _ in phases)})))"
+    number = formula_text.cagr(cell(AT_START), cell(AT_END), span)
+    return _Reading(number, low, high, [cell(FROM), cell(TO)], [p_start, p_end], applies, phases)
+
+
+def _share_reading(cell: Callable[[int], str], p_part: str, p_whole: str) -> _Reading:
+    """A share, and its interval: its part's rounding, and its whole's where the part's
+    applies."""
+    p_whole = "0" if "0" in (p_part, p_whole) else f"({p_part}>0)*{p_whole}"
+    part, whole = cell(AT_END), cell(WHOLE)
+    number = formula_text.or_not_available(formula_text.ratio(part, whole))
+    low = formula_text.or_not_available(f"({part}-{p_part})/({whole}+{p_whole})")
+    high = formula_text.or_not_available(f"({part}+{p_part})/({whole}-{p_whole})")
+    return _Reading(number, low, high, [cell(TO)], [p_part, p_whole], f"{p_part}>0")
+
+
+def _rounding_entries(
+    model: Model, inputs: Benchmark, reading: _Reading, to: str, p_end: str
+) -> list[tuple[str, str]]:
+    """The stated figures a status may allow for, each with the condition that it does, in the
+    engine's order: its parts', a phase's two values, then a share's whole's."""
+    entries = []
+    for s in stated_for(model, inputs.of) if reading.applies != "0" else []:
+        matches = ",".join(f"{y}={s.end.name}" for y in reading.years)
+        when = f"AND(OR({matches}),{reading.applies})"
+        entries.append((f"OR({matches})" if reading.applies == "TRUE" else when, stated_label(s)))
+    for where, first, last in reading.phases:
+        entries += [(where, stated_label(first)), (where, stated_label(last))]
+    if inputs.kind == "share" and p_end != "0":
+        for s in stated_for(model, (inputs.parent,)):
+            entries.append((f"AND({to}={s.end.name},{reading.applies})", stated_label(s)))
+    return entries
 
 
 def _phase_cagr(first: Benchmark, last: Benchmark, sign: int) -> str:
