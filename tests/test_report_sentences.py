@@ -103,6 +103,9 @@ SENTENCES: list[tuple[str, dict[str, Any], str]] = [
      {"value": source(1.2), "year": 2020, "region": "North America"}, "within rounding"),
     ("grew 6.8% a year from 2012 to 2017",  # g, all before the base year
      {"cagr": source("6.8%"), "start_year": 2012, "end_year": 2017}, "within rounding"),
+    # in a stated year the market is the stated 7.1, anything from 7.05 to 7.15: 7.14 fits
+    ("the market reaches USD 7.14 bn in 2032",
+     {"value": source("7.14"), "year": 2032}, "within rounding"),
     # members of different regions, named in full: 0.37 * 0.54 + 0.26 * 0.30 = 27.78% of the
     # world, their only common parent
     ("the US and Germany make up more than a quarter of the market",

@@ -105,12 +105,23 @@ EDGE_SPEC = {
          "year": 2024, "precision": 0.15},
         {"label": "Edge of a bound", "value": {"value": 264.3, "provenance": "analyst"},
          "year": 2024, "precision": 0.15, "qualifier": "more than"},
+        # the margin's own edge: the quote's interval stops short of the model's 264.15 by 0.1
+        # of the margin (1e-9 * 264.3) inside it, then by 0.1 of it outside
+        {"label": "Inside the margin", "value": {"value": 264.3, "provenance": "analyst"},
+         "year": 2024, "precision": 0.15 - 0.9 * TOLERANCE * 264.3},
+        {"label": "Past the margin", "value": {"value": 264.3, "provenance": "analyst"},
+         "year": 2024, "precision": 0.15 - 1.1 * TOLERANCE * 264.3},
     ],
 }  # fmt: skip
 #: 264.3 +- 0.15 reaches down to 264.15 exactly, but in floating point 264.3 - 0.15 is
 #: 264.15000000000003: only the margin keeps the model's 264.15 inside, as a point and as a bound.
-EDGE_STATUSES = ["within rounding", "matched", "within rounding", "within bound"]
-EDGE_LABELS = ["Edge of rounding", "Matched", "Edge of a stated precision", "Edge of a bound"]
+EDGE_STATUSES = [
+    "within rounding", "matched", "within rounding", "within bound", "within rounding", "conflict",
+]  # fmt: skip
+EDGE_LABELS = [
+    "Edge of rounding", "Matched", "Edge of a stated precision", "Edge of a bound",
+    "Inside the margin", "Past the margin",
+]  # fmt: skip
 
 
 def test_the_engine_reconciles_figures_on_their_edges() -> None:
